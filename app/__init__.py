@@ -1,0 +1,110 @@
+"""Application factory: create_app() registers extensions, blueprints, error handlers and commands."""
+
+import os
+
+from flask import Flask, session as http_session
+
+from config import CONFIGS
+
+from . import db
+from .extensions import babel, bootstrap, csrf, login_manager
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    """Build the Flask app for `config_name` (default: FLASK_CONFIG or development)."""
+    config_name = config_name or os.environ.get("FLASK_CONFIG", "development")
+    config_cls = CONFIGS[config_name]
+    if hasattr(config_cls, "validate"):
+        config_cls.validate()
+    app = Flask(__name__)
+    app.config.from_object(config_cls)
+    app.config.update(overrides)
+    register_database(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_database(app: Flask) -> None:
+    """Create the engine from DATABASE_URL and remove the scoped session after each request."""
+    app.extensions["engine"] = db.make_engine(app.config["DATABASE_URL"])
+
+    @app.teardown_appcontext
+    def _remove_session(_exc):
+        db.session.remove()
+
+
+def _select_locale() -> str:
+    lang = http_session.get("lang")
+    if lang in ("th", "en"):
+        return lang
+    return "th"
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind login manager, CSRF, Babel and Bootstrap."""
+    from .auth.loaders import load_user
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    bootstrap.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register one blueprint per area."""
+    from .admin import bp as admin_bp
+    from .auth import bp as auth_bp
+    from .entry import bp as entry_bp
+    from .main import bp as main_bp
+    from .reports import bp as reports_bp
+    from .verify import bp as verify_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(entry_bp, url_prefix="/entry")
+    app.register_blueprint(verify_bp, url_prefix="/verify")
+    app.register_blueprint(reports_bp, url_prefix="/reports")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Thai error pages for 400/403/404/409/500 that never show a traceback."""
+    from flask import render_template
+    from flask_wtf.csrf import CSRFError
+
+    def render(code: int):
+        def handler(_error):
+            if code == 500:
+                db.session.rollback()
+            return render_template(f"errors/{code}.html"), code
+
+        return handler
+
+    for code in (403, 404, 500):
+        app.register_error_handler(code, render(code))
+
+    @app.errorhandler(CSRFError)
+    def _csrf(_error):
+        return render_template("errors/400.html", csrf=True), 400
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Filters and globals for dates, money, labels and the demo banner."""
+    from .web import register as register_web
+
+    register_web(app)
+
+
+def register_commands(app: Flask) -> None:
+    """Register the flask CLI commands."""
+    from .cli import register
+
+    register(app)

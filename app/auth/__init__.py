@@ -1,0 +1,7 @@
+"""Authentication: login, logout, password change, scoped loaders."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from . import routes  # noqa: E402,F401

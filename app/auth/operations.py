@@ -1,0 +1,128 @@
+"""Account use cases: authenticate with lockout, change and reset passwords, enable/disable."""
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .. import audit, db
+from ..domain.errors import DomainError, N_
+from ..models import User, utcnow
+
+MIN_PASSWORD_LENGTH = 8
+_DUMMY_HASH = generate_password_hash("timing-equaliser")
+
+
+def new_session_token() -> str:
+    """A fresh random alternative id; storing it ends every existing session of the user."""
+    return secrets.token_hex(16)
+
+
+def hash_password(password: str) -> str:
+    """A slow salted hash (scrypt) of `password`."""
+    return generate_password_hash(password)
+
+
+def validate_new_password(password: str, username: str) -> None:
+    """Raise DomainError('new_password') when the password is too short or is the username."""
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise DomainError("new_password", N_("รหัสผ่านต้องยาวอย่างน้อย %(n)s ตัวอักษร"), n=MIN_PASSWORD_LENGTH)
+    if password.strip().lower() == (username or "").lower():
+        raise DomainError("new_password", N_("รหัสผ่านต้องไม่เหมือนชื่อผู้ใช้"))
+
+
+def authenticate(username: str, password: str, ip: str | None, max_failures: int, lock_minutes: int,
+                 now: datetime | None = None) -> User:
+    """The active user with these credentials; counts failures and locks the account for a while.
+
+    Raises DomainError(None, ...) with a message that says whether the account is locked.
+    """
+    now = now or utcnow()
+    db.begin_write()
+    user = db.session.scalar(select(User).where(func.lower(User.username) == (username or "").strip().lower()))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password or "")
+        raise DomainError(None, N_("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"))
+    if user.locked_until is not None and user.locked_until > now:
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        raise DomainError(
+            None, N_("บัญชีนี้ถูกระงับชั่วคราวเนื่องจากใส่รหัสผ่านผิดหลายครั้ง กรุณาลองใหม่ในอีก %(minutes)s นาที"),
+            minutes=minutes,
+        )
+    if not check_password_hash(user.password_hash, password or ""):
+        user.failed_logins += 1
+        if user.failed_logins >= max_failures:
+            user.locked_until = now + timedelta(minutes=lock_minutes)
+            user.failed_logins = 0
+            audit.record(user, ip, "account_locked", "user", user.username,
+                         lao_id=user.lao_id, province_id=user.province_id)
+            db.session.commit()
+            raise DomainError(
+                None, N_("ใส่รหัสผ่านผิดเกิน %(n)s ครั้ง บัญชีถูกระงับชั่วคราว %(minutes)s นาที"),
+                n=max_failures, minutes=lock_minutes,
+            )
+        db.session.commit()
+        raise DomainError(None, N_("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"))
+    if not user.active:
+        raise DomainError(None, N_("บัญชีนี้ถูกปิดการใช้งาน กรุณาติดต่อ สถจ. หรือผู้ดูแลระบบ"))
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    return user
+
+
+def change_password(user: User, current: str, new: str, confirm: str, ip: str | None) -> None:
+    """Change `user`'s password and end its other sessions.
+
+    Raises DomainError on a wrong current password, a mismatch, or a weak new password.
+    """
+    db.begin_write()
+    user = db.session.get(User, user.id, populate_existing=True)
+    if not check_password_hash(user.password_hash, current or ""):
+        raise DomainError("current_password", N_("รหัสผ่านปัจจุบันไม่ถูกต้อง"))
+    if new != confirm:
+        raise DomainError("confirm_password", N_("รหัสผ่านใหม่ทั้งสองช่องไม่ตรงกัน"))
+    validate_new_password(new, user.username)
+    if check_password_hash(user.password_hash, new):
+        raise DomainError("new_password", N_("รหัสผ่านใหม่ต้องไม่ซ้ำกับรหัสผ่านเดิม"))
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    user.session_token = new_session_token()
+    audit.record(user, ip, "password_changed", "user", user.username, lao_id=user.lao_id,
+                 province_id=user.scope_province_id)
+    db.session.flush()
+
+
+def one_time_password() -> str:
+    """A random password that is easy to read aloud and type (no 0/O, 1/l)."""
+    alphabet = "abcdefghijkmnpqrstuvwxyz23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+def reset_password(actor: User, target: User, ip: str | None) -> str:
+    """Give `target` a one-time password that must be changed at next login; returns it once."""
+    password = one_time_password()
+    target.password_hash = hash_password(password)
+    target.must_change_password = True
+    target.failed_logins = 0
+    target.locked_until = None
+    target.session_token = new_session_token()
+    audit.record(actor, ip, "password_reset", "user", target.username, lao_id=target.lao_id,
+                 province_id=target.scope_province_id)
+    db.session.flush()
+    return password
+
+
+def set_active(actor: User, target: User, active: bool, ip: str | None) -> None:
+    """Enable or disable `target`; disabling ends its sessions. Raises DomainError for one's own account."""
+    if actor.id == target.id and not active:
+        raise DomainError(None, N_("ไม่สามารถปิดการใช้งานบัญชีของตนเองได้"))
+    old = target.active
+    target.active = active
+    if not active:
+        target.session_token = new_session_token()
+    audit.record(actor, ip, "account_enabled" if active else "account_disabled", "user", target.username,
+                 lao_id=target.lao_id, province_id=target.scope_province_id,
+                 old={"active": old}, new={"active": active})
+    db.session.flush()

@@ -1,0 +1,93 @@
+"""Login, logout and password change views."""
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from .. import db
+from ..domain.errors import DomainError
+from ..web import domain_message
+from . import bp, operations
+from .forms import ChangePasswordForm, LoginForm
+from .loaders import safe_next
+
+
+@bp.before_app_request
+def _force_password_change():
+    """A user whose password must change can only reach the change page, logout and assets."""
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in ("auth.change_password", "auth.logout", "static", "main.font",
+                                     "main.set_language", "main.set_text_size", "bootstrap.static")
+    ):
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Log in; after five failures the account is locked for a while and the page says so."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = operations.authenticate(
+                form.username.data, form.password.data, request.remote_addr,
+                current_app.config["LOGIN_MAX_FAILURES"], current_app.config["LOGIN_LOCK_MINUTES"],
+            )
+        except DomainError as err:
+            db.session.rollback()
+            form.password.errors.append(domain_message(err))
+        else:
+            db.session.commit()
+            lang, size = session.get("lang"), session.get("text_size")
+            session.clear()
+            if lang:
+                session["lang"] = lang
+            if size is not None:
+                session["text_size"] = size
+            login_user(user)
+            if user.must_change_password:
+                flash(_("กรุณาตั้งรหัสผ่านใหม่ก่อนใช้งาน"), "warning")
+                return redirect(url_for("auth.change_password"))
+            return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
+    return render_template("auth/login.html", form=form), (200 if not form.errors else 200)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """Log out and end every session of this account (the rotating token changes)."""
+    db.begin_write()
+    user = db.session.get(type(current_user._get_current_object()), current_user.id)
+    user.session_token = operations.new_session_token()
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("ออกจากระบบแล้ว"), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change one's own password; other sessions of the account end."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            operations.change_password(
+                current_user, form.current_password.data, form.new_password.data,
+                form.confirm_password.data, request.remote_addr,
+            )
+        except DomainError as err:
+            db.session.rollback()
+            getattr(form, err.field or "new_password").errors.append(domain_message(err))
+        else:
+            db.session.commit()
+            user = db.session.get(type(current_user._get_current_object()), current_user.id)
+            login_user(user)  # this session continues with the new token
+            flash(_("เปลี่ยนรหัสผ่านเรียบร้อยแล้ว"), "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/change_password.html", form=form)

@@ -1,0 +1,1 @@
+"""Pure domain layer: rules of the revenue tracker with no Flask or SQLAlchemy imports."""

@@ -1,0 +1,153 @@
+"""Use cases of LAO staff: record (or correct) an installment's figures with certification."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from .. import audit, db
+from ..domain import typo_guard
+from ..domain.errors import DomainError, N_, NotPermittedError, ValidationError
+from ..domain.money import from_satang, parse_amount, plain_baht, to_satang
+from ..domain.workflow import Role, Status, check_can_record, check_version
+from ..figures import amounts_by_lao, prior_installment_ids
+from ..models import Entry, Installment, InstallmentReport, Lao, User, utcnow
+from ..reference import items_for
+
+MAX_EXPLANATION = 500
+
+
+@dataclass
+class Recorder:
+    """Who certifies the figures (ผู้บันทึกข้อมูล)."""
+
+    name: str
+    position: str
+    phone: str
+
+
+def check_may_record(actor: User, lao: Lao) -> None:
+    """Only the LAO's own officer records its figures; raises NotPermittedError otherwise."""
+    if actor.role != Role.LAO_OFFICER.value or actor.lao_id != lao.id:
+        raise NotPermittedError(None, N_("บัญชีนี้ไม่มีสิทธิ์บันทึกข้อมูลของ อปท. นี้"))
+
+
+def prior_amounts(lao: Lao, installment: Installment) -> dict[str, Decimal]:
+    """Amounts per item code of the same period of the prior fiscal year (absent when none)."""
+    ids = prior_installment_ids(installment)
+    sums = amounts_by_lao([lao.id], ids).get(lao.id, {})
+    return {code: from_satang(v) for code, v in sums.items()}
+
+
+def lock_report(lao: Lao, installment: Installment) -> InstallmentReport | None:
+    """The report row re-read inside the write transaction, locked FOR UPDATE on PostgreSQL."""
+    return db.session.scalar(
+        select(InstallmentReport)
+        .where(InstallmentReport.lao_id == lao.id, InstallmentReport.installment_id == installment.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+def record_installment(
+    actor: User,
+    ip: str | None,
+    lao: Lao,
+    installment: Installment,
+    *,
+    version: int | None,
+    amounts: dict[str, str],
+    explanations: dict[str, str] | None,
+    recorder: Recorder,
+    certify: bool,
+    today: date,
+    ceiling: Decimal,
+    now: datetime | None = None,
+) -> InstallmentReport:
+    """Record or correct an LAO's installment; all or nothing.
+
+    Raises NotPermittedError (not this LAO's officer), DomainError (period not ended), LockedError
+    (confirmed), ConflictError (stale version), ValidationError (amounts, explanations, certification).
+    """
+    check_may_record(actor, lao)
+    db.begin_write()
+    report = lock_report(lao, installment)
+    status = Status(report.status) if report else Status.NOT_RECORDED
+    check_can_record(status, installment.period_end, today)
+    check_version(version, report.version if report else 0)
+
+    items = items_for(lao.lao_type, installment.fiscal_year_id)
+    prior = prior_amounts(lao, installment)
+    explanations = {k: (v or "").strip() for k, v in (explanations or {}).items()}
+    errors: dict[str, DomainError] = {}
+    parsed: dict[str, Decimal] = {}
+    for item in items:
+        try:
+            parsed[item.code] = parse_amount(amounts.get(item.code), item.code, ceiling)
+        except DomainError as err:
+            errors[item.code] = err
+            continue
+        warning = typo_guard.check(parsed[item.code], prior.get(item.code))
+        text = explanations.get(item.code, "")
+        if warning and not text:
+            errors[f"explain_{item.code}"] = DomainError(
+                f"explain_{item.code}", N_("ตัวเลขนี้ต่างจากงวดเดียวกันของปีก่อนมาก กรุณาระบุคำชี้แจงสั้น ๆ")
+            )
+        if len(text) > MAX_EXPLANATION:
+            errors[f"explain_{item.code}"] = DomainError(
+                f"explain_{item.code}", N_("คำชี้แจงยาวได้ไม่เกิน %(n)s ตัวอักษร"), n=MAX_EXPLANATION
+            )
+    for field, value, message in (
+        ("recorder_name", recorder.name, N_("กรุณากรอกชื่อผู้บันทึกข้อมูล")),
+        ("recorder_position", recorder.position, N_("กรุณากรอกตำแหน่ง")),
+        ("recorder_phone", recorder.phone, N_("กรุณากรอกหมายเลขโทรศัพท์")),
+    ):
+        if not (value or "").strip():
+            errors[field] = DomainError(field, message)
+    if not certify:
+        errors["certify"] = DomainError("certify", N_("กรุณายืนยันว่าข้อมูลถูกต้อง"))
+    if errors:
+        raise ValidationError(errors)
+
+    now = now or utcnow()
+    existing = {
+        e.item_id: e
+        for e in db.session.scalars(
+            select(Entry).where(Entry.lao_id == lao.id, Entry.installment_id == installment.id)
+        )
+    }
+    old_values, new_values = {}, {}
+    for item in items:
+        satang = to_satang(parsed[item.code])
+        explanation = explanations.get(item.code) or None
+        entry = existing.get(item.id)
+        old_values[item.code] = plain_baht(entry.amount) if entry else None
+        new_values[item.code] = plain_baht(parsed[item.code])
+        if explanation:
+            new_values[f"explain_{item.code}"] = explanation
+        if entry is None:
+            db.session.add(Entry(lao_id=lao.id, installment_id=installment.id, item_id=item.id,
+                                 amount_satang=satang, explanation=explanation))
+        else:
+            entry.amount_satang = satang
+            entry.explanation = explanation
+    if report is None:
+        report = InstallmentReport(lao_id=lao.id, installment_id=installment.id, status=Status.NOT_RECORDED.value)
+        db.session.add(report)
+    old_values["status"] = report.status
+    report.status = Status.RECORDED.value
+    report.recorder_name = recorder.name.strip()
+    report.recorder_position = recorder.position.strip()
+    report.recorder_phone = recorder.phone.strip()
+    report.recorded_by_id = actor.id
+    report.recorded_at = now
+    report.recorded_late = today > installment.entry_deadline
+    new_values["status"] = Status.RECORDED.value
+    new_values["late"] = report.recorded_late
+    db.session.flush()
+    audit.record(actor, ip, "record_installment", "installment_report",
+                 f"{lao.code}/{installment.fiscal_year_id}/{installment.number}",
+                 lao_id=lao.id, province_id=lao.province_id, old=old_values, new=new_values)
+    db.session.flush()
+    return report

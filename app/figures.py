@@ -1,0 +1,84 @@
+"""Reading figures: amounts per LAO and item for installments, prior-year comparisons (SQL sums)."""
+
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import and_, func, select
+
+from . import db
+from .models import Entry, Installment, InstallmentReport, RevenueItem
+
+
+def _shift_year(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+def prior_installment_ids(installment: Installment) -> list[int]:
+    """Installments of the prior fiscal year that fall inside this one's period shifted back a year.
+
+    Matching by period (not by number) keeps the comparison right across schedules, e.g. FY2560's
+    installment 1 (Oct-Feb) against five monthly installments of FY2559.
+    """
+    start = _shift_year(installment.period_start, -1)
+    end = _shift_year(installment.period_end, -1)
+    return list(
+        db.session.scalars(
+            select(Installment.id).where(
+                Installment.fiscal_year_id == installment.fiscal_year_id - 1,
+                Installment.period_start >= start,
+                Installment.period_end <= end,
+            )
+        )
+    )
+
+
+def amounts_by_lao(lao_ids: list[int] | None, installment_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Satang per LAO and item code summed over `installment_ids` (all LAOs when lao_ids is None)."""
+    if not installment_ids:
+        return {}
+    q = (
+        select(Entry.lao_id, RevenueItem.code, func.sum(Entry.amount_satang))
+        .join(RevenueItem, RevenueItem.id == Entry.item_id)
+        .where(Entry.installment_id.in_(installment_ids))
+        .group_by(Entry.lao_id, RevenueItem.code)
+    )
+    if lao_ids is not None:
+        q = q.where(Entry.lao_id.in_(lao_ids))
+    out: dict[int, dict[str, int]] = defaultdict(dict)
+    for lao_id, code, total in db.session.execute(q):
+        out[lao_id][code] = int(total or 0)
+    return out
+
+
+def recorded_prior_lao_ids(lao_ids: list[int], installment_ids: list[int]) -> set[int]:
+    """LAOs that have any figure in `installment_ids` (to tell 'no data' from 'zero')."""
+    if not installment_ids or not lao_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Entry.lao_id).where(and_(Entry.installment_id.in_(installment_ids), Entry.lao_id.in_(lao_ids)))
+            .distinct()
+        )
+    )
+
+
+def explanations_for(lao_id: int, installment_id: int) -> dict[str, str]:
+    """Typo-guard explanations the LAO gave per item code."""
+    rows = db.session.execute(
+        select(RevenueItem.code, Entry.explanation)
+        .join(RevenueItem, RevenueItem.id == Entry.item_id)
+        .where(Entry.lao_id == lao_id, Entry.installment_id == installment_id, Entry.explanation.is_not(None))
+    )
+    return {code: text for code, text in rows if text}
+
+
+def report_for(lao_id: int, installment_id: int) -> InstallmentReport | None:
+    """The LAO's report row for the installment, if any."""
+    return db.session.scalar(
+        select(InstallmentReport).where(
+            InstallmentReport.lao_id == lao_id, InstallmentReport.installment_id == installment_id
+        )
+    )

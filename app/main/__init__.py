@@ -1,0 +1,7 @@
+"""Home page routing by role, language and text-size switches, app-served fonts."""
+
+from flask import Blueprint
+
+bp = Blueprint("main", __name__)
+
+from . import routes  # noqa: E402,F401

@@ -1,0 +1,298 @@
+"""ORM models: geography, LAOs, revenue items, fiscal calendar, figures, workflow, users, audit."""
+
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .db import Base
+from .domain.money import from_satang
+from .domain.workflow import Role, Status
+
+LAO_TYPES = ("PAO", "MUNICIPALITY", "SAO")
+MUNICIPALITY_CLASSES = ("city", "town", "subdistrict")
+
+
+def utcnow() -> datetime:
+    """Current UTC time, naive (stored as UTC on both engines)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Province(Base):
+    """A province (จังหวัด) with its DOPA code."""
+
+    __tablename__ = "provinces"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(2), unique=True)
+    name_th: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100))
+    districts: Mapped[list["District"]] = relationship(back_populates="province")
+
+
+class District(Base):
+    """A district (อำเภอ) of a province."""
+
+    __tablename__ = "districts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(4), unique=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), index=True)
+    name_th: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100))
+    province: Mapped[Province] = relationship(back_populates="districts")
+
+
+class Lao(Base):
+    """A local administrative organisation (อปท.): PAO, municipality or SAO."""
+
+    __tablename__ = "laos"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name_th: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    lao_type: Mapped[str] = mapped_column(String(12))
+    municipality_class: Mapped[str | None] = mapped_column(String(12))
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    province: Mapped[Province] = relationship()
+    district: Mapped[District] = relationship()
+
+    __table_args__ = (Index("ix_laos_province_type", "province_id", "lao_type"),)
+
+
+class RevenueItem(Base):
+    """A self-collected revenue item, the LAO types it applies to and the years it is active."""
+
+    __tablename__ = "revenue_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    name_th: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    lao_types: Mapped[str] = mapped_column(String(60))  # comma-separated LAO_TYPES
+    first_fy: Mapped[int | None] = mapped_column(Integer)
+    last_fy: Mapped[int | None] = mapped_column(Integer)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    @property
+    def type_list(self) -> list[str]:
+        """LAO types this item applies to."""
+        return [t for t in self.lao_types.split(",") if t]
+
+    def applies(self, lao_type: str, fy: int) -> bool:
+        """Whether the item is collected by `lao_type` in fiscal year `fy`."""
+        return (
+            lao_type in self.type_list
+            and (self.first_fy is None or fy >= self.first_fy)
+            and (self.last_fy is None or fy <= self.last_fy)
+        )
+
+
+class FiscalYear(Base):
+    """A B.E. fiscal year and the kind of installment schedule it uses."""
+
+    __tablename__ = "fiscal_years"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    schedule: Mapped[str] = mapped_column(String(12), default="monthly")
+    installments: Mapped[list["Installment"]] = relationship(
+        back_populates="fiscal_year", order_by="Installment.number"
+    )
+    rounds: Mapped[list["Round"]] = relationship(order_by="Round.last_installment")
+
+
+class Installment(Base):
+    """An installment (งวด) of a fiscal year: the period and its deadlines."""
+
+    __tablename__ = "installments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fiscal_year_id: Mapped[int] = mapped_column("fiscal_year", ForeignKey("fiscal_years.year"))
+    number: Mapped[int] = mapped_column(Integer)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    entry_deadline: Mapped[date] = mapped_column(Date)
+    confirm_deadline: Mapped[date] = mapped_column(Date)
+    fiscal_year: Mapped[FiscalYear] = relationship(back_populates="installments")
+
+    __table_args__ = (UniqueConstraint("fiscal_year", "number", name="uq_installment_year_number"),)
+
+
+class Round(Base):
+    """An evaluation round: a cumulative cut-off through an installment number."""
+
+    __tablename__ = "rounds"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fiscal_year_id: Mapped[int] = mapped_column("fiscal_year", ForeignKey("fiscal_years.year"))
+    name: Mapped[str] = mapped_column(String(100))
+    last_installment: Mapped[int] = mapped_column(Integer)
+
+
+class Entry(Base):
+    """One figure: an LAO's amount of one revenue item in one installment, in integer satang."""
+
+    __tablename__ = "entries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lao_id: Mapped[int] = mapped_column(ForeignKey("laos.id"))
+    installment_id: Mapped[int] = mapped_column(ForeignKey("installments.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("revenue_items.id"))
+    amount_satang: Mapped[int] = mapped_column(BigInteger)
+    explanation: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        UniqueConstraint("lao_id", "installment_id", "item_id", name="uq_entry_lao_installment_item"),
+        Index("ix_entries_installment_lao", "installment_id", "lao_id", "item_id", "amount_satang"),
+    )
+
+    @property
+    def amount(self) -> Decimal:
+        """The amount in baht as a Decimal."""
+        return from_satang(self.amount_satang)
+
+
+class InstallmentReport(Base):
+    """An LAO's installment as a whole: workflow status, certification, confirmation, version."""
+
+    __tablename__ = "installment_reports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lao_id: Mapped[int] = mapped_column(ForeignKey("laos.id"))
+    installment_id: Mapped[int] = mapped_column(ForeignKey("installments.id"))
+    status: Mapped[str] = mapped_column(String(16), default=Status.NOT_RECORDED.value)
+    recorder_name: Mapped[str | None] = mapped_column(String(200))
+    recorder_position: Mapped[str | None] = mapped_column(String(200))
+    recorder_phone: Mapped[str | None] = mapped_column(String(50))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime | None] = mapped_column(DateTime)
+    recorded_late: Mapped[bool] = mapped_column(Boolean, default=False)
+    confirmer_name: Mapped[str | None] = mapped_column(String(200))
+    confirmer_position: Mapped[str | None] = mapped_column(String(200))
+    confirmer_phone: Mapped[str | None] = mapped_column(String(50))
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    confirmed_late: Mapped[bool] = mapped_column(Boolean, default=False)
+    return_reason: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    lao: Mapped[Lao] = relationship()
+    installment: Mapped[Installment] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        UniqueConstraint("lao_id", "installment_id", name="uq_report_lao_installment"),
+        Index("ix_reports_installment_status", "installment_id", "status", "lao_id"),
+    )
+
+    @property
+    def status_enum(self) -> Status:
+        """The status as the domain enum."""
+        return Status(self.status)
+
+
+class User(Base):
+    """A person's account with a role and a scope (an LAO or a province)."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    position: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    role: Mapped[str] = mapped_column(String(20))
+    lao_id: Mapped[int | None] = mapped_column(ForeignKey("laos.id"), index=True)
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    session_token: Mapped[str] = mapped_column(String(64))
+    lao: Mapped[Lao | None] = relationship()
+    province: Mapped[Province | None] = relationship()
+
+    # Flask-Login protocol
+    @property
+    def is_active(self) -> bool:
+        """Whether the account may log in."""
+        return bool(self.active)
+
+    @property
+    def is_authenticated(self) -> bool:
+        """Always true for a loaded user."""
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        """Never anonymous."""
+        return False
+
+    def get_id(self) -> str:
+        """The rotating alternative id: changing session_token ends every existing session."""
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def role_enum(self) -> Role:
+        """The role as the domain enum."""
+        return Role(self.role)
+
+    def has_role(self, *roles: Role) -> bool:
+        """Whether the user has one of `roles`."""
+        return self.role_enum in roles
+
+    @property
+    def scope_province_id(self) -> int | None:
+        """The province the user is limited to (LAO officers: their LAO's province), None for national."""
+        if self.role == Role.PROVINCE_VERIFIER.value:
+            return self.province_id
+        if self.role == Role.LAO_OFFICER.value and self.lao is not None:
+            return self.lao.province_id
+        return None
+
+
+class AuditEvent(Base):
+    """Append-only audit record of a change to figures, workflow state or accounts."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    username: Mapped[str | None] = mapped_column(String(80))
+    ip: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[str | None] = mapped_column(String(80))
+    lao_id: Mapped[int | None] = mapped_column(ForeignKey("laos.id"), index=True)
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"), index=True)
+    old_values: Mapped[dict | None] = mapped_column(JSON)
+    new_values: Mapped[dict | None] = mapped_column(JSON)
+
+
+@event.listens_for(AuditEvent, "before_update")
+def _audit_no_update(_mapper, _conn, _target):
+    raise RuntimeError("audit events are append-only")
+
+
+@event.listens_for(AuditEvent, "before_delete")
+def _audit_no_delete(_mapper, _conn, _target):
+    raise RuntimeError("audit events are append-only")
+
+
+class Setting(Base):
+    """A small key/value store for app state (e.g. whether demo data is loaded)."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

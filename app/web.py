@@ -1,0 +1,102 @@
+"""Template filters and globals shared by every page: Thai dates, money, labels, today, demo banner."""
+
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+
+from flask import Flask, current_app, g
+from flask_babel import get_locale, gettext
+
+from .domain import calendar as cal
+from .domain.money import format_baht, format_pct
+from .domain.workflow import ACTION_LABELS, ROLE_LABELS, STATUS_LABELS, ReviewAction, Role, Status
+
+BANGKOK = timezone(timedelta(hours=7))
+
+
+def today() -> date:
+    """Today's date in Asia/Bangkok, or the configured TODAY (tests and demos)."""
+    fixed = current_app.config.get("TODAY")
+    if fixed:
+        return date.fromisoformat(str(fixed))
+    return datetime.now(BANGKOK).date()
+
+
+def to_local(dt: datetime | None) -> datetime | None:
+    """A naive UTC timestamp as Asia/Bangkok local time."""
+    if dt is None:
+        return None
+    return dt.replace(tzinfo=timezone.utc).astimezone(BANGKOK)
+
+
+def is_thai() -> bool:
+    """Whether the current request is in Thai."""
+    return str(get_locale() or "th").startswith("th")
+
+
+def show_date(d, long: bool = False) -> str:
+    """A date (or a UTC timestamp, shown with local time) with the Buddhist year in the UI language."""
+    if isinstance(d, datetime):
+        local = to_local(d)
+        return cal.thai_date(local, long, with_time=True) if is_thai() else cal.english_date(local, with_time=True)
+    return cal.thai_date(d, long) if is_thai() else cal.english_date(d)
+
+
+def status_label(status) -> str:
+    """Translated label of a workflow status."""
+    return gettext(STATUS_LABELS[Status(status)])
+
+
+def role_label(role) -> str:
+    """Translated label of a role."""
+    return gettext(ROLE_LABELS[Role(role)])
+
+
+def action_label(action) -> str:
+    """Translated label of a review action."""
+    return gettext(ACTION_LABELS[ReviewAction(action)])
+
+
+def domain_message(err) -> str:
+    """Translate a DomainError's message and fill its parameters."""
+    text = gettext(err.message)
+    return text % err.params if err.params else text
+
+
+def demo_loaded() -> bool:
+    """Whether demo data is loaded (cached per request)."""
+    if "demo_loaded" not in g:
+        from . import db
+        from .models import Setting
+
+        try:
+            g.demo_loaded = db.session.get(Setting, "demo_data") is not None
+        except Exception:  # an error page must render even when the database is down
+            db.session.rollback()
+            g.demo_loaded = False
+    return g.demo_loaded
+
+
+def nav_items() -> list[tuple[str, str, tuple[str, ...]]]:
+    """Main menu entries: endpoint, translated label, roles that see it."""
+    lao, ver, nat, adm = (r.value for r in (Role.LAO_OFFICER, Role.PROVINCE_VERIFIER, Role.NATIONAL_VIEWER, Role.ADMIN))
+    return [
+        ("entry.home", gettext("บันทึกข้อมูลรายได้"), (lao,)),
+        ("verify.home", gettext("ตรวจสอบและยืนยันข้อมูล"), (ver, adm)),
+        ("reports.home", gettext("รายงาน"), (ver, nat, adm)),
+        ("admin.home", gettext("ผู้ดูแลระบบ"), (adm,)),
+    ]
+
+
+def register(app: Flask) -> None:
+    """Register the filters and globals on `app`."""
+    app.add_template_filter(show_date, "thdate")
+    app.add_template_filter(lambda v: format_baht(v if v is None or isinstance(v, Decimal) else Decimal(v)), "baht")
+    app.add_template_filter(format_pct, "pct")
+    app.add_template_filter(status_label, "status_label")
+    app.add_template_filter(role_label, "role_label")
+    app.add_template_filter(action_label, "action_label")
+    app.add_template_filter(lambda s, e: cal.thai_period(s, e), "thperiod")
+    app.add_template_global(today, "today")
+    app.add_template_global(demo_loaded, "demo_loaded")
+    app.add_template_global(is_thai, "is_thai")
+    app.add_template_global(nav_items, "nav_items")

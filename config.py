@@ -1,0 +1,67 @@
+"""Configuration classes per environment; production refuses to start without its secrets."""
+
+import os
+from decimal import Decimal
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'data' / 'app.db'}")
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # the session bounds the token; offices keep forms open for hours
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = 0
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    BABEL_DEFAULT_LOCALE = "th"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Bangkok"
+    LANGUAGES = ("th", "en")
+    BOOTSTRAP_SERVE_LOCAL = True
+    AMOUNT_CEILING = Decimal(os.environ.get("AMOUNT_CEILING", "10000000000"))
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCK_MINUTES = 15
+    ALLOW_DEMO_DATA = True
+    TODAY = None  # a fixed ISO date for tests and demos; None means the real date in Asia/Bangkok
+
+
+class DevelopmentConfig(Config):
+    """Local development on the embedded SQLite database."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret"
+
+
+class TestingConfig(Config):
+    """Automated tests: a throwaway database given by TEST_DATABASE_URL or a temp SQLite file."""
+
+    TESTING = True
+    SECRET_KEY = "test-only-not-secret"
+    DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    LOGIN_LOCK_MINUTES = 15
+
+
+class ProductionConfig(Config):
+    """Production: PostgreSQL, secure cookies, no demo data, secrets from the environment."""
+
+    SESSION_COOKIE_SECURE = True
+    ALLOW_DEMO_DATA = False
+
+    @classmethod
+    def validate(cls) -> None:
+        """Refuse to start without SECRET_KEY and DATABASE_URL in the environment."""
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        if missing:
+            raise RuntimeError(f"production config needs {', '.join(missing)} in the environment")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,123 @@
+"""Test fixtures: a real migrated database (SQLite file, or TEST_DATABASE_URL for PostgreSQL), app, clients."""
+
+import os
+import re
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from app import create_app, db, migrate
+from app.reference import seed_geography, seed_items
+
+KEEP_TABLES = {"alembic_version", "provinces", "districts", "revenue_items"}
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    try:
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as exc:  # never skip silently: CI must fail when PostgreSQL is missing
+        pytest.exit(f"TEST_DATABASE_URL is set but the database is unreachable: {exc}", returncode=3)
+    return url
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """The URL of the migrated test database (schema built by the Alembic migrations)."""
+    url = _database_url(tmp_path_factory)
+    if url.startswith("postgresql"):
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    """The Flask app in the testing configuration, bound to the test database with reference data."""
+    application = create_app("testing", DATABASE_URL=database_url, TODAY="2026-11-21")
+    with application.app_context():
+        seed_geography()
+        seed_items()
+        db.session.commit()
+    return application
+
+
+def _clean(engine) -> None:
+    """Empty every table but the reference data, audit trail included (bypassing its triggers)."""
+    from app.db import Base
+
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables) if t.name not in KEEP_TABLES]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            triggers = conn.execute(
+                text("SELECT name, sql FROM sqlite_master WHERE type='trigger' AND tbl_name='audit_events'")
+            ).all()
+            for name, _sql in triggers:
+                conn.execute(text(f"DROP TRIGGER {name}"))
+            for t in tables:
+                conn.execute(text(f"DELETE FROM {t}"))
+            for _name, sql in triggers:
+                conn.execute(text(sql))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_database(request):
+    """Each test that uses the app starts from reference data only."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    application = request.getfixturevalue("app")
+    application.config["TODAY"] = "2026-11-21"
+    yield
+    with application.app_context():
+        db.session.remove()
+        _clean(application.extensions["engine"])
+
+
+@pytest.fixture
+def ctx(app):
+    """An app context with the scoped session; the session is removed afterwards."""
+    with app.app_context():
+        yield db.session
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    """A test client (CSRF on, as in production)."""
+    return app.test_client()
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    """The CSRF token of the first form on a page."""
+    match = CSRF_RE.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+def login(client, username: str, password: str = "secret-pass-1"):
+    """Log in through the real login form; returns the response of the POST."""
+    page = client.get("/login")
+    token = csrf_from(page.get_data(as_text=True))
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+
+
+def post_form(client, url: str, data: dict, page_url: str | None = None):
+    """POST a form to `url` with the CSRF token taken from `page_url` (default: the same URL)."""
+    page = client.get(page_url or url)
+    token = csrf_from(page.get_data(as_text=True))
+    return client.post(url, data={**data, "csrf_token": token})
