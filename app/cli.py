@@ -1,5 +1,6 @@
 """Flask CLI commands: database migrations, reference data, demo data. They call the same operations as the web."""
 
+import importlib
 import time
 
 import click
@@ -15,6 +16,14 @@ def register(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(seed_command)
     app.cli.add_command(demo_command)
+    for area in ("entry", "verify", "reports", "admin", "api"):
+        try:
+            module = importlib.import_module(f"app.{area}.commands")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"app.{area}.commands":
+                raise
+            continue
+        module.register(app)
 
 
 @click.group("db", cls=AppGroup)

@@ -290,6 +290,45 @@ def _audit_no_delete(_mapper, _conn, _target):
     raise RuntimeError("audit events are append-only")
 
 
+class KpiSetting(Base):
+    """KPI scoring settings of a fiscal year: five growth thresholds (%) and category weights (%)."""
+
+    __tablename__ = "kpi_settings"
+    fiscal_year_id: Mapped[int] = mapped_column("fiscal_year", ForeignKey("fiscal_years.year"), primary_key=True)
+    thresholds: Mapped[str] = mapped_column(String(100), default="-10,-5,0,5,10")  # T1..T5, comma-separated
+    weight_pao: Mapped[str] = mapped_column(String(20), default="33.34")
+    weight_municipality: Mapped[str] = mapped_column(String(20), default="33.33")
+    weight_sao: Mapped[str] = mapped_column(String(20), default="33.33")
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class ApiToken(Base):
+    """A revocable API token; only its SHA-256 hash is stored."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    user: Mapped[User] = relationship()
+
+
+class ItemActivation(Base):
+    """Overrides whether a revenue item is collected by an LAO type in a fiscal year (admin setup)."""
+
+    __tablename__ = "item_activations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fiscal_year_id: Mapped[int] = mapped_column("fiscal_year", ForeignKey("fiscal_years.year"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("revenue_items.id"))
+    lao_type: Mapped[str] = mapped_column(String(12))
+    active: Mapped[bool] = mapped_column(Boolean)
+
+    __table_args__ = (UniqueConstraint("fiscal_year", "item_id", "lao_type", name="uq_item_activation"),)
+
+
 class Setting(Base):
     """A small key/value store for app state (e.g. whether demo data is loaded)."""
 

@@ -89,6 +89,18 @@ def year_has_figures(year: int) -> bool:
 
 
 def items_for(lao_type: str, fy: int) -> list[RevenueItem]:
-    """Revenue items that apply to `lao_type` in fiscal year `fy`, in display order."""
+    """Revenue items that apply to `lao_type` in fiscal year `fy`, in display order.
+
+    An admin's ItemActivation for the year and type overrides the item's own years and types.
+    """
+    from .models import ItemActivation
+
     items = db.session.scalars(select(RevenueItem).order_by(RevenueItem.sort_order)).all()
-    return [i for i in items if i.applies(lao_type, fy)]
+    overrides = dict(
+        db.session.execute(
+            select(ItemActivation.item_id, ItemActivation.active).where(
+                ItemActivation.fiscal_year_id == fy, ItemActivation.lao_type == lao_type
+            )
+        ).all()
+    )
+    return [i for i in items if overrides.get(i.id, i.applies(lao_type, fy))]

@@ -79,12 +79,20 @@ def demo_loaded() -> bool:
 def nav_items() -> list[tuple[str, str, tuple[str, ...]]]:
     """Main menu entries: endpoint, translated label, roles that see it."""
     lao, ver, nat, adm = (r.value for r in (Role.LAO_OFFICER, Role.PROVINCE_VERIFIER, Role.NATIONAL_VIEWER, Role.ADMIN))
-    return [
+    items = [
         ("entry.home", gettext("บันทึกข้อมูลรายได้"), (lao,)),
         ("verify.home", gettext("ตรวจสอบและยืนยันข้อมูล"), (ver, adm)),
-        ("reports.home", gettext("รายงาน"), (ver, nat, adm)),
+        ("verify.status", gettext("สถานะการบันทึก (INR911)"), (ver, nat, adm)),
+        ("verify.matrix", gettext("ความก้าวหน้ารายงวด"), (ver, adm)),
+        ("verify.accounts", gettext("บัญชีผู้ใช้ อปท."), (ver,)),
+        ("reports.home", gettext("รายงานเปรียบเทียบ"), (ver, nat, adm)),
+        ("reports.monitoring", gettext("ติดตามจังหวัด"), (nat, adm)),
+        ("reports.kpi", gettext("คะแนน KPI"), (nat, adm)),
         ("admin.home", gettext("ผู้ดูแลระบบ"), (adm,)),
+        ("admin.audit", gettext("ประวัติการแก้ไข"), (lao, ver, nat, adm)),
     ]
+    views = current_app.view_functions
+    return [item for item in items if item[0] in views]
 
 
 def register(app: Flask) -> None:
