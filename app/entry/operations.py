@@ -5,10 +5,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from .. import audit, db
 from ..domain import typo_guard
-from ..domain.errors import DomainError, N_, NotPermittedError, ValidationError
+from ..domain.errors import ConflictError, DomainError, N_, NotPermittedError, ValidationError
 from ..domain.money import from_satang, parse_amount, plain_baht, to_satang
 from ..domain.workflow import Role, Status, check_can_record, check_version
 from ..figures import amounts_by_lao, prior_installment_ids
@@ -48,6 +49,21 @@ def lock_report(lao: Lao, installment: Installment) -> InstallmentReport | None:
         .with_for_update()
         .execution_options(populate_existing=True)
     )
+
+
+def _insert_first_report(report: InstallmentReport) -> None:
+    """Insert the first report row (and pending entries); a concurrent first save becomes a ConflictError.
+
+    With no row yet there is nothing to lock FOR UPDATE (PostgreSQL), so two first saves race to the
+    unique constraint: the loser waits for the winner's commit, then gets a conflict instead of an error.
+    """
+    try:
+        with db.session.begin_nested():
+            db.session.add(report)
+    except IntegrityError as exc:
+        raise ConflictError(
+            "version", N_("ข้อมูลงวดนี้ถูกแก้ไขโดยผู้อื่นหลังจากที่ท่านเปิดหน้านี้ กรุณาตรวจสอบตัวเลขปัจจุบันแล้วบันทึกใหม่")
+        ) from exc
 
 
 def record_installment(
@@ -132,9 +148,9 @@ def record_installment(
         else:
             entry.amount_satang = satang
             entry.explanation = explanation
-    if report is None:
+    is_first = report is None
+    if is_first:
         report = InstallmentReport(lao_id=lao.id, installment_id=installment.id, status=Status.NOT_RECORDED.value)
-        db.session.add(report)
     old_values["status"] = report.status
     report.status = Status.RECORDED.value
     report.recorder_name = recorder.name.strip()
@@ -145,6 +161,8 @@ def record_installment(
     report.recorded_late = today > installment.entry_deadline
     new_values["status"] = Status.RECORDED.value
     new_values["late"] = report.recorded_late
+    if is_first:
+        _insert_first_report(report)
     db.session.flush()
     audit.record(actor, ip, "record_installment", "installment_report",
                  f"{lao.code}/{installment.fiscal_year_id}/{installment.number}",
