@@ -6,6 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import db
 from ..domain.errors import DomainError
+from ..models import User
 from ..web import domain_message
 from . import bp, operations
 from .forms import ChangePasswordForm, LoginForm
@@ -53,7 +54,7 @@ def login():
                 flash(_("กรุณาตั้งรหัสผ่านใหม่ก่อนใช้งาน"), "warning")
                 return redirect(url_for("auth.change_password"))
             return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
-    return render_template("auth/login.html", form=form), (200 if not form.errors else 200)
+    return render_template("auth/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -61,7 +62,7 @@ def login():
 def logout():
     """Log out and end every session of this account (the rotating token changes)."""
     db.begin_write()
-    user = db.session.get(type(current_user._get_current_object()), current_user.id)
+    user = db.session.get(User, current_user.id)
     user.session_token = operations.new_session_token()
     db.session.commit()
     logout_user()
@@ -86,8 +87,7 @@ def change_password():
             getattr(form, err.field or "new_password").errors.append(domain_message(err))
         else:
             db.session.commit()
-            user = db.session.get(type(current_user._get_current_object()), current_user.id)
-            login_user(user)  # this session continues with the new token
+            login_user(db.session.get(User, current_user.id))  # this session continues with the new token
             flash(_("เปลี่ยนรหัสผ่านเรียบร้อยแล้ว"), "success")
             return redirect(url_for("main.index"))
     return render_template("auth/change_password.html", form=form)
