@@ -75,3 +75,31 @@ def test_audit_trail_is_append_only_in_the_database(app):
             db.session.commit()
         db.session.rollback()
         assert db.session.scalar(select(AuditEvent.action)) == "test"
+
+
+def test_migrations_downgrade_and_upgrade_cleanly(tmp_path):
+    from app import migrate
+
+    url = f"sqlite:///{tmp_path / 'roundtrip.db'}"
+    migrate.upgrade(url)
+    migrate.downgrade(url, "base")
+    migrate.upgrade(url)
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    assert "audit_events" in inspect(engine).get_table_names()
+    engine.dispose()
+
+
+def test_server_error_page_is_thai_and_hides_the_traceback(database_url):
+    broken = create_app("testing", DATABASE_URL=database_url)
+
+    @broken.route("/boom")
+    def boom():
+        raise ValueError("secret internals")
+
+    broken.config["PROPAGATE_EXCEPTIONS"] = False
+    resp = broken.test_client().get("/boom")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 500
+    assert "ระบบขัดข้อง" in html and "secret internals" not in html and "Traceback" not in html
