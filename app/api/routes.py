@@ -1,11 +1,404 @@
-"""API v1 endpoints."""
+"""API v1 endpoints: bearer authentication, JSON errors, and thin views over the same loaders and operations as the web."""
 
-from flask import jsonify
+from datetime import datetime, timezone
 
-from . import bp
+from flask import current_app, g, jsonify, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
+from .. import db
+from ..auth.loaders import fiscal_year_or_404, installment_or_404, lao_or_404, province_or_404
+from ..domain.errors import ConflictError, DomainError, LockedError, NotPermittedError, ValidationError
+from ..domain.workflow import Role, Status, check_version
+from ..entry import operations as entry_ops
+from ..figures import amounts_by_lao, explanations_for, report_for
+from ..models import LAO_TYPES, District, FiscalYear, Installment, Lao, Province, User
+from ..reference import items_for
+from ..web import domain_message, today
+from . import bp, schemas, tokens
+from .openapi import spec
+from .schemas import RequestError
+
+PUBLIC_ENDPOINTS = {"api.index", "api.openapi"}
+ALL_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+# --- authentication and errors -------------------------------------------------------------------
+
+@bp.before_request
+def _authenticate():
+    """Resolve `Authorization: Bearer <token>`; the session cookie never authenticates an API call."""
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    scheme, _sep, raw = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not raw.strip():
+        return error_response(401, "unauthorized", _("ต้องส่งโทเค็นในส่วนหัว Authorization: Bearer <token>"))
+    user = tokens.user_for_token(raw.strip())
+    if user is None:
+        return error_response(401, "invalid_token", _("โทเค็นไม่ถูกต้อง ถูกยกเลิกแล้ว หรือบัญชีถูกปิดการใช้งาน"))
+    g.api_user = user
+    g._login_user = user  # Flask-Login's current_user is the token's user here, never a cookie session's
+    return None
+
+
+@bp.after_request
+def _no_store(response):
+    """API answers carry figures and personal data: never cache them."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def error_response(status: int, code: str, message: str, fields: dict | None = None, **extra):
+    """The JSON error body {"error", "message", "fields"} with `status` (401 adds WWW-Authenticate)."""
+    response = jsonify({"error": code, "message": message, "fields": fields or {}, **extra})
+    response.status_code = status
+    if status == 401:
+        challenge = 'Bearer realm="api"'
+        if code == "invalid_token":
+            challenge += ', error="invalid_token"'
+        response.headers["WWW-Authenticate"] = challenge
+    return response
+
+
+@bp.errorhandler(RequestError)
+def _request_error(err: RequestError):
+    db.session.rollback()
+    return error_response(err.status, err.code, err.message, err.fields)
+
+
+@bp.errorhandler(DomainError)
+def _domain_error(err: DomainError):
+    """NotPermitted and Locked -> 403, Conflict -> 409, Validation and other rules -> 422."""
+    db.session.rollback()
+    fields = schemas.domain_field_errors(err, domain_message, g.get("item_codes", ()))
+    if isinstance(err, LockedError):
+        return error_response(403, "locked", domain_message(err), fields)
+    if isinstance(err, NotPermittedError):
+        return error_response(403, "forbidden", domain_message(err), fields)
+    if isinstance(err, ConflictError):
+        return error_response(409, "conflict", domain_message(err), fields)
+    if isinstance(err, ValidationError):
+        return error_response(422, "validation_error", _("ข้อมูลที่ส่งมาไม่ถูกต้อง"), fields)
+    return error_response(422, "domain_error", domain_message(err), fields)
+
+
+def _http_error(err: HTTPException):
+    """HTTP errors as JSON (404 from the scoped loaders, 405, 413, 500 ...)."""
+    db.session.rollback()
+    messages = {
+        400: _("คำขอไม่ถูกต้อง"),
+        403: _("บัญชีนี้ไม่มีสิทธิ์ทำรายการนี้"),
+        404: _("ไม่พบข้อมูลที่ขอ หรือไม่อยู่ในขอบเขตของบัญชีนี้"),
+        405: _("ไม่รองรับวิธีเรียกนี้"),
+        413: _("คำขอมีขนาดใหญ่เกินไป"),
+        500: _("เกิดข้อผิดพลาดภายในระบบ"),
+    }
+    code = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(
+        err.code, (err.name or "error").lower().replace(" ", "_")
+    )
+    response = error_response(err.code or 500, code, messages.get(err.code, err.description or ""))
+    if isinstance(err, MethodNotAllowed) and err.valid_methods:
+        response.headers["Allow"] = ", ".join(err.valid_methods)
+    return response
+
+
+# By code too: a blueprint's handler for HTTPException alone would lose to the app's HTML page for 404/500.
+bp.register_error_handler(HTTPException, _http_error)
+for _code in (400, 403, 404, 405, 413, 415, 500):
+    bp.register_error_handler(_code, _http_error)
+
+
+@bp.route("/<path:_path>", methods=ALL_METHODS)
+def unknown(_path: str):
+    """Any other path under /api/v1: a JSON 404, or 405 when the path exists for other methods."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    allowed = set()
+    for method in ALL_METHODS:
+        try:
+            endpoint, _args = adapter.match(method=method)
+        except HTTPException:
+            continue
+        if endpoint != "api.unknown":
+            allowed.add(method)
+    if allowed:
+        raise MethodNotAllowed(valid_methods=sorted(allowed))
+    raise NotFound()
+
+
+def actor() -> User:
+    """The user the bearer token belongs to."""
+    return g.api_user
+
+
+def ok(data, status: int = 200):
+    """A JSON success response."""
+    response = jsonify(data)
+    response.status_code = status
+    return response
+
+
+def forbidden_unless(*roles: Role) -> None:
+    """Raise RequestError(403) unless the token's user has one of `roles`."""
+    if not actor().has_role(*roles):
+        raise RequestError(403, "forbidden", _("บัญชีนี้ไม่มีสิทธิ์ทำรายการนี้"))
+
+
+def lao_from_path(code: str) -> Lao:
+    """The LAO of the URL within the user's scope; 404 for a malformed, unknown or out-of-scope code."""
+    if not schemas.valid_code(code, schemas.LAO_CODE):
+        raise NotFound()
+    return lao_or_404(code, actor())
+
+
+# --- public ----------------------------------------------------------------------------------------
 
 @bp.route("/")
 def index():
-    """API root: version information."""
-    return jsonify({"version": "v1"})
+    """API root: version and where the OpenAPI description is (no token needed)."""
+    return ok({"version": "v1", "openapi": url_for("api.openapi")})
+
+
+@bp.route("/openapi.json")
+def openapi():
+    """The OpenAPI 3 description of this API (no token needed)."""
+    return ok(spec())
+
+
+# --- reference data --------------------------------------------------------------------------------
+
+@bp.route("/laos")
+def laos():
+    """LAOs in the user's scope, optionally by province and type, ordered by code; limit/offset paging."""
+    user = actor()
+    province_code = schemas.query_code(request.args, "province", schemas.PROVINCE_CODE)
+    lao_type = schemas.lao_type_param(request.args)
+    limit = schemas.query_int(request.args, "limit", minimum=1, maximum=schemas.MAX_LIMIT, default=schemas.MAX_LIMIT)
+    offset = schemas.query_int(request.args, "offset", default=0)
+    conditions = [Lao.active.is_(True)]
+    if province_code:
+        conditions.append(Lao.province_id == province_or_404(province_code, user).id)
+    if lao_type:
+        conditions.append(Lao.lao_type == lao_type)
+    if user.role == Role.LAO_OFFICER.value:
+        conditions.append(Lao.id == user.lao_id)
+    elif user.role == Role.PROVINCE_VERIFIER.value:
+        conditions.append(Lao.province_id == user.province_id)
+    total = db.session.scalar(select(func.count(Lao.id)).where(*conditions))
+    rows = db.session.execute(
+        select(Lao.code, Lao.name_th, Lao.name_en, Lao.lao_type, Province.code, District.code)
+        .join(Province, Province.id == Lao.province_id)
+        .join(District, District.id == Lao.district_id)
+        .where(*conditions)
+        .order_by(Lao.code)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    response = ok([
+        {"code": code, "name_th": th, "name_en": en, "type": typ, "province_code": prov, "district_code": dist}
+        for code, th, en, typ, prov, dist in rows
+    ])
+    response.headers["X-Total-Count"] = str(total)
+    if offset + limit < total:
+        args = {**request.args.to_dict(), "offset": offset + limit, "limit": limit}
+        response.headers["Link"] = f'<{url_for("api.laos", **args)}>; rel="next"'
+    return response
+
+
+@bp.route("/years")
+def years():
+    """Fiscal years with their installments (periods, deadlines) and evaluation rounds."""
+    fys = db.session.scalars(
+        select(FiscalYear).options(selectinload(FiscalYear.installments), selectinload(FiscalYear.rounds))
+        .order_by(FiscalYear.year)
+    ).all()
+    return ok([
+        {
+            "fiscal_year": fy.year,
+            "start": fy.start_date.isoformat(),
+            "end": fy.end_date.isoformat(),
+            "schedule": fy.schedule,
+            "installments": [
+                {"number": i.number, "period_start": i.period_start.isoformat(), "period_end": i.period_end.isoformat(),
+                 "entry_deadline": i.entry_deadline.isoformat(), "confirm_deadline": i.confirm_deadline.isoformat()}
+                for i in fy.installments
+            ],
+            "rounds": [{"name": r.name, "last_installment": r.last_installment} for r in fy.rounds],
+        }
+        for fy in fys
+    ])
+
+
+@bp.route("/items")
+def items():
+    """Revenue items active in a fiscal year (for one LAO type, or any), with the types that collect them."""
+    year = schemas.query_int(request.args, "year", required=True, maximum=9999)
+    lao_type = schemas.lao_type_param(request.args)
+    fiscal_year_or_404(year)
+    by_code: dict[str, tuple] = {}
+    for typ in (lao_type,) if lao_type else LAO_TYPES:
+        for item in items_for(typ, year):
+            by_code.setdefault(item.code, (item, []))[1].append(typ)
+    ordered = sorted(by_code.values(), key=lambda pair: (pair[0].sort_order, pair[0].code))
+    return ok([
+        {"code": item.code, "name_th": item.name_th, "name_en": item.name_en, "lao_types": types}
+        for item, types in ordered
+    ])
+
+
+# --- installments ----------------------------------------------------------------------------------
+
+def _utc(dt: datetime | None) -> str | None:
+    return dt.replace(tzinfo=timezone.utc).isoformat() if dt else None
+
+
+def installment_state(lao: Lao, inst: Installment) -> dict:
+    """An LAO's installment as JSON: status, version, figures as money strings, certification, confirmation."""
+    report = report_for(lao.id, inst.id)
+    order = [i.code for i in items_for(lao.lao_type, inst.fiscal_year_id)]
+    sums = amounts_by_lao([lao.id], [inst.id]).get(lao.id, {})
+    codes = [c for c in order if c in sums] + sorted(c for c in sums if c not in order)
+    recorder = confirmer = None
+    if report is not None and report.recorded_at is not None:
+        recorder = {"name": report.recorder_name, "position": report.recorder_position,
+                    "phone": report.recorder_phone, "recorded_at": _utc(report.recorded_at),
+                    "late": bool(report.recorded_late)}
+    if report is not None and report.status == Status.CONFIRMED.value:
+        confirmer = {"name": report.confirmer_name, "position": report.confirmer_position,
+                     "phone": report.confirmer_phone, "confirmed_at": _utc(report.confirmed_at),
+                     "late": bool(report.confirmed_late)}
+    return {
+        "lao_code": lao.code,
+        "fiscal_year": inst.fiscal_year_id,
+        "installment": inst.number,
+        "status": report.status if report else Status.NOT_RECORDED.value,
+        "version": report.version if report else 0,
+        "entries": {code: schemas.money(sums[code]) for code in codes},
+        "explanations": explanations_for(lao.id, inst.id),
+        "recorder": recorder,
+        "confirmer": confirmer,
+        "return_reason": report.return_reason if report else None,
+    }
+
+
+def conflict(err: ConflictError, lao: Lao, inst: Installment):
+    """409 with the installment as it is now, so the client can show the current figures and retry."""
+    db.session.rollback()
+    return error_response(409, "conflict", domain_message(err), {"version": domain_message(err)},
+                          current=installment_state(lao, inst))
+
+
+INSTALLMENT_PATH = "/laos/<lao_code>/years/<int(max=9999):fy>/installments/<int(max=99):n>"
+
+
+@bp.route(INSTALLMENT_PATH)
+def installment(lao_code: str, fy: int, n: int):
+    """One LAO's installment (within the user's scope)."""
+    lao = lao_from_path(lao_code)
+    return ok(installment_state(lao, installment_or_404(fy, n)))
+
+
+@bp.route(INSTALLMENT_PATH, methods=["PUT"])
+def record(lao_code: str, fy: int, n: int):
+    """Record or correct the installment's figures (the LAO's own officer), like the entry form."""
+    user = actor()
+    lao = lao_from_path(lao_code)
+    inst = installment_or_404(fy, n)
+    body = schemas.json_object(request.get_json(silent=True))
+    entry_ops.check_may_record(user, lao)  # refuse other roles before judging their request body
+    g.item_codes = [i.code for i in items_for(lao.lao_type, inst.fiscal_year_id)]
+    req = schemas.parse_record(body, g.item_codes)
+    try:
+        entry_ops.record_installment(
+            user, request.remote_addr, lao, inst, version=req.version, amounts=req.entries,
+            explanations=req.explanations, recorder=entry_ops.Recorder(req.name, req.position, req.phone),
+            certify=req.certify, today=today(), ceiling=current_app.config["AMOUNT_CEILING"],
+        )
+    except ConflictError as err:
+        return conflict(err, lao, inst)
+    db.session.commit()
+    return ok(installment_state(lao, inst))
+
+
+@bp.route(INSTALLMENT_PATH + "/review", methods=["POST"])
+def review(lao_code: str, fy: int, n: int):
+    """Confirm, unconfirm or return the installment (the province's verifier or an administrator)."""
+    from ..verify import operations as verify_ops
+
+    user = actor()
+    lao = lao_from_path(lao_code)
+    inst = installment_or_404(fy, n)
+    body = schemas.json_object(request.get_json(silent=True))
+    verify_ops.check_may_review(user, lao)
+    req = schemas.parse_review(body)
+    result = verify_ops.review_installments(
+        user, request.remote_addr, inst, {lao.id: req.version}, req.action,
+        reason=req.reason, position=req.position, phone=req.phone, today=today(),
+    )
+    if result.stale:
+        report = report_for(lao.id, inst.id)
+        try:
+            check_version(req.version, report.version if report else 0)
+        except ConflictError as err:
+            return conflict(err, lao, inst)
+    db.session.commit()
+    return ok(installment_state(lao, inst))
+
+
+# --- reports ---------------------------------------------------------------------------------------
+
+def report_province(code: str | None) -> Province | None:
+    """The province a report covers: a verifier's own always, otherwise the one asked for (None: national).
+
+    LAO officers get 403; a province outside a verifier's scope is 404 (province_or_404).
+    """
+    user = actor()
+    forbidden_unless(Role.PROVINCE_VERIFIER, Role.NATIONAL_VIEWER, Role.ADMIN)
+    if code:
+        return province_or_404(code, user)
+    if user.role == Role.PROVINCE_VERIFIER.value:
+        return db.session.get(Province, user.province_id)
+    return None
+
+
+def _status_lao(row) -> dict:
+    return {
+        "lao_code": row.lao_code, "lao_name": row.lao_name, "type": row.lao_type,
+        "province_code": row.province_code, "province_name": row.province_name,
+        "district_code": row.district_code, "district_name": row.district_name,
+        "status": row.status, "version": row.version,
+        "recorded_at": _utc(row.recorded_at), "recorded_late": bool(row.recorded_late),
+        "confirmed_at": _utc(row.confirmed_at), "confirmed_late": bool(row.confirmed_late),
+    }
+
+
+@bp.route("/reports/status")
+def status_report():
+    """INR911: who recorded an installment and who did not, with counts and percentages."""
+    from ..verify.queries import status_report as build_status_report
+
+    year = schemas.query_int(request.args, "year", required=True, maximum=9999)
+    number = schemas.query_int(request.args, "installment", required=True, maximum=99)
+    lao_type = schemas.lao_type_param(request.args)
+    district_code = schemas.query_code(request.args, "district", schemas.DISTRICT_CODE)
+    province = report_province(schemas.query_code(request.args, "province", schemas.PROVINCE_CODE))
+    inst = installment_or_404(year, number)
+    district = None
+    if district_code:
+        district = db.session.scalar(select(District).where(District.code == district_code))
+        scope = province.id if province else actor().scope_province_id
+        if district is None or (scope is not None and district.province_id != scope):
+            raise NotFound()
+    rep = build_status_report(inst, province_id=province.id if province else None, lao_type=lao_type,
+                              district_id=district.id if district else None)
+    return ok({
+        "fiscal_year": rep.fiscal_year, "installment": rep.number,
+        "province_code": province.code if province else None, "type": lao_type, "district_code": district_code,
+        "total": rep.total,
+        "recorded_count": rep.recorded_count, "recorded_pct": schemas.jsonable(rep.recorded_pct),
+        "not_recorded_count": rep.not_recorded_count, "not_recorded_pct": schemas.jsonable(rep.not_recorded_pct),
+        "confirmed_count": rep.confirmed_count, "returned_count": rep.returned_count, "late_count": rep.late_count,
+        "recorded": [_status_lao(r) for r in rep.recorded],
+        "not_recorded": [_status_lao(r) for r in rep.not_recorded],
+    })
