@@ -17,6 +17,8 @@ from ..models import Entry, Installment, InstallmentReport, Lao, User, utcnow
 from ..reference import items_for
 
 MAX_EXPLANATION = 500
+# column sizes of the certification on installment_reports
+RECORDER_LIMITS = {"recorder_name": 200, "recorder_position": 200, "recorder_phone": 50}
 
 
 @dataclass
@@ -121,6 +123,8 @@ def record_installment(
     ):
         if not (value or "").strip():
             errors[field] = DomainError(field, message)
+        elif len(value.strip()) > RECORDER_LIMITS[field]:
+            errors[field] = DomainError(field, N_("ยาวได้ไม่เกิน %(n)s ตัวอักษร"), n=RECORDER_LIMITS[field])
     if not certify:
         errors["certify"] = DomainError("certify", N_("กรุณายืนยันว่าข้อมูลถูกต้อง"))
     if errors:

@@ -1,14 +1,192 @@
-"""Views of the entry area."""
+"""Views of the entry area: an LAO's year overview, the installment form, its detail, history and print page."""
 
-from flask import render_template
+from datetime import datetime, timezone
 
-from ..auth.loaders import roles_required
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import db
+from ..auth.loaders import installment_or_404, lao_or_404, roles_required
+from ..domain import typo_guard
+from ..domain.errors import ConflictError, DomainError, N_, NotPermittedError, ValidationError
+from ..domain.money import format_baht, parse_amount
 from ..domain.workflow import Role
-from . import bp
+from ..web import BANGKOK, domain_message, today
+from . import bp, operations, queries
+from .forms import amount_field, entry_form, explain_field
+
+LAO_TYPE_LABELS = {"PAO": N_("อบจ."), "MUNICIPALITY": N_("เทศบาล"), "SAO": N_("อบต.")}
+EVENT_LABELS = {
+    "record_installment": N_("บันทึก/แก้ไขข้อมูล"),
+    "confirm_installment": N_("ยืนยันข้อมูล"),
+    "unconfirm_installment": N_("ไม่ยืนยันข้อมูล (ยกเลิกการยืนยัน)"),
+    "return_installment": N_("ส่งกลับแก้ไข"),
+}
+
+
+@bp.context_processor
+def _labels():
+    """Labels the entry templates translate."""
+    return {"lao_type_labels": LAO_TYPE_LABELS, "event_labels": EVENT_LABELS,
+            "warning_messages": typo_guard.WARNING_MESSAGES, "domain_message": domain_message}
+
+
+def _record_time() -> datetime | None:
+    """The recording time: None (the operation's clock) unless TODAY is fixed (tests, demos).
+
+    With a fixed TODAY the time of day is kept but the date is the app's, so the recording date
+    agrees with the deadline it is compared with.
+    """
+    if not current_app.config.get("TODAY"):
+        return None
+    moved = datetime.combine(today(), datetime.now(BANGKOK).time(), BANGKOK)
+    return moved.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 @bp.route("/")
 @roles_required(Role.LAO_OFFICER)
 def home():
-    """Landing page of the entry area."""
-    return render_template("entry/home.html")
+    """The officer's LAO: installments of the chosen fiscal year and the comparison with the prior year."""
+    if current_user.lao is None:
+        abort(404)
+    lao = lao_or_404(current_user.lao.code, current_user)
+    years = queries.fiscal_years_desc()
+    year = request.args.get("year", type=int)
+    if year is None:
+        year = queries.default_year(years, today())
+    elif year not in years:
+        abort(404)
+    overview = queries.year_overview(lao, year, today()) if year is not None else None
+    return render_template("entry/home.html", lao=lao, years=years, year=year, overview=overview)
+
+
+def _initial(view: queries.InstallmentView) -> dict:
+    """Form values of a GET: the recorded figures and explanations, the certification from the profile."""
+    data = {
+        "version": view.version,
+        "recorder_name": current_user.full_name,
+        "recorder_position": current_user.position,
+        "recorder_phone": current_user.phone,
+    }
+    for line in view.lines:
+        data[amount_field(line.item.code)] = format_baht(line.amount, dash_for_none=False)
+        data[explain_field(line.item.code)] = line.explanation or ""
+    return data
+
+
+def _typed_warnings(form, view: queries.InstallmentView) -> dict[str, str]:
+    """Typo-guard warning code per item for the amounts in the form (unparseable ones get none)."""
+    warnings = {}
+    for line in view.lines:
+        try:
+            amount = parse_amount(form.amount(line.item.code).data, ceiling=current_app.config["AMOUNT_CEILING"])
+        except DomainError:
+            continue
+        code = typo_guard.check(amount, line.prior)
+        if code:
+            warnings[line.item.code] = code
+    return warnings
+
+
+def _render_form(view, form, status: int = 200, conflict: bool = False, error: str | None = None):
+    """The entry page in the mode the installment is in (not open yet, locked, or editable)."""
+    return render_template(
+        "entry/edit.html", view=view, form=form, warnings=_typed_warnings(form, view) if form else {},
+        conflict=conflict, error=error,
+    ), status
+
+
+@bp.route("/<lao_code>/<int:year>/<int:number>", methods=["GET", "POST"])
+@login_required
+def edit(lao_code: str, year: int, number: int):
+    """Record or correct an installment; other roles are sent to the read-only detail (POST: 403)."""
+    lao = lao_or_404(lao_code, current_user)
+    installment = installment_or_404(year, number)
+    if not current_user.has_role(Role.LAO_OFFICER):
+        if request.method == "POST":
+            abort(403)
+        return redirect(url_for(".detail", lao_code=lao.code, year=year, number=number))
+    view = queries.installment_view(lao, installment, today())
+    items = [line.item for line in view.lines]
+    if request.method == "GET":
+        return _render_form(view, entry_form(items, data=_initial(view)))
+
+    form = entry_form(items)
+    if not form.validate_on_submit():  # only the CSRF token is validated by the form
+        return _render_form(view, form, 400, error=_("แบบฟอร์มหมดอายุหรือไม่ถูกต้อง กรุณาลองใหม่"))
+    try:
+        version = int(form.version.data)
+    except (TypeError, ValueError):
+        version = None
+    try:
+        report = operations.record_installment(
+            current_user._get_current_object(), request.remote_addr, lao, installment,
+            version=version,
+            amounts={item.code: form.amount(item.code).data for item in items},
+            explanations={item.code: form.explanation(item.code).data for item in items},
+            recorder=operations.Recorder(form.recorder_name.data or "", form.recorder_position.data or "",
+                                         form.recorder_phone.data or ""),
+            certify=bool(form.certify.data), today=today(), ceiling=current_app.config["AMOUNT_CEILING"],
+            now=_record_time(),
+        )
+    except NotPermittedError:
+        db.session.rollback()
+        abort(403)
+    except ValidationError as err:
+        db.session.rollback()
+        for name, problem in err.errors.items():
+            target = form.field_for_error(name)
+            if target is not None:
+                target.errors = [*target.errors, domain_message(problem)]
+        view = queries.installment_view(lao, installment, today())
+        return _render_form(view, form, error=_("ยังไม่ได้บันทึก กรุณาแก้ไขรายการที่มีข้อความสีแดง"))
+    except ConflictError as err:
+        db.session.rollback()
+        view = queries.installment_view(lao, installment, today())
+        form.version.data = view.version  # a second save now knowingly replaces the current figures
+        return _render_form(view, form, 409, conflict=True, error=domain_message(err))
+    except DomainError as err:  # locked (confirmed) or period not ended
+        db.session.rollback()
+        view = queries.installment_view(lao, installment, today())
+        return _render_form(view, form, 409, error=domain_message(err))
+    db.session.commit()
+    days = queries.late_days(installment, report, today())
+    if days:
+        flash(_("บันทึกข้อมูลงวดที่ %(n)s เรียบร้อยแล้ว (บันทึกหลังกำหนด %(days)s วัน)", n=number, days=days),
+              "success")
+    else:
+        flash(_("บันทึกข้อมูลงวดที่ %(n)s เรียบร้อยแล้ว", n=number), "success")
+    return redirect(url_for(".home", year=year))
+
+
+@bp.route("/<lao_code>/<int:year>/<int:number>/view")
+@login_required
+def detail(lao_code: str, year: int, number: int):
+    """Read-only installment detail for the officer, the province's verifier, national staff and admins."""
+    lao = lao_or_404(lao_code, current_user)
+    installment = installment_or_404(year, number)
+    return render_template("entry/detail.html", view=queries.installment_view(lao, installment, today()))
+
+
+@bp.route("/<lao_code>/<int:year>/<int:number>/history")
+@login_required
+def history(lao_code: str, year: int, number: int):
+    """Who changed what and when on an installment (read-only)."""
+    lao = lao_or_404(lao_code, current_user)
+    installment = installment_or_404(year, number)
+    return render_template(
+        "entry/history.html", view=queries.installment_view(lao, installment, today()),
+        events=queries.history(lao, installment),
+        show_ip=current_user.has_role(Role.ADMIN, Role.NATIONAL_VIEWER),
+    )
+
+
+@bp.route("/<lao_code>/<int:year>/<int:number>/print")
+@login_required
+def print_view(lao_code: str, year: int, number: int):
+    """The certification of a recorded installment laid out for A4 printing."""
+    lao = lao_or_404(lao_code, current_user)
+    installment = installment_or_404(year, number)
+    view = queries.installment_view(lao, installment, today())
+    return render_template("entry/print.html", view=view), (200 if view.recorded else 404)

@@ -1,0 +1,404 @@
+"""Read models of the entry area: an LAO's year overview, one installment's figures, its history."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from .. import db
+from ..domain import typo_guard
+from ..domain.calendar import days_late, fiscal_year_of
+from ..domain.errors import DomainError
+from ..domain.money import from_satang, pct_change
+from ..domain.workflow import Status, check_can_record
+from ..figures import _shift_year as shift_year
+from ..figures import amounts_by_lao, explanations_for, prior_installment_ids, report_for
+from ..models import AuditEvent, Entry, FiscalYear, Installment, InstallmentReport, Lao, RevenueItem, User
+from ..reference import items_for
+from ..web import to_local
+
+REVIEW_ACTIONS = ("confirm_installment", "unconfirm_installment", "return_installment")
+WORKFLOW_ACTIONS = ("record_installment", *REVIEW_ACTIONS)
+
+
+def object_id(lao: Lao, installment: Installment) -> str:
+    """The audit object id of an LAO's installment report (as record_installment writes it)."""
+    return f"{lao.code}/{installment.fiscal_year_id}/{installment.number}"
+
+
+def fiscal_years_desc() -> list[int]:
+    """Every configured fiscal year, newest first."""
+    return list(db.session.scalars(select(FiscalYear.year).order_by(FiscalYear.year.desc())))
+
+
+def default_year(years: list[int], today: date) -> int | None:
+    """The fiscal year containing `today` if configured, else the newest one not after it, else the newest."""
+    if not years:
+        return None
+    current = fiscal_year_of(today)
+    if current in years:
+        return current
+    earlier = [y for y in years if y < current]
+    return max(earlier) if earlier else max(years)
+
+
+def recorded_on(report: InstallmentReport | None) -> date | None:
+    """The local (Bangkok) date the report was last recorded, if it was."""
+    if report is None or report.recorded_at is None:
+        return None
+    return to_local(report.recorded_at).date()
+
+
+def late_days(installment: Installment, report: InstallmentReport | None, today: date) -> int:
+    """Days past the entry deadline: when recorded, of the recording day; when missing, of today."""
+    status = Status(report.status) if report else Status.NOT_RECORDED
+    if status == Status.NOT_RECORDED:
+        return days_late(installment.entry_deadline, None, today) if today > installment.period_end else 0
+    return days_late(installment.entry_deadline, recorded_on(report) or today, today)
+
+
+def _baht(values: dict[str, int]) -> dict[str, Decimal]:
+    return {code: from_satang(v) for code, v in values.items()}
+
+
+def _total(values: dict[str, Decimal]) -> Decimal | None:
+    return sum(values.values(), Decimal("0.00")) if values else None
+
+
+@dataclass
+class InstallmentRow:
+    """One installment on the LAO's home page."""
+
+    installment: Installment
+    report: InstallmentReport | None
+    status: Status
+    amounts: dict[str, Decimal]
+    total: Decimal | None
+    days_late: int
+    period_ended: bool
+
+    @property
+    def opens_on(self) -> date:
+        """The first day the installment can be recorded (the day after its period ends)."""
+        return self.installment.period_end + timedelta(days=1)
+
+
+@dataclass
+class ComparisonLine:
+    """Year to date against the same period of the prior year and the prior year's total (the target)."""
+
+    code: str | None  # None: the total line
+    name_th: str
+    name_en: str
+    ytd: Decimal | None
+    prior_same: Decimal | None
+    prior_full: Decimal | None
+
+    @property
+    def pct_same(self) -> Decimal | None:
+        """Percent change of the year to date against the same period of the prior year."""
+        if self.ytd is None or self.prior_same is None:
+            return None
+        return pct_change(self.prior_same, self.ytd)
+
+    @property
+    def pct_full(self) -> Decimal | None:
+        """Percent change of the year to date against the prior year's full total."""
+        if self.ytd is None or self.prior_full is None:
+            return None
+        return pct_change(self.prior_full, self.ytd)
+
+
+@dataclass
+class YearOverview:
+    """The LAO home page: installments of a fiscal year and the comparison with the prior year."""
+
+    year: int
+    items: list[RevenueItem]
+    rows: list[InstallmentRow]
+    lines: list[ComparisonLine]
+    through: Installment | None  # the year to date runs through this installment
+    prior_start: date | None = None
+    prior_end: date | None = None
+    prior_exists: bool = False
+
+
+def _amounts_by_installment(lao: Lao, year: int) -> dict[int, dict[str, int]]:
+    """Satang per installment id and item code of the LAO in fiscal year `year` (summed in SQL)."""
+    rows = db.session.execute(
+        select(Entry.installment_id, RevenueItem.code, func.sum(Entry.amount_satang))
+        .join(RevenueItem, RevenueItem.id == Entry.item_id)
+        .join(Installment, Installment.id == Entry.installment_id)
+        .where(Entry.lao_id == lao.id, Installment.fiscal_year_id == year)
+        .group_by(Entry.installment_id, RevenueItem.code)
+    )
+    out: dict[int, dict[str, int]] = {}
+    for inst_id, code, total in rows:
+        out.setdefault(inst_id, {})[code] = int(total or 0)
+    return out
+
+
+def _installment_ids(year: int, start: date | None = None, end: date | None = None) -> list[int]:
+    """Ids of the installments of `year` whose period lies inside [start, end] (bounds optional)."""
+    q = select(Installment.id).where(Installment.fiscal_year_id == year)
+    if start is not None:
+        q = q.where(Installment.period_start >= start)
+    if end is not None:
+        q = q.where(Installment.period_end <= end)
+    return list(db.session.scalars(q))
+
+
+def year_overview(lao: Lao, year: int, today: date) -> YearOverview:
+    """Installments of `year` for `lao` with status, lateness and amounts, and the prior-year comparison.
+
+    The year to date runs through the latest installment the LAO has recorded; the prior year's same
+    period is the installments of the prior year inside that stretch shifted back a year.
+    """
+    fy = db.session.get(FiscalYear, year)
+    installments = list(fy.installments)
+    items = items_for(lao.lao_type, year)
+    reports = {
+        r.installment_id: r
+        for r in db.session.scalars(
+            select(InstallmentReport)
+            .join(Installment, Installment.id == InstallmentReport.installment_id)
+            .where(InstallmentReport.lao_id == lao.id, Installment.fiscal_year_id == year)
+        )
+    }
+    amounts = _amounts_by_installment(lao, year)
+    rows = []
+    for inst in installments:
+        report = reports.get(inst.id)
+        values = _baht(amounts.get(inst.id, {}))
+        rows.append(InstallmentRow(
+            installment=inst, report=report, status=Status(report.status) if report else Status.NOT_RECORDED,
+            amounts=values, total=_total(values), days_late=late_days(inst, report, today),
+            period_ended=today > inst.period_end,
+        ))
+    recorded = [r.installment for r in rows if r.status != Status.NOT_RECORDED]
+    through = recorded[-1] if recorded else None
+    overview = YearOverview(year=year, items=items, rows=rows, lines=[], through=through)
+
+    ytd = amounts_by_lao([lao.id], [i.id for i in installments]).get(lao.id, {})
+    prior_fy = db.session.get(FiscalYear, year - 1)
+    prior_same: dict[str, int] = {}
+    prior_full: dict[str, int] = {}
+    if prior_fy is not None:
+        overview.prior_exists = True
+        prior_full = amounts_by_lao([lao.id], _installment_ids(year - 1)).get(lao.id, {})
+        if through is not None:
+            overview.prior_start = prior_fy.start_date
+            overview.prior_end = shift_year(through.period_end, -1)
+            ids = _installment_ids(year - 1, overview.prior_start, overview.prior_end)
+            prior_same = amounts_by_lao([lao.id], ids).get(lao.id, {})
+
+    item_codes = [i.code for i in items]
+    names = {i.code: (i.name_th, i.name_en) for i in items}
+    extra = set(prior_full) - set(item_codes)  # items the prior year had and this year does not
+    extra_items = db.session.scalars(
+        select(RevenueItem).where(RevenueItem.code.in_(extra)).order_by(RevenueItem.sort_order)
+    ) if extra else []
+    for item in extra_items:
+        names[item.code] = (item.name_th, item.name_en)
+    same_known = prior_fy is not None and through is not None
+    for code in names:
+        overview.lines.append(ComparisonLine(
+            code, *names[code],
+            ytd=from_satang(ytd.get(code, 0)) if code in item_codes else None,
+            prior_same=from_satang(prior_same.get(code, 0)) if same_known else None,
+            prior_full=from_satang(prior_full.get(code, 0)) if prior_fy is not None else None,
+        ))
+    overview.lines.append(ComparisonLine(
+        None, "รวม", "Total", ytd=from_satang(sum(ytd.values())),
+        prior_same=from_satang(sum(prior_same.values())) if same_known else None,
+        prior_full=from_satang(sum(prior_full.values())) if prior_fy is not None else None,
+    ))
+    return overview
+
+
+@dataclass
+class FigureLine:
+    """One revenue item of an installment: this year's amount, the prior year's, the typo-guard warning."""
+
+    item: RevenueItem
+    amount: Decimal | None
+    prior: Decimal | None
+    explanation: str | None = None
+
+    @property
+    def pct(self) -> Decimal | None:
+        """Percent change against the same period of the prior year."""
+        if self.amount is None or self.prior is None:
+            return None
+        return pct_change(self.prior, self.amount)
+
+    @property
+    def warning(self) -> str | None:
+        """The typo-guard warning code for the amount, if any."""
+        if self.amount is None:
+            return None
+        return typo_guard.check(self.amount, self.prior)
+
+    @property
+    def warning_message(self) -> str | None:
+        """The untranslated message of the warning, if any."""
+        return typo_guard.WARNING_MESSAGES.get(self.warning) if self.warning else None
+
+
+@dataclass
+class ReviewNote:
+    """The provincial office's latest return or unconfirmation that the LAO has not answered yet."""
+
+    action: str
+    reason: str
+    at: datetime
+    by: str
+
+
+@dataclass
+class InstallmentView:
+    """Everything the form, the detail and the print page show about an LAO's installment."""
+
+    lao: Lao
+    installment: Installment
+    report: InstallmentReport | None
+    status: Status
+    lines: list[FigureLine]
+    total: Decimal | None
+    prior_total: Decimal | None
+    days_late: int
+    closed_message: DomainError | None
+    review_note: ReviewNote | None
+    recorded_by: User | None = None
+    confirmed_by: User | None = None
+    has_prior: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def version(self) -> int:
+        """The version a form must send back (0 before the first recording)."""
+        return self.report.version if self.report else 0
+
+    @property
+    def locked(self) -> bool:
+        """Whether the provincial office has confirmed the installment."""
+        return self.status == Status.CONFIRMED
+
+    @property
+    def recorded(self) -> bool:
+        """Whether the LAO has recorded the installment at least once."""
+        return self.status != Status.NOT_RECORDED
+
+    @property
+    def total_pct(self) -> Decimal | None:
+        """Percent change of the total against the same period of the prior year."""
+        if self.total is None or self.prior_total is None:
+            return None
+        return pct_change(self.prior_total, self.total)
+
+
+def review_note(lao: Lao, installment: Installment, report: InstallmentReport | None) -> ReviewNote | None:
+    """The return or unconfirmation reason to show, if the office's action is the latest one on the report.
+
+    Audit ids order the events, so a later recording by the LAO hides an answered reason.
+    """
+    if report is None:
+        return None
+    latest = db.session.execute(
+        select(AuditEvent.action, AuditEvent.new_values, AuditEvent.at, AuditEvent.username, User.full_name)
+        .outerjoin(User, User.id == AuditEvent.user_id)
+        .where(AuditEvent.object_type == "installment_report", AuditEvent.lao_id == lao.id,
+               AuditEvent.object_id == object_id(lao, installment), AuditEvent.action.in_(WORKFLOW_ACTIONS))
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    if latest is not None and latest.action in ("unconfirm_installment", "return_installment"):
+        reason = (latest.new_values or {}).get("reason") or report.return_reason or ""
+        return ReviewNote(latest.action, reason, latest.at, latest.full_name or latest.username or "")
+    if report.status == Status.RETURNED.value and report.return_reason:
+        return ReviewNote("return_installment", report.return_reason, report.confirmed_at or report.recorded_at,
+                          "")
+    return None
+
+
+def installment_view(lao: Lao, installment: Installment, today: date) -> InstallmentView:
+    """The current figures of `lao` for `installment` beside the same period of the prior year."""
+    items = items_for(lao.lao_type, installment.fiscal_year_id)
+    report = report_for(lao.id, installment.id)
+    current = _baht(amounts_by_lao([lao.id], [installment.id]).get(lao.id, {}))
+    prior_ids = prior_installment_ids(installment)
+    prior = _baht(amounts_by_lao([lao.id], prior_ids).get(lao.id, {}))
+    explanations = explanations_for(lao.id, installment.id)
+    lines = [FigureLine(item, current.get(item.code), prior.get(item.code), explanations.get(item.code))
+             for item in items]
+    status = Status(report.status) if report else Status.NOT_RECORDED
+    try:
+        check_can_record(Status.NOT_RECORDED, installment.period_end, today)
+        closed = None
+    except DomainError as err:
+        closed = err
+    view = InstallmentView(
+        lao=lao, installment=installment, report=report, status=status, lines=lines,
+        total=_total(current), prior_total=_total(prior) if prior else None,
+        days_late=late_days(installment, report, today), closed_message=closed,
+        review_note=review_note(lao, installment, report), has_prior=bool(prior_ids),
+    )
+    if report is not None:
+        view.recorded_by = db.session.get(User, report.recorded_by_id) if report.recorded_by_id else None
+        view.confirmed_by = db.session.get(User, report.confirmed_by_id) if report.confirmed_by_id else None
+    return view
+
+
+@dataclass
+class Change:
+    """One item's amount before and after a recording."""
+
+    name_th: str
+    name_en: str
+    old: str | None
+    new: str | None
+    explanation: str | None
+
+    @property
+    def changed(self) -> bool:
+        """Whether the amount differs."""
+        return self.old != self.new
+
+
+@dataclass
+class HistoryEvent:
+    """One audit event of an installment, ready to show."""
+
+    at: datetime
+    action: str
+    username: str
+    full_name: str
+    ip: str | None
+    changes: list[Change]
+    old_status: str | None
+    new_status: str | None
+    details: dict
+
+
+def history(lao: Lao, installment: Installment, limit: int = 500) -> list[HistoryEvent]:
+    """The audit trail of an LAO's installment report, newest first."""
+    names = {i.code: (i.name_th, i.name_en, i.sort_order) for i in db.session.scalars(select(RevenueItem))}
+    rows = db.session.execute(
+        select(AuditEvent, User.full_name)
+        .outerjoin(User, User.id == AuditEvent.user_id)
+        .where(AuditEvent.object_type == "installment_report", AuditEvent.lao_id == lao.id,
+               AuditEvent.object_id == object_id(lao, installment))
+        .order_by(AuditEvent.id.desc())
+        .limit(limit)
+    )
+    out = []
+    for event, full_name in rows:
+        old, new = event.old_values or {}, event.new_values or {}
+        codes = sorted((set(old) | set(new)) & set(names), key=lambda c: names[c][2])
+        changes = [Change(names[c][0], names[c][1], old.get(c), new.get(c), new.get(f"explain_{c}"))
+                   for c in codes]
+        details = {k: v for k, v in new.items() if k in ("reason", "position", "phone", "late")}
+        out.append(HistoryEvent(event.at, event.action, event.username or "", full_name or "", event.ip,
+                                changes, old.get("status"), new.get("status"), details))
+    return out
