@@ -1,4 +1,4 @@
-"""Use cases of the provincial office: confirm, unconfirm or return installments in bulk."""
+"""Use cases of the provincial office: review installments in bulk, and care for its LAOs' accounts."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -6,9 +6,12 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from .. import audit, db
+from ..auth import operations as auth_operations
 from ..domain.errors import DomainError, N_, NotPermittedError, ValidationError
 from ..domain.workflow import ReviewAction, Role, Status, review_transition
 from ..models import Installment, InstallmentReport, Lao, User, utcnow
+
+MAX_REASON = 500
 
 
 @dataclass
@@ -46,16 +49,25 @@ def review_installments(
     `stale`; any other broken rule (scope, state, missing reason/position/phone) raises and nothing
     is applied. Raises NotPermittedError, ValidationError, DomainError.
     """
-    action = ReviewAction(action)
     errors: dict[str, DomainError] = {}
+    try:
+        action = ReviewAction(action)
+    except ValueError:
+        raise ValidationError({"action": DomainError("action", N_("กรุณาเลือกการดำเนินการ"))}) from None
     if not versions:
         errors["laos"] = DomainError("laos", N_("กรุณาเลือก อปท. อย่างน้อย 1 แห่ง"))
     if not (position or "").strip():
         errors["position"] = DomainError("position", N_("กรุณากรอกตำแหน่งผู้ตรวจสอบ"))
+    elif len(position.strip()) > 200:
+        errors["position"] = DomainError("position", N_("ตำแหน่งยาวได้ไม่เกิน %(n)s ตัวอักษร"), n=200)
     if not (phone or "").strip():
         errors["phone"] = DomainError("phone", N_("กรุณากรอกหมายเลขโทรศัพท์ผู้ตรวจสอบ"))
+    elif len(phone.strip()) > 50:
+        errors["phone"] = DomainError("phone", N_("หมายเลขโทรศัพท์ยาวได้ไม่เกิน %(n)s ตัวอักษร"), n=50)
     if action != ReviewAction.CONFIRM and not (reason or "").strip():
         errors["reason"] = DomainError("reason", N_("กรุณาระบุเหตุผล"))
+    if len((reason or "").strip()) > MAX_REASON:
+        errors["reason"] = DomainError("reason", N_("เหตุผลยาวได้ไม่เกิน %(n)s ตัวอักษร"), n=MAX_REASON)
     if errors:
         raise ValidationError(errors)
 
@@ -97,8 +109,11 @@ def review_installments(
             report.confirmed_by_id = actor.id
             report.confirmed_at = now
             report.confirmed_late = today > installment.confirm_deadline
+            report.return_reason = None  # settled: the LAO's form no longer shows an old request
         else:
+            # unconfirm and return reopen the installment for the LAO, whose form shows the reason
             report.return_reason = reason.strip()
+            report.confirmer_name = report.confirmer_position = report.confirmer_phone = None
             report.confirmed_at = None
             report.confirmed_by_id = None
             report.confirmed_late = False
@@ -113,3 +128,41 @@ def review_installments(
         result.applied.append(lao)
     db.session.flush()
     return result
+
+
+def check_may_manage_account(actor: User, target: User) -> None:
+    """An admin manages any account; a verifier only LAO-officer accounts of its province's LAOs.
+
+    Raises NotPermittedError otherwise.
+    """
+    if actor.role == Role.ADMIN.value:
+        return
+    if (
+        actor.role != Role.PROVINCE_VERIFIER.value
+        or target.role != Role.LAO_OFFICER.value
+        or target.lao is None
+        or target.lao.province_id != actor.province_id
+    ):
+        raise NotPermittedError(None, N_("บัญชีนี้ไม่มีสิทธิ์จัดการบัญชีผู้ใช้นี้"))
+
+
+def reset_lao_password(actor: User, target: User, ip: str | None) -> str:
+    """Give `target` a one-time password (shown once, changed at next login); audited.
+
+    Raises NotPermittedError outside the actor's scope.
+    """
+    check_may_manage_account(actor, target)
+    db.begin_write()
+    target = db.session.get(User, target.id, populate_existing=True)
+    return auth_operations.reset_password(actor, target, ip)
+
+
+def set_lao_account_active(actor: User, target: User, active: bool, ip: str | None) -> None:
+    """Enable or disable `target` (disabling ends its sessions); audited.
+
+    Raises NotPermittedError outside the actor's scope, DomainError for one's own account.
+    """
+    check_may_manage_account(actor, target)
+    db.begin_write()
+    target = db.session.get(User, target.id, populate_existing=True)
+    auth_operations.set_active(actor, target, active, ip)

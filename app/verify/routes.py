@@ -1,14 +1,266 @@
-"""Views of the verify area."""
+"""Views of the verify area: the verification screen, follow-up export, INR911, progress matrix, accounts."""
 
-from flask import render_template
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.routing import BuildError
 
-from ..auth.loaders import roles_required
-from ..domain.workflow import Role
-from . import bp
+from .. import db
+from ..auth.loaders import fiscal_year_or_404, roles_required
+from ..domain.errors import DomainError, NotPermittedError, ValidationError
+from ..domain.workflow import ReviewAction, Role
+from ..models import User, utcnow
+from ..web import domain_message, show_date, today
+from . import bp, exports, operations, queries, selection
+from .forms import ActionForm, ReviewForm, parse_rows
+
+LAO_TYPE_LABELS = {"PAO": "อบจ.", "MUNICIPALITY": "เทศบาล", "SAO": "อบต."}
+MARK_LABELS = {
+    queries.MARK_NOT_RECORDED: "ยังไม่บันทึก",
+    queries.MARK_RECORDED: "บันทึกแล้ว",
+    queries.MARK_LATE: "บันทึกล่าช้า",
+    queries.MARK_CONFIRMED: "ยืนยันแล้ว",
+    queries.MARK_RETURNED: "ส่งกลับแก้ไข",
+    queries.MARK_OPEN: "ยังไม่ถึงงวด",
+}
+
+
+@bp.context_processor
+def _labels():
+    """Label helpers for the verify templates."""
+    return {"lao_type_label": lambda t: _(LAO_TYPE_LABELS.get(t, t)), "mark_label": lambda m: _(MARK_LABELS[m]),
+            "lao_types": list(LAO_TYPE_LABELS), "detail_url": detail_url}
+
+
+def detail_url(lao_code: str, year: int, number: int) -> str:
+    """The LAO's read-only installment page (entry.detail); built by string until that endpoint exists."""
+    if "entry.detail" in current_app.view_functions:
+        try:
+            return url_for("entry.detail", lao_code=lao_code, year=year, number=number)
+        except BuildError:
+            pass
+    return f"/entry/{lao_code}/{year}/{number}/view"
+
+
+# --------------------------------------------------------------------------- verification screen
+
+
+def _screen(sel: selection.Selection, form: ReviewForm, ticked: set[int] | None = None, code: int = 200):
+    """Render the verification screen for `sel` (also after a refused save, keeping the ticks)."""
+    inst = sel.installment
+    if inst is None:
+        return render_template("verify/home.html", sel=sel, form=form, inst=None), code
+    report = queries.status_report(inst, sel.province_id, sel.lao_type, sel.district_id)
+    rows = queries.review_rows(inst, sel.province_id, sel.lao_type, sel.district_id, sel.status)
+    days = (inst.confirm_deadline - today()).days
+    return render_template(
+        "verify/home.html", sel=sel, form=form, inst=inst, report=report, rows=rows,
+        followup=queries.followup_rows(report), items=queries.item_columns(inst.fiscal_year_id, sel.lao_type),
+        ticked=ticked or set(), days_left=days, period_ended=inst.period_end < today(),
+    ), code
 
 
 @bp.route("/")
 @roles_required(Role.PROVINCE_VERIFIER, Role.ADMIN)
 def home():
-    """Landing page of the verify area."""
-    return render_template("verify/home.html")
+    """The verification screen: part 1 (recorded, to confirm), the review form, part 2 (not recorded)."""
+    sel = selection.resolve(current_user, request.args, today())
+    form = ReviewForm(formdata=None, data={**sel.args(), "position": current_user.position,
+                                           "phone": current_user.phone, "action": ReviewAction.CONFIRM.value})
+    return _screen(sel, form)
+
+
+@bp.route("/review", methods=["POST"])
+@roles_required(Role.PROVINCE_VERIFIER, Role.ADMIN)
+def review():
+    """Confirm, unconfirm or return the ticked LAOs' installment in one transaction."""
+    sel = selection.resolve(current_user, request.form, today())
+    form = ReviewForm()
+    if sel.installment is None:
+        abort(404)
+    ticked: dict[int, int] = {}
+    try:
+        if not form.validate_on_submit():
+            raise ValidationError({f: DomainError(f, errs[0]) for f, errs in form.errors.items()})
+        ticked = parse_rows(request.form.getlist("row"))
+        result = operations.review_installments(
+            current_user, request.remote_addr, sel.installment, ticked, form.action.data,
+            reason=form.reason.data, position=form.position.data, phone=form.phone.data, today=today(),
+        )
+    except NotPermittedError:
+        db.session.rollback()
+        abort(403)
+    except DomainError as err:
+        db.session.rollback()
+        errors = err.errors if isinstance(err, ValidationError) else {err.field or "laos": err}
+        for name, error in errors.items():
+            target = getattr(form, name, None) if name != "laos" else None
+            if target is not None and hasattr(target, "errors"):
+                target.errors = list(target.errors) + [domain_message(error)]
+            else:
+                flash(domain_message(error), "error")
+        flash(_("ยังไม่ได้บันทึกการดำเนินการใด ๆ กรุณาแก้ไขแล้วบันทึกอีกครั้ง"), "error")
+        return _screen(sel, form, set(ticked), 400)
+    db.session.commit()
+    _flash_result(result, form.action.data, sel.installment)
+    return redirect(url_for("verify.home", **sel.args()))
+
+
+def _names(laos: list, limit: int = 10) -> str:
+    """LAO names for a message, the first `limit` of them and how many more."""
+    names = ", ".join(lao.name_th for lao in laos[:limit])
+    if len(laos) > limit:
+        names += " " + _("และอีก %(n)s แห่ง", n=len(laos) - limit)
+    return names
+
+
+def _flash_result(result: operations.ReviewResult, action: str, inst) -> None:
+    """Tell the verifier what was applied and which rows were left because the LAO changed them."""
+    if result.applied:
+        n, names = len(result.applied), _names(result.applied)
+        if action == ReviewAction.CONFIRM.value:
+            flash(_("ยืนยันข้อมูลแล้ว %(n)s แห่ง: %(names)s", n=n, names=names), "success")
+            if today() > inst.confirm_deadline:
+                flash(_("การยืนยันครั้งนี้เลยกำหนดวันที่ต้องยืนยัน (%(deadline)s) ระบบบันทึกว่ายืนยันล่าช้า",
+                        deadline=show_date(inst.confirm_deadline)), "info")
+        elif action == ReviewAction.UNCONFIRM.value:
+            flash(_("ยกเลิกการยืนยันแล้ว %(n)s แห่ง: %(names)s", n=n, names=names), "success")
+        else:
+            flash(_("ส่งกลับให้ อปท. แก้ไขแล้ว %(n)s แห่ง: %(names)s", n=n, names=names), "success")
+    if result.stale:
+        flash(_("ข้อมูลของ อปท. ต่อไปนี้ถูกแก้ไขหลังจากที่ท่านเปิดหน้านี้ จึงยังไม่ได้ดำเนินการ "
+                "กรุณาตรวจสอบตัวเลขใหม่: %(names)s", names=_names(result.stale)), "warning")
+
+
+@bp.route("/followup.<fmt>")
+@roles_required(Role.PROVINCE_VERIFIER, Role.ADMIN)
+def followup_export(fmt: str):
+    """Part 2 (LAOs that have not recorded, with whom to call) as CSV or xlsx."""
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    sel = selection.resolve(current_user, request.args, today())
+    if sel.installment is None:
+        abort(404)
+    report = queries.status_report(sel.installment, sel.province_id, sel.lao_type, sel.district_id)
+    columns = [_("ลำดับ"), _("รหัส อปท."), _("ชื่อ อปท."), _("ประเภท"), _("อำเภอ"), _("จังหวัด"),
+               _("ผู้ติดต่อ"), _("ตำแหน่ง"), _("โทรศัพท์"), _("ปีงบประมาณ"), _("งวดที่")]
+    rows = [
+        [i, r.lao_code, r.lao_name, _(LAO_TYPE_LABELS[r.lao_type]), r.district_name, r.province_name,
+         r.contact_name, r.contact_position, r.contact_phone, sel.installment.fiscal_year_id, sel.installment.number]
+        for i, r in enumerate(queries.followup_rows(report), start=1)
+    ]
+    name = f"followup_{sel.province.code if sel.province else 'all'}_{sel.installment.fiscal_year_id}" \
+           f"_{sel.installment.number}.{fmt}"
+    if fmt == "csv":
+        body, mime = exports.to_csv(columns, rows), "text/csv; charset=utf-8"
+    else:
+        body = exports.to_xlsx(columns, rows, sheet=_("ยังไม่บันทึก"))
+        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    resp = make_response(body)
+    resp.headers["Content-Type"] = mime
+    resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return resp
+
+
+# --------------------------------------------------------------------------- INR911 and matrix
+
+
+@bp.route("/status")
+@roles_required(Role.PROVINCE_VERIFIER, Role.NATIONAL_VIEWER, Role.ADMIN)
+def status():
+    """INR911: the LAOs that recorded and those that did not, side by side with counts and percentages."""
+    sel = selection.resolve(current_user, request.args, today(), allow_all_provinces=True)
+    report = None
+    if sel.installment is not None:
+        report = queries.status_report(sel.installment, sel.province_id, sel.lao_type, sel.district_id)
+    return render_template("verify/status.html", sel=sel, inst=sel.installment, report=report)
+
+
+@bp.route("/matrix")
+@roles_required(Role.PROVINCE_VERIFIER, Role.ADMIN)
+def matrix():
+    """The province's LAOs x installments of a fiscal year with a status mark per cell."""
+    province = selection.resolve_province(current_user, request.args.get("province"))
+    year = request.args.get("year", type=int)
+    if year is None:
+        latest = queries.default_installment(today())
+        year = latest.fiscal_year_id if latest else None
+    fy = fiscal_year_or_404(year) if year is not None else None
+    sort = request.args.get("sort") if request.args.get("sort") in queries.MATRIX_SORTS else "district"
+    grid = queries.progress_matrix(fy.year, province.id, today(), sort) if fy and province else None
+    provinces = [] if current_user.role == Role.PROVINCE_VERIFIER.value else selection.all_provinces()
+    return render_template("verify/matrix.html", province=province, fy=fy, grid=grid, sort=sort,
+                           years=queries.fiscal_years(), provinces=provinces, marks=queries.MARKS)
+
+
+# --------------------------------------------------------------------------- accounts
+
+
+def account_or_404(user_id: int) -> User:
+    """An LAO-officer account the current user may manage (admin: any account); 404 otherwise."""
+    target = db.session.get(User, user_id)
+    if target is None:
+        abort(404)
+    try:
+        operations.check_may_manage_account(current_user, target)
+    except NotPermittedError:
+        abort(404)
+    return target
+
+
+@bp.route("/accounts")
+@roles_required(Role.PROVINCE_VERIFIER, Role.ADMIN)
+def accounts():
+    """The province's LAO-officer accounts: last login, state, and reset / disable / enable buttons."""
+    province = selection.resolve_province(current_user, request.args.get("province"))
+    search = (request.args.get("q") or "").strip()[:100]
+    users = queries.lao_accounts(province.id if province else None, search or None)
+    provinces = [] if current_user.role == Role.PROVINCE_VERIFIER.value else selection.all_provinces()
+    return render_template("verify/accounts.html", users=users, province=province, provinces=provinces,
+                           search=search, form=ActionForm(), now_utc=utcnow())
+
+
+@bp.route("/accounts/<int:user_id>/reset", methods=["POST"])
+@roles_required(Role.PROVINCE_VERIFIER, Role.ADMIN)
+def account_reset(user_id: int):
+    """Reset an LAO officer's password; the one-time password is shown on this response only."""
+    target = account_or_404(user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    password = operations.reset_lao_password(current_user, target, request.remote_addr)
+    db.session.commit()
+    resp = make_response(render_template("verify/password_reset.html", target=target, new_password=password))
+    resp.headers["Cache-Control"] = "no-store"  # the one-time password must not stay in a cache
+    return resp
+
+
+def _set_active(user_id: int, active: bool):
+    """Enable or disable an account, then return to the list."""
+    target = account_or_404(user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        operations.set_lao_account_active(current_user, target, active, request.remote_addr)
+    except DomainError as err:
+        db.session.rollback()
+        flash(domain_message(err), "error")
+    else:
+        db.session.commit()
+        flash(_("เปิดใช้งานบัญชี %(u)s แล้ว", u=target.username) if active
+              else _("ปิดใช้งานบัญชี %(u)s แล้ว", u=target.username), "success")
+    province = target.lao.province.code if target.lao else None
+    return redirect(url_for("verify.accounts", province=province if current_user.role == Role.ADMIN.value else None))
+
+
+@bp.route("/accounts/<int:user_id>/disable", methods=["POST"])
+@roles_required(Role.PROVINCE_VERIFIER, Role.ADMIN)
+def account_disable(user_id: int):
+    """Disable an LAO officer's account (its sessions end)."""
+    return _set_active(user_id, False)
+
+
+@bp.route("/accounts/<int:user_id>/enable", methods=["POST"])
+@roles_required(Role.PROVINCE_VERIFIER, Role.ADMIN)
+def account_enable(user_id: int):
+    """Re-enable an LAO officer's account."""
+    return _set_active(user_id, True)

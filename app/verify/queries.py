@@ -1,0 +1,498 @@
+"""Read queries of the verify area: status report (INR911), review rows, follow-up list, progress matrix."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import contains_eager
+
+from .. import db
+from ..domain import typo_guard
+from ..domain.money import from_satang, pct_change, shares
+from ..domain.thai_sort import thai_sort_key
+from ..domain.workflow import Role, Status
+from ..figures import amounts_by_lao, prior_installment_ids, recorded_prior_lao_ids
+from ..models import (
+    District,
+    Entry,
+    FiscalYear,
+    Installment,
+    InstallmentReport,
+    Lao,
+    Province,
+    RevenueItem,
+    User,
+)
+from ..reference import items_for
+
+LAO_TYPE_ORDER = {"PAO": 0, "MUNICIPALITY": 1, "SAO": 2}
+RECORDED_STATUSES = (Status.RECORDED.value, Status.CONFIRMED.value, Status.RETURNED.value)
+
+# Progress-matrix marks, in the order of the legend.
+MARK_NOT_RECORDED = "not_recorded"
+MARK_RECORDED = "recorded"
+MARK_LATE = "late"
+MARK_CONFIRMED = "confirmed"
+MARK_RETURNED = "returned"
+MARK_OPEN = "open"  # the period has not ended: nothing is due yet
+MARKS = (MARK_NOT_RECORDED, MARK_RECORDED, MARK_LATE, MARK_CONFIRMED, MARK_RETURNED)
+
+
+def _in_scope(stmt, province_id: int | None, lao_type: str | None, district_id: int | None):
+    """Restrict a statement over Lao to the active LAOs of a province / type / district."""
+    stmt = stmt.where(Lao.active.is_(True))
+    if province_id is not None:
+        stmt = stmt.where(Lao.province_id == province_id)
+    if lao_type:
+        stmt = stmt.where(Lao.lao_type == lao_type)
+    if district_id is not None:
+        stmt = stmt.where(Lao.district_id == district_id)
+    return stmt
+
+
+def _lao_order(province_name: str, district_name: str, lao_type: str, name: str) -> tuple:
+    """Sort key: province, district, type (PAO, municipality, SAO), name, all in Thai dictionary order."""
+    return (thai_sort_key(province_name), thai_sort_key(district_name), LAO_TYPE_ORDER.get(lao_type, 9),
+            thai_sort_key(name))
+
+
+# --------------------------------------------------------------------------- installments
+
+
+def latest_closed_installment(today: date) -> Installment | None:
+    """The installment whose period ended most recently before `today` (any fiscal year)."""
+    return db.session.scalar(
+        select(Installment).where(Installment.period_end < today)
+        .order_by(Installment.period_end.desc(), Installment.fiscal_year_id.desc()).limit(1)
+    )
+
+
+def default_installment(today: date, year: int | None = None) -> Installment | None:
+    """The installment a screen opens on: the latest closed one (of `year` when given), else the first."""
+    stmt = select(Installment)
+    if year is not None:
+        stmt = stmt.where(Installment.fiscal_year_id == year)
+    closed = db.session.scalar(
+        stmt.where(Installment.period_end < today).order_by(Installment.period_end.desc()).limit(1)
+    )
+    if closed is not None:
+        return closed
+    return db.session.scalar(stmt.order_by(Installment.fiscal_year_id.desc(), Installment.number).limit(1))
+
+
+def fiscal_years() -> list[int]:
+    """All configured fiscal years, newest first."""
+    return list(db.session.scalars(select(FiscalYear.year).order_by(FiscalYear.year.desc())))
+
+
+def installments_of(year: int) -> list[Installment]:
+    """The installments of fiscal year `year` in order."""
+    return list(db.session.scalars(
+        select(Installment).where(Installment.fiscal_year_id == year).order_by(Installment.number)
+    ))
+
+
+# --------------------------------------------------------------------------- INR911 status report
+
+
+@dataclass
+class StatusRow:
+    """One LAO in the status report with its state for the installment."""
+
+    lao_id: int
+    lao_code: str
+    lao_name: str
+    lao_type: str
+    district_code: str
+    district_name: str
+    province_code: str
+    province_name: str
+    status: str
+    version: int
+    recorded_at: datetime | None
+    recorded_late: bool
+    confirmed_at: datetime | None
+    confirmed_late: bool
+
+
+@dataclass
+class StatusReport:
+    """INR911: the LAOs that recorded an installment and those that did not, with counts and shares."""
+
+    installment_id: int
+    fiscal_year: int
+    number: int
+    recorded: list[StatusRow]
+    not_recorded: list[StatusRow]
+    recorded_count: int
+    not_recorded_count: int
+    total: int
+    recorded_pct: Decimal
+    not_recorded_pct: Decimal
+    confirmed_count: int = 0
+    returned_count: int = 0
+    late_count: int = 0
+
+
+def status_report(installment: Installment, province_id: int | None = None, lao_type: str | None = None,
+                  district_id: int | None = None) -> StatusReport:
+    """INR911 for `installment`: every active LAO in scope split into recorded / not recorded.
+
+    "Recorded" means the LAO has figures for the installment (recorded, confirmed or returned for
+    correction). Percentages have 2 decimals and add up to 100.00. One query for the rows, one for the counts.
+    """
+    report_join = and_(InstallmentReport.lao_id == Lao.id, InstallmentReport.installment_id == installment.id)
+    stmt = _in_scope(
+        select(Lao.id, Lao.code, Lao.name_th, Lao.lao_type, District.code, District.name_th, Province.code,
+               Province.name_th, InstallmentReport.status, InstallmentReport.version,
+               InstallmentReport.recorded_at, InstallmentReport.recorded_late,
+               InstallmentReport.confirmed_at, InstallmentReport.confirmed_late)
+        .join(District, District.id == Lao.district_id)
+        .join(Province, Province.id == Lao.province_id)
+        .outerjoin(InstallmentReport, report_join),
+        province_id, lao_type, district_id,
+    )
+    rows = [
+        StatusRow(lao_id=r[0], lao_code=r[1], lao_name=r[2], lao_type=r[3], district_code=r[4], district_name=r[5],
+                  province_code=r[6], province_name=r[7], status=r[8] or Status.NOT_RECORDED.value,
+                  version=r[9] or 0, recorded_at=r[10], recorded_late=bool(r[11]), confirmed_at=r[12],
+                  confirmed_late=bool(r[13]))
+        for r in db.session.execute(stmt)
+    ]
+    rows.sort(key=lambda r: _lao_order(r.province_name, r.district_name, r.lao_type, r.lao_name))
+    recorded = [r for r in rows if r.status in RECORDED_STATUSES]
+    not_recorded = [r for r in rows if r.status not in RECORDED_STATUSES]
+
+    counts = _in_scope(
+        select(
+            func.count(Lao.id),
+            func.count(InstallmentReport.id).filter(InstallmentReport.status.in_(RECORDED_STATUSES)),
+            func.count(InstallmentReport.id).filter(InstallmentReport.status == Status.CONFIRMED.value),
+            func.count(InstallmentReport.id).filter(InstallmentReport.status == Status.RETURNED.value),
+            func.count(InstallmentReport.id).filter(
+                InstallmentReport.status.in_(RECORDED_STATUSES), InstallmentReport.recorded_late.is_(True)
+            ),
+        ).select_from(Lao).outerjoin(InstallmentReport, report_join),
+        province_id, lao_type, district_id,
+    )
+    total, n_recorded, n_confirmed, n_returned, n_late = db.session.execute(counts).one()
+    pct_recorded, pct_not = shares([n_recorded, total - n_recorded])
+    return StatusReport(
+        installment_id=installment.id, fiscal_year=installment.fiscal_year_id, number=installment.number,
+        recorded=recorded, not_recorded=not_recorded, recorded_count=n_recorded,
+        not_recorded_count=total - n_recorded, total=total, recorded_pct=pct_recorded, not_recorded_pct=pct_not,
+        confirmed_count=n_confirmed, returned_count=n_returned, late_count=n_late,
+    )
+
+
+# --------------------------------------------------------------------------- part 1: review rows
+
+
+@dataclass
+class ItemWarning:
+    """A typo-guard warning on one item with the LAO's explanation."""
+
+    item_code: str
+    code: str
+    message: str
+    explanation: str | None
+
+
+@dataclass
+class ReviewRow:
+    """One LAO that recorded the installment, as the verifier sees it (part 1)."""
+
+    lao_id: int
+    lao_code: str
+    lao_name: str
+    lao_type: str
+    district_name: str
+    status: str
+    version: int
+    amounts: dict[str, Decimal]
+    total: Decimal
+    prior_total: Decimal | None
+    change_pct: Decimal | None
+    warnings: list[ItemWarning]
+    recorder_name: str | None
+    recorder_position: str | None
+    recorder_phone: str | None
+    recorded_at: datetime | None
+    recorded_late: bool
+    confirmed_at: datetime | None
+    confirmed_late: bool
+    confirmer_name: str | None
+    return_reason: str | None
+
+
+def item_columns(fiscal_year: int, lao_type: str | None = None) -> list[RevenueItem]:
+    """The revenue items collected in `fiscal_year` by `lao_type` (all types when None), in display order."""
+    seen: dict[int, RevenueItem] = {}
+    for t in ([lao_type] if lao_type else list(LAO_TYPE_ORDER)):
+        for item in items_for(t, fiscal_year):
+            seen.setdefault(item.id, item)
+    return sorted(seen.values(), key=lambda i: (i.sort_order, i.code))
+
+
+def _explanations(lao_ids: list[int], installment_id: int) -> dict[tuple[int, str], str]:
+    """The LAOs' explanations per (lao id, item code) for one installment (one query)."""
+    if not lao_ids:
+        return {}
+    rows = db.session.execute(
+        select(Entry.lao_id, RevenueItem.code, Entry.explanation)
+        .join(RevenueItem, RevenueItem.id == Entry.item_id)
+        .where(Entry.installment_id == installment_id, Entry.lao_id.in_(lao_ids), Entry.explanation.is_not(None))
+    )
+    return {(lao_id, code): text for lao_id, code, text in rows if text}
+
+
+def review_rows(installment: Installment, province_id: int | None, lao_type: str | None = None,
+                district_id: int | None = None, status: str | None = None) -> list[ReviewRow]:
+    """Part 1: the LAOs in scope that recorded `installment`, with figures, prior year and warnings.
+
+    `status` narrows to recorded / confirmed / returned. Sums come from SQL (GROUP BY LAO and item).
+    """
+    statuses = (status,) if status in RECORDED_STATUSES else RECORDED_STATUSES
+    stmt = _in_scope(
+        select(Lao.id, Lao.code, Lao.name_th, Lao.lao_type, District.name_th, InstallmentReport)
+        .join(District, District.id == Lao.district_id)
+        .join(InstallmentReport, and_(InstallmentReport.lao_id == Lao.id,
+                                      InstallmentReport.installment_id == installment.id))
+        .where(InstallmentReport.status.in_(statuses)),
+        province_id, lao_type, district_id,
+    )
+    found = db.session.execute(stmt).all()
+    ids = [r[0] for r in found]
+    current = amounts_by_lao(ids, [installment.id]) if ids else {}
+    prior_ids = prior_installment_ids(installment)
+    prior = amounts_by_lao(ids, prior_ids) if ids else {}
+    had_prior = recorded_prior_lao_ids(ids, prior_ids)
+    explanations = _explanations(ids, installment.id)
+    messages = typo_guard.WARNING_MESSAGES
+
+    rows = []
+    for lao_id, code, name, ltype, district_name, rep in found:
+        amounts = {c: from_satang(v) for c, v in current.get(lao_id, {}).items()}
+        prior_items = {c: from_satang(v) for c, v in prior.get(lao_id, {}).items()}
+        total = sum(amounts.values(), Decimal("0.00"))
+        prior_total = sum(prior_items.values(), Decimal("0.00")) if lao_id in had_prior else None
+        warnings = []
+        for item_code, amount in sorted(amounts.items()):
+            warn = typo_guard.check(amount, prior_items.get(item_code))
+            if warn:
+                warnings.append(ItemWarning(item_code, warn, messages[warn], explanations.get((lao_id, item_code))))
+        rows.append(ReviewRow(
+            lao_id=lao_id, lao_code=code, lao_name=name, lao_type=ltype, district_name=district_name,
+            status=rep.status, version=rep.version, amounts=amounts, total=total, prior_total=prior_total,
+            change_pct=pct_change(prior_total, total) if prior_total is not None else None,
+            warnings=warnings, recorder_name=rep.recorder_name, recorder_position=rep.recorder_position,
+            recorder_phone=rep.recorder_phone, recorded_at=rep.recorded_at, recorded_late=bool(rep.recorded_late),
+            confirmed_at=rep.confirmed_at, confirmed_late=bool(rep.confirmed_late),
+            confirmer_name=rep.confirmer_name, return_reason=rep.return_reason,
+        ))
+    rows.sort(key=lambda r: _lao_order("", r.district_name, r.lao_type, r.lao_name))
+    return rows
+
+
+# --------------------------------------------------------------------------- part 2: follow-up list
+
+
+@dataclass
+class FollowupRow:
+    """An LAO that has not recorded the installment, with whom to call (part 2)."""
+
+    lao_id: int
+    lao_code: str
+    lao_name: str
+    lao_type: str
+    district_name: str
+    province_name: str
+    contact_name: str | None
+    contact_position: str | None
+    contact_phone: str | None
+    contact_source: str | None  # "recorder" (last certification) or "account" (the LAO officer's account)
+    last_recorded_at: datetime | None
+
+
+def _last_recorders(lao_ids: list[int]) -> dict[int, tuple]:
+    """The latest certification (name, position, phone, when) of each LAO over all installments."""
+    if not lao_ids:
+        return {}
+    ranked = (
+        select(InstallmentReport.lao_id, InstallmentReport.recorder_name, InstallmentReport.recorder_position,
+               InstallmentReport.recorder_phone, InstallmentReport.recorded_at,
+               func.row_number().over(partition_by=InstallmentReport.lao_id,
+                                      order_by=(InstallmentReport.recorded_at.desc(),
+                                                InstallmentReport.id.desc())).label("rn"))
+        .where(InstallmentReport.lao_id.in_(lao_ids), InstallmentReport.recorded_at.is_not(None))
+        .subquery()
+    )
+    rows = db.session.execute(select(ranked).where(ranked.c.rn == 1))
+    return {r.lao_id: (r.recorder_name, r.recorder_position, r.recorder_phone, r.recorded_at) for r in rows}
+
+
+def _officer_accounts(lao_ids: list[int]) -> dict[int, tuple]:
+    """An LAO officer account's (name, position, phone) per LAO: active first, then the latest login."""
+    if not lao_ids:
+        return {}
+    rows = db.session.execute(
+        select(User.lao_id, User.full_name, User.position, User.phone)
+        .where(User.lao_id.in_(lao_ids), User.role == Role.LAO_OFFICER.value)
+        .order_by(User.lao_id, User.active.desc(),
+                  case((User.last_login_at.is_(None), 1), else_=0), User.last_login_at.desc(), User.id)
+    )
+    out: dict[int, tuple] = {}
+    for lao_id, name, position, phone in rows:
+        out.setdefault(lao_id, (name, position, phone))
+    return out
+
+
+def followup_rows(report: StatusReport) -> list[FollowupRow]:
+    """Part 2: the report's not-recorded LAOs with the contact of their last recorder, else their account."""
+    ids = [r.lao_id for r in report.not_recorded]
+    recorders, accounts = _last_recorders(ids), _officer_accounts(ids)
+    out = []
+    for r in report.not_recorded:
+        rec = recorders.get(r.lao_id)
+        acc = accounts.get(r.lao_id)
+        if rec and (rec[0] or rec[2]):
+            contact, source = rec[:3], "recorder"
+        elif acc:
+            contact, source = acc, "account"
+        else:
+            contact, source = (None, None, None), None
+        out.append(FollowupRow(
+            lao_id=r.lao_id, lao_code=r.lao_code, lao_name=r.lao_name, lao_type=r.lao_type,
+            district_name=r.district_name, province_name=r.province_name, contact_name=contact[0],
+            contact_position=contact[1], contact_phone=contact[2], contact_source=source,
+            last_recorded_at=rec[3] if rec else None,
+        ))
+    return out
+
+
+# --------------------------------------------------------------------------- progress matrix
+
+
+def cell_mark(status: str | None, recorded_late: bool, period_ended: bool) -> str:
+    """The matrix mark of one LAO x installment: confirmed > returned > late > recorded > not recorded."""
+    if status == Status.CONFIRMED.value:
+        return MARK_CONFIRMED
+    if status == Status.RETURNED.value:
+        return MARK_RETURNED
+    if status == Status.RECORDED.value:
+        return MARK_LATE if recorded_late else MARK_RECORDED
+    return MARK_NOT_RECORDED if period_ended else MARK_OPEN
+
+
+@dataclass
+class MatrixRow:
+    """One LAO's row of the progress matrix: a mark per installment."""
+
+    lao_id: int
+    lao_code: str
+    lao_name: str
+    lao_type: str
+    district_name: str
+    marks: list[str]
+
+
+@dataclass
+class Matrix:
+    """LAOs x installments of a fiscal year with marks and per-installment counts of each mark."""
+
+    fiscal_year: int
+    installments: list[Installment]
+    rows: list[MatrixRow]
+    column_counts: list[dict[str, int]] = field(default_factory=list)
+
+
+MATRIX_SORTS = ("district", "type", "name")
+
+
+def progress_matrix(fiscal_year: int, province_id: int, today: date, sort: str = "district") -> Matrix:
+    """The province's progress matrix for `fiscal_year`: one query for the LAOs, one for every cell.
+
+    `sort` is "district" (district, type, name), "type" (type, district, name) or "name".
+    """
+    insts = installments_of(fiscal_year)
+    laos = db.session.execute(_in_scope(
+        select(Lao.id, Lao.code, Lao.name_th, Lao.lao_type, District.name_th)
+        .join(District, District.id == Lao.district_id), province_id, None, None,
+    )).all()
+    cells = {
+        (lao_id, inst_id): (status, late)
+        for lao_id, inst_id, status, late in db.session.execute(_in_scope(
+            select(InstallmentReport.lao_id, InstallmentReport.installment_id, InstallmentReport.status,
+                   InstallmentReport.recorded_late)
+            .join(Lao, Lao.id == InstallmentReport.lao_id)
+            .join(Installment, Installment.id == InstallmentReport.installment_id)
+            .where(Installment.fiscal_year_id == fiscal_year), province_id, None, None,
+        ))
+    }
+    ended = [inst.period_end < today for inst in insts]
+    rows = []
+    for lao_id, code, name, ltype, district_name in laos:
+        marks = []
+        for inst, done in zip(insts, ended):
+            status, late = cells.get((lao_id, inst.id), (None, False))
+            marks.append(cell_mark(status, bool(late), done))
+        rows.append(MatrixRow(lao_id, code, name, ltype, district_name, marks))
+    if sort == "type":
+        rows.sort(key=lambda r: (LAO_TYPE_ORDER.get(r.lao_type, 9), thai_sort_key(r.district_name),
+                                 thai_sort_key(r.lao_name)))
+    elif sort == "name":
+        rows.sort(key=lambda r: thai_sort_key(r.lao_name))
+    else:
+        rows.sort(key=lambda r: _lao_order("", r.district_name, r.lao_type, r.lao_name))
+    return Matrix(fiscal_year, insts, rows, _column_counts(fiscal_year, province_id, insts, len(laos), ended))
+
+
+def _column_counts(fiscal_year: int, province_id: int, insts: list[Installment], n_laos: int,
+                   ended: list[bool]) -> list[dict[str, int]]:
+    """Per installment, how many LAOs carry each mark (GROUP BY in SQL)."""
+    grouped = db.session.execute(_in_scope(
+        select(InstallmentReport.installment_id, InstallmentReport.status, InstallmentReport.recorded_late,
+               func.count())
+        .join(Lao, Lao.id == InstallmentReport.lao_id)
+        .join(Installment, Installment.id == InstallmentReport.installment_id)
+        .where(Installment.fiscal_year_id == fiscal_year)
+        .group_by(InstallmentReport.installment_id, InstallmentReport.status, InstallmentReport.recorded_late),
+        province_id, None, None,
+    ))
+    by_inst: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for inst_id, status, late, n in grouped:
+        by_inst[inst_id][cell_mark(status, bool(late), True)] += n
+    out = []
+    for inst, done in zip(insts, ended):
+        counts = {mark: by_inst[inst.id].get(mark, 0) for mark in MARKS}
+        reported = sum(counts[m] for m in MARKS if m != MARK_NOT_RECORDED)
+        counts[MARK_NOT_RECORDED] = n_laos - reported if done else 0
+        counts["done"] = reported
+        out.append(counts)
+    return out
+
+
+# --------------------------------------------------------------------------- accounts
+
+
+def lao_accounts(province_id: int | None, search: str | None = None, limit: int = 1000) -> list[User]:
+    """LAO-officer accounts of a province's LAOs (all provinces when None), optionally searched by name."""
+    stmt = (
+        select(User).join(Lao, Lao.id == User.lao_id).join(District, District.id == Lao.district_id)
+        .where(User.role == Role.LAO_OFFICER.value)
+    )
+    if province_id is not None:
+        stmt = stmt.where(Lao.province_id == province_id)
+    if search:
+        like = f"%{search.strip()}%"
+        stmt = stmt.where(User.username.ilike(like) | User.full_name.ilike(like) | Lao.name_th.ilike(like)
+                          | Lao.code.ilike(like))
+    stmt = stmt.options(contains_eager(User.lao).contains_eager(Lao.district))
+    users = list(db.session.scalars(stmt.limit(limit)))
+    users.sort(key=lambda u: (thai_sort_key(u.lao.district.name_th), LAO_TYPE_ORDER.get(u.lao.lao_type, 9),
+                              thai_sort_key(u.lao.name_th), u.username))
+    return users

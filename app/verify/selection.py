@@ -1,0 +1,117 @@
+"""What a verify screen shows: province, installment and filters resolved from query args within the user's scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import abort
+from sqlalchemy import select
+
+from .. import db
+from ..auth.loaders import installment_or_404, province_or_404
+from ..domain.workflow import Role, Status
+from ..models import District, Installment, Lao, Province, User
+from . import queries
+
+LAO_TYPES = tuple(queries.LAO_TYPE_ORDER)
+STATUS_FILTERS = (Status.RECORDED.value, Status.CONFIRMED.value, Status.RETURNED.value)
+
+
+@dataclass
+class Selection:
+    """The province, installment and filters of one verify screen."""
+
+    province: Province | None
+    installment: Installment | None
+    lao_type: str | None = None
+    district: District | None = None
+    status: str | None = None
+    provinces: list[Province] = field(default_factory=list)  # choices for national users and admins
+    districts: list[District] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    installments: list[Installment] = field(default_factory=list)
+
+    @property
+    def province_id(self) -> int | None:
+        """The province's id, None for all provinces."""
+        return self.province.id if self.province else None
+
+    @property
+    def district_id(self) -> int | None:
+        """The district's id, None for all districts."""
+        return self.district.id if self.district else None
+
+    def args(self, **changes) -> dict:
+        """Query args that reproduce this selection (for links and redirects), with `changes` applied."""
+        out = {
+            "province": self.province.code if self.province else None,
+            "year": self.installment.fiscal_year_id if self.installment else None,
+            "number": self.installment.number if self.installment else None,
+            "type": self.lao_type,
+            "district": self.district.code if self.district else None,
+            "status": self.status,
+        }
+        out.update(changes)
+        return {k: v for k, v in out.items() if v not in (None, "")}
+
+
+def default_province() -> Province | None:
+    """The first province (by code) that has LAOs, else the first province."""
+    with_laos = db.session.scalar(
+        select(Province).join(Lao, Lao.province_id == Province.id).order_by(Province.code).limit(1)
+    )
+    return with_laos or db.session.scalar(select(Province).order_by(Province.code).limit(1))
+
+
+def all_provinces() -> list[Province]:
+    """Every province by code (the choice offered to national users and admins)."""
+    return list(db.session.scalars(select(Province).order_by(Province.code)))
+
+
+def resolve_province(user: User, code: str | None, allow_all: bool = False) -> Province | None:
+    """The province a screen is about: a verifier's own (another code is 404); others pick by code.
+
+    With `allow_all` an empty code means every province (None); otherwise the default province.
+    """
+    if user.role == Role.PROVINCE_VERIFIER.value:
+        if user.province is None:
+            abort(403)
+        if code and code != user.province.code:
+            abort(404)
+        return user.province
+    if code:
+        return province_or_404(code, user)
+    return None if allow_all else default_province()
+
+
+def resolve_installment(year: int | None, number: int | None, today: date) -> Installment | None:
+    """The installment asked for (404 if missing), else the latest closed one (of `year` when given)."""
+    if year is not None and number is not None:
+        return installment_or_404(year, number)
+    return queries.default_installment(today, year)
+
+
+def resolve(user: User, args, today: date, allow_all_provinces: bool = False) -> Selection:
+    """A Selection from request args (`province`, `year`, `number`, `type`, `district`, `status`).
+
+    Unknown filter values are ignored (the filter shows "all"); a missing installment or a province
+    outside the user's scope is 404.
+    """
+    province = resolve_province(user, args.get("province"), allow_all_provinces)
+    installment = resolve_installment(args.get("year", type=int), args.get("number", type=int), today)
+    lao_type = args.get("type") if args.get("type") in LAO_TYPES else None
+    status = args.get("status") if args.get("status") in STATUS_FILTERS else None
+    districts = (
+        list(db.session.scalars(
+            select(District).where(District.province_id == province.id).order_by(District.code)
+        )) if province else []
+    )
+    district = next((d for d in districts if d.code == args.get("district")), None)
+    sel = Selection(province=province, installment=installment, lao_type=lao_type, district=district,
+                    status=status, districts=districts, years=queries.fiscal_years())
+    if installment is not None:
+        sel.installments = queries.installments_of(installment.fiscal_year_id)
+    if user.role != Role.PROVINCE_VERIFIER.value:
+        sel.provinces = all_provinces()
+    return sel
