@@ -411,3 +411,61 @@ def test_print_page_is_standalone_a4_with_figures_recorder_and_status(app, world
 def test_print_of_an_unrecorded_installment_says_so(app, officer):
     resp = officer.get(EDIT + "/print")
     assert resp.status_code == 404 and "ยังไม่ได้บันทึกข้อมูลงวดนี้" in text_of(resp)
+
+
+# ---------------------------------------------------------------- schedules and LAO types
+
+def test_fy2560_circular_schedule_shows_the_five_month_first_installment(app, world):
+    with app.app_context():
+        f.fiscal_year(2560, "dla2560")
+        db.session.commit()
+    client = logged_in(app, "officer")
+    text = text_of(client.get("/entry/?year=2560"))
+    assert "งวดที่ 1 ต.ค. 2559 – ก.พ. 2560" in text and "งวดที่ 8 ก.ย. 2560" in text
+    assert "20 มี.ค. 2560" in text  # installment 1's entry deadline
+    # items of FY2560 for an SAO: the house-and-land and local maintenance taxes, not the 2563 tax
+    assert "ภาษีโรงเรือนและที่ดิน" in text and "ภาษีบำรุงท้องที่" in text
+    assert "ภาษีที่ดินและสิ่งปลูกสร้าง" not in text
+
+
+def test_pao_form_has_the_three_pao_items(app, world):
+    with app.app_context():
+        pao = f.lao("PAO", "50", code="PAO50", name_th="อบจ.เชียงใหม่")
+        f.user("paoofficer", "lao_officer", lao_obj=pao)
+        db.session.commit()
+    text = text_of(logged_in(app, "paoofficer").get("/entry/PAO50/2570/1"))
+    for name in ("ภาษีน้ำมัน", "Oil and fuel tax", "ภาษียาสูบ", "ค่าธรรมเนียมจากผู้พักในโรงแรม"):
+        assert name in text
+    assert "ภาษีป้าย" not in text
+
+
+def test_home_shows_returned_and_confirmed_statuses(app, officer):
+    with app.app_context():
+        put_figures("OWN01", 2569, 1, {"LAND_BUILDING": "1", "SIGNBOARD": "1"}, status="confirmed")
+        put_figures("OWN01", 2569, 2, {"LAND_BUILDING": "1", "SIGNBOARD": "1"}, status="returned",
+                    return_reason="ผิด")
+        db.session.commit()
+    html = officer.get("/entry/?year=2569").get_data(as_text=True)
+    row1 = text_of_html(re.search(r'data-number="1".*?</tr>', html, re.S).group(0))
+    row2 = text_of_html(re.search(r'data-number="2".*?</tr>', html, re.S).group(0))
+    assert "ยืนยันแล้ว" in row1 and "ดู" in row1 and "แก้ไข" not in row1
+    assert "ส่งกลับแก้ไข" in row2 and "แก้ไข" in row2
+
+
+def test_verifier_sees_an_unrecorded_installment_as_not_recorded(app, world):
+    text = text_of(logged_in(app, "verifier").get(EDIT + "/view"))
+    assert "ยังไม่ได้บันทึกข้อมูลงวดนี้" in text and "ยังไม่บันทึก" in text
+
+
+def test_history_shows_the_verifier_s_return_with_its_reason(app, world):
+    with app.app_context():
+        record()
+        db.session.commit()
+        review_installments(user("verifier"), "10.1.1.1", installment_or_404(2570, 1), {lao("OWN01").id: 1},
+                            "return", reason="ตัวเลขภาษีป้ายไม่ครบ", position="นักวิเคราะห์", phone="053-999",
+                            today=date(2026, 11, 21))
+        db.session.commit()
+    html = logged_in(app, "officer").get(EDIT + "/history").get_data(as_text=True)
+    table = text_of_html(html[html.index('data-testid="history"'):])
+    assert "ส่งกลับแก้ไข" in table and "ตัวเลขภาษีป้ายไม่ครบ" in table and "ผู้ตรวจ เชียงใหม่" in table
+    assert "10.1.1.1" not in html  # addresses are for national staff and admins

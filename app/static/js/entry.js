@@ -52,6 +52,11 @@
     }
   }
 
+  // a field the server marked invalid stops looking wrong once the officer edits it
+  form.addEventListener("input", function (event) {
+    event.target.classList.remove("is-invalid");
+  });
+
   var inputs = form.querySelectorAll(".amount-input");
   Array.prototype.forEach.call(inputs, function (input) {
     input.addEventListener("input", function () { update(input); });
