@@ -136,21 +136,23 @@ _SHAPES = {
     }, required=["action", "version", "position", "phone"]),
     "ComparisonRow": {
         "type": "object",
-        "description": "One province (or, with `province`, one LAO: lao_code and lao_name first); the columns "
-                       "of the report CSV. Amounts are Money strings, percentages Percent strings.",
+        "description": "The columns of the report CSV: province_code and province_name nationally, lao_code and "
+                       "lao_name within a province (the total row has code TOTAL). Amounts are Money strings (null in "
+                       "an LAO's row for the other categories), percentages Percent strings.",
         "properties": {
-            "lao_code": {"type": "string"}, "lao_name": {"type": "string"},
             "province_code": {"type": "string"}, "province_name": {"type": "string"},
-            **{col: _ref("Percent") if col.endswith("_pct") else _ref("Money") for col in COMPARISON_COLUMNS},
+            "lao_code": {"type": "string"}, "lao_name": {"type": "string"},
+            **{col: _ref("Percent") if col.endswith("_pct") else _nullable(_ref("Money")) for col in COMPARISON_COLUMNS},
         },
-        "required": ["province_code", "province_name", *COMPARISON_COLUMNS],
+        "required": COMPARISON_COLUMNS,
+        "anyOf": [{"required": ["province_code", "province_name"]}, {"required": ["lao_code", "lao_name"]}],
+        "additionalProperties": False,
     },
     "Comparison": _obj({
-        "selection": {"type": "object", "description": "the selection the figures are for"},
+        "selection": {"type": "object", "description": "exactly what is counted: years, installments and periods "
+                      "compared, basis, statuses, province, and how many LAOs' figures are missing"},
         "rows": {"type": "array", "items": _ref("ComparisonRow")},
-        "total": {"type": "object", "properties": {
-            col: _ref("Percent") if col.endswith("_pct") else _ref("Money") for col in COMPARISON_COLUMNS
-        }, "required": COMPARISON_COLUMNS},
+        "total": _ref("ComparisonRow"),
     }),
     "StatusLao": _obj({
         "lao_code": {"type": "string"}, "lao_name": {"type": "string"},
@@ -285,11 +287,11 @@ _PATHS = {
             _query("base", _YEAR, "base fiscal year", required=True),
             _query("year", _YEAR, "fiscal year compared with the base", required=True),
             _query("through", {"type": "integer", "minimum": 1, "maximum": 99},
-                   "last installment included (default: the whole year)"),
+                   "last installment of `year` included (default: the latest whose period has ended)"),
             _query("basis", {"type": "string", "enum": ["same-period", "full-year"], "default": "same-period"},
-                   "same-period compares the same installments of both years; full-year the whole base year"),
+                   "same-period compares the same months of the base year; full-year the whole base year"),
             _query("status", {"type": "string", "enum": ["confirmed", "recorded"], "default": "confirmed"},
-                   "confirmed figures only, or every recorded figure"),
+                   "installments the provincial office confirmed, or everything the LAOs recorded"),
             _query("province", _PROVINCE, "one province: rows per LAO"),
         ],
         "responses": _responses(_json(_ref("Comparison"), "The comparison."), 403, 404, 422),

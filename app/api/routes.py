@@ -2,7 +2,7 @@
 
 from datetime import datetime, timezone
 
-from flask import current_app, g, jsonify, request, url_for
+from flask import current_app, g, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -50,10 +50,15 @@ def _no_store(response):
     return response
 
 
+def ok(data, status: int = 200):
+    """A JSON response keeping the keys in the order written (CSV column order, lao_code first ...)."""
+    body = current_app.json.dumps(data, sort_keys=False)
+    return current_app.response_class(body + "\n", status=status, mimetype="application/json")
+
+
 def error_response(status: int, code: str, message: str, fields: dict | None = None, **extra):
     """The JSON error body {"error", "message", "fields"} with `status` (401 adds WWW-Authenticate)."""
-    response = jsonify({"error": code, "message": message, "fields": fields or {}, **extra})
-    response.status_code = status
+    response = ok({"error": code, "message": message, "fields": fields or {}, **extra}, status)
     if status == 401:
         challenge = 'Bearer realm="api"'
         if code == "invalid_token":
@@ -132,24 +137,21 @@ def actor() -> User:
     return g.api_user
 
 
-def ok(data, status: int = 200):
-    """A JSON success response."""
-    response = jsonify(data)
-    response.status_code = status
-    return response
-
-
 def forbidden_unless(*roles: Role) -> None:
     """Raise RequestError(403) unless the token's user has one of `roles`."""
     if not actor().has_role(*roles):
         raise RequestError(403, "forbidden", _("บัญชีนี้ไม่มีสิทธิ์ทำรายการนี้"))
 
 
-def lao_from_path(code: str) -> Lao:
-    """The LAO of the URL within the user's scope; 404 for a malformed, unknown or out-of-scope code."""
-    if not schemas.valid_code(code, schemas.LAO_CODE):
+def installment_from_path(code: str, fy: int, n: int) -> tuple[Lao, Installment]:
+    """The LAO (within the user's scope) and installment of the URL; 404 for malformed, unknown or out of scope.
+
+    Values no row can have are refused before any query (a NUL byte or an integer beyond the column's
+    range is an error in PostgreSQL, not an empty result).
+    """
+    if not schemas.valid_code(code, schemas.LAO_CODE) or fy > 9999 or n > 99:
         raise NotFound()
-    return lao_or_404(code, actor())
+    return lao_or_404(code, actor()), installment_or_404(fy, n)
 
 
 # --- public ----------------------------------------------------------------------------------------
@@ -289,22 +291,20 @@ def conflict(err: ConflictError, lao: Lao, inst: Installment):
                           current=installment_state(lao, inst))
 
 
-INSTALLMENT_PATH = "/laos/<lao_code>/years/<int(max=9999):fy>/installments/<int(max=99):n>"
+INSTALLMENT_PATH = "/laos/<lao_code>/years/<int:fy>/installments/<int:n>"
 
 
 @bp.route(INSTALLMENT_PATH)
 def installment(lao_code: str, fy: int, n: int):
     """One LAO's installment (within the user's scope)."""
-    lao = lao_from_path(lao_code)
-    return ok(installment_state(lao, installment_or_404(fy, n)))
+    return ok(installment_state(*installment_from_path(lao_code, fy, n)))
 
 
 @bp.route(INSTALLMENT_PATH, methods=["PUT"])
 def record(lao_code: str, fy: int, n: int):
     """Record or correct the installment's figures (the LAO's own officer), like the entry form."""
     user = actor()
-    lao = lao_from_path(lao_code)
-    inst = installment_or_404(fy, n)
+    lao, inst = installment_from_path(lao_code, fy, n)
     body = schemas.json_object(request.get_json(silent=True))
     entry_ops.check_may_record(user, lao)  # refuse other roles before judging their request body
     g.item_codes = [i.code for i in items_for(lao.lao_type, inst.fiscal_year_id)]
@@ -327,8 +327,7 @@ def review(lao_code: str, fy: int, n: int):
     from ..verify import operations as verify_ops
 
     user = actor()
-    lao = lao_from_path(lao_code)
-    inst = installment_or_404(fy, n)
+    lao, inst = installment_from_path(lao_code, fy, n)
     body = schemas.json_object(request.get_json(silent=True))
     verify_ops.check_may_review(user, lao)
     req = schemas.parse_review(body)
@@ -402,3 +401,20 @@ def status_report():
         "recorded": [_status_lao(r) for r in rep.recorded],
         "not_recorded": [_status_lao(r) for r in rep.not_recorded],
     })
+
+
+@bp.route("/reports/comparison")
+def comparison_report():
+    """INF508: base year against fiscal year by province (or by LAO within one province) and category."""
+    from ..reports import queries
+
+    base = schemas.query_int(request.args, "base", required=True, maximum=9999)
+    year = schemas.query_int(request.args, "year", required=True, maximum=9999)
+    through = schemas.query_int(request.args, "through", minimum=1, maximum=99)
+    basis = schemas.query_choice(request.args, "basis", ("same-period", "full-year"), default="same-period")
+    status = schemas.query_choice(request.args, "status", ("confirmed", "recorded"), default="confirmed")
+    province = report_province(schemas.query_code(request.args, "province", schemas.PROVINCE_CODE))
+    result = queries.comparison(base, year, through=through, basis=basis, status=status,
+                                province_code=province.code if province else None)
+    *rows, total = (schemas.jsonable(record) for record in result.records())
+    return ok({"selection": schemas.jsonable(result.selection), "rows": rows, "total": total})

@@ -168,7 +168,9 @@ def parse_record(body, item_codes: list[str]) -> RecordRequest:
             else:
                 entries[code] = _text(value, field, 40, errors, required=True)
     explanations: dict[str, str] = {}
-    expl_in = body.get("explanations") or {}
+    expl_in = body.get("explanations")
+    if expl_in is None:
+        expl_in = {}
     if not isinstance(expl_in, dict):
         errors["explanations"] = _("explanations ต้องเป็นออบเจกต์ {รหัสรายการ: คำชี้แจง}")
     else:
@@ -221,11 +223,12 @@ def parse_review(body) -> ReviewRequest:
 
 # --- responses -----------------------------------------------------------------------------------
 
-# The operations name certification fields as the web form does; the API reports JSON paths.
+# Operations name fields as the web forms do; the API reports its own JSON paths and parameter names.
 _FIELD_PATHS = {
     "recorder_name": "recorder.name",
     "recorder_position": "recorder.position",
     "recorder_phone": "recorder.phone",
+    "base_year": "base",  # the comparison's query parameter
 }
 
 

@@ -84,11 +84,12 @@ def record_body(version: int = 0, land: str = "1234.50", sign: str = "100.00", *
     return body
 
 
-def record_directly(app, world: World, lao_name: str, officer_name: str, land: str = "500.00") -> None:
-    """Record FY2570 installment 1 of an LAO through the operation (as its officer), committed."""
+def record_directly(app, world: World, lao_name: str, officer_name: str, land: str = "500.00",
+                    fiscal_year: int = 2570, number: int = 1) -> None:
+    """Record an installment of an LAO through the operation (as its officer), committed."""
     with app.app_context():
         lao = db.session.get(Lao, world.laos[lao_name].id)
-        inst = db.session.query(Installment).filter_by(fiscal_year_id=2570, number=1).one()
+        inst = db.session.query(Installment).filter_by(fiscal_year_id=fiscal_year, number=number).one()
         record_installment(
             db.session.get(User, world.users[officer_name].id), None, lao, inst, version=0,
             amounts={"LAND_BUILDING": land, "SIGNBOARD": "0"}, explanations={},
