@@ -1,14 +1,550 @@
-"""Views of the admin area."""
+"""Views of the admin area: fiscal years, LAO register, accounts, imports (admins), and the audit viewer (all roles)."""
 
-from flask import render_template
+import json
+from datetime import date
 
-from ..auth.loaders import roles_required
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+from wtforms import SelectChoice
+
+from .. import db
+from ..auth.loaders import fiscal_year_or_404, lao_or_404, province_or_404
+from ..domain.errors import DomainError, ValidationError
+from ..domain.money import from_satang
 from ..domain.workflow import Role
-from . import bp
+from ..extensions import login_manager
+from ..models import LAO_TYPES, AuditEvent, FiscalYear, Lao, RevenueItem, User
+from ..reference import year_has_figures
+from ..web import domain_message, today
+from . import bp, exports, operations, queries, staging
+from .forms import (
+    CLASS_LABELS,
+    LAO_TYPE_LABELS,
+    SCHEDULE_LABELS,
+    ApplyImportForm,
+    BulkAccountsForm,
+    ButtonForm,
+    DeadlinesForm,
+    FiguresUploadForm,
+    LaoForm,
+    RoundsForm,
+    ScheduleForm,
+    UploadForm,
+    UserForm,
+    YearCreateForm,
+    items_form_class,
+)
+from .imports import Upload
+
+OPEN_TO_EVERY_ROLE = {"admin.audit", "admin.audit_export"}  # scoped on the server per role
+
+AUDIT_ACTION_LABELS = {
+    "record_installment": "บันทึกข้อมูลงวด",
+    "confirm_installment": "ยืนยันข้อมูล",
+    "unconfirm_installment": "ไม่ยืนยันข้อมูล",
+    "return_installment": "ส่งกลับแก้ไข",
+    "password_changed": "เปลี่ยนรหัสผ่าน",
+    "password_reset": "ตั้งรหัสผ่านใหม่",
+    "account_enabled": "เปิดใช้บัญชี",
+    "account_disabled": "ปิดใช้บัญชี",
+    "account_locked": "ระงับบัญชีชั่วคราว",
+    "user_created": "สร้างบัญชีผู้ใช้",
+    "user_updated": "แก้ไขบัญชีผู้ใช้",
+    "accounts_bulk_created": "สร้างบัญชี อปท. ทั้งชุด",
+    "fiscal_year_created": "สร้างปีงบประมาณ",
+    "fiscal_year_schedule_changed": "เปลี่ยนรูปแบบงวด",
+    "deadlines_changed": "แก้ไขกำหนดเวลา",
+    "rounds_changed": "แก้ไขรอบการประเมิน",
+    "item_activation_changed": "แก้ไขรายการรายได้ที่ใช้",
+    "lao_created": "เพิ่ม อปท.",
+    "lao_updated": "แก้ไขข้อมูล อปท.",
+    "lao_deactivated": "ปิดใช้ อปท.",
+    "lao_reactivated": "เปิดใช้ อปท.",
+    "lao_import": "นำเข้าทะเบียน อปท.",
+    "baseline_import": "นำเข้าข้อมูลฐานรายปี",
+    "entries_import": "นำเข้าข้อมูลรายงวด",
+}
+
+
+def action_label(action: str) -> str:
+    """Translated label of an audit action (its code when unknown)."""
+    label = AUDIT_ACTION_LABELS.get(action)
+    return _(label) if label else action
+
+
+def show_value(value, limit: int = 20) -> str:
+    """An audit value as short text: long lists are cut, booleans said in words."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("ใช่") if value else _("ไม่")
+    if isinstance(value, list):
+        text = ", ".join(show_value(v) for v in value[:limit])
+        return text + (f" … (+{len(value) - limit:,})" if len(value) > limit else "")
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+@bp.before_request
+def _admins_only():
+    """Every admin page needs an administrator, except the audit viewer that each role reads in its scope."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if request.endpoint not in OPEN_TO_EVERY_ROLE and not current_user.has_role(Role.ADMIN):
+        abort(403)
+    return None
+
+
+@bp.context_processor
+def _labels():
+    return {"schedule_labels": SCHEDULE_LABELS, "type_labels": LAO_TYPE_LABELS, "class_labels": CLASS_LABELS,
+            "action_label": action_label, "show_value": show_value}
+
+
+def _page() -> int:
+    return request.args.get("page", 1, type=int) or 1
+
+
+def _attach(form, err: DomainError, default: str | None = None) -> None:
+    """Show a DomainError (or each error of a ValidationError) next to its form field, else as a flash."""
+    errors = err.errors.values() if isinstance(err, ValidationError) else [err]
+    for e in errors:
+        target = form
+        for part in (e.field or default or "").split("-"):
+            target = target[int(part)] if part.isdigit() and target is not None else getattr(target, part, None)
+        if target is None or not hasattr(target, "errors") or target is form:
+            flash(domain_message(e), "error")
+        else:
+            target.errors = [*target.errors, domain_message(e)]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Dashboard
 
 
 @bp.route("/")
-@roles_required(Role.ADMIN)
 def home():
-    """Landing page of the admin area."""
-    return render_template("admin/home.html")
+    """Admin dashboard: links to each task with the figures that say where work is waiting."""
+    counts = {
+        "laos": db.session.scalar(select(func.count(Lao.id))),
+        "active_laos": db.session.scalar(select(func.count(Lao.id)).where(Lao.active.is_(True))),
+        "users": db.session.scalar(select(func.count(User.id))),
+        "active_users": db.session.scalar(select(func.count(User.id)).where(User.active.is_(True))),
+        "years": db.session.scalar(select(func.count(FiscalYear.year))),
+        "without_account": sum(queries.missing_officer_counts().values()),
+    }
+    imports = db.session.execute(
+        select(AuditEvent).where(AuditEvent.object_type == "import").order_by(AuditEvent.at.desc()).limit(5)
+    ).scalars().all()
+    return render_template("admin/home.html", counts=counts, imports=imports)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Fiscal years
+
+
+@bp.route("/years", methods=["GET", "POST"])
+def years():
+    """Fiscal years with their schedules, and the form that creates one."""
+    form = YearCreateForm()
+    if form.validate_on_submit():
+        try:
+            operations.create_year(current_user, request.remote_addr, form.year.data, form.schedule.data)
+        except DomainError as err:
+            db.session.rollback()
+            _attach(form, err)
+        else:
+            db.session.commit()
+            flash(_("สร้างปีงบประมาณ %(year)s แล้ว", year=form.year.data), "success")
+            return redirect(url_for("admin.year_edit", year=form.year.data))
+    return render_template("admin/years.html", form=form, years=queries.years_overview())
+
+
+def _items_keys() -> tuple[list[RevenueItem], list[tuple[str, str]]]:
+    items = db.session.scalars(select(RevenueItem).order_by(RevenueItem.sort_order)).all()
+    return items, [(i.code, t) for i in items for t in LAO_TYPES]
+
+
+@bp.route("/years/<int:year>", methods=["GET", "POST"])
+def year_edit(year: int):
+    """One fiscal year: its schedule, deadlines, rounds and the revenue items of each LAO type."""
+    fy = fiscal_year_or_404(year)
+    which = request.form.get("which") if request.method == "POST" else None
+    items, keys = _items_keys()
+    items_form_cls = items_form_class(keys)
+
+    def build(name, cls, data):
+        return cls(prefix=name, data=data) if which != name else cls(prefix=name)
+
+    schedule_form = build("schedule", ScheduleForm, {"schedule": fy.schedule})
+    deadlines_form = build("deadlines", DeadlinesForm, {"rows": [
+        {"entry_deadline": i.entry_deadline, "confirm_deadline": i.confirm_deadline} for i in fy.installments]})
+    rounds = [{"name": r.name, "last_installment": r.last_installment} for r in fy.rounds]
+    rounds_form = build("rounds", RoundsForm, {"rows": rounds + [{}, {}]})
+    matrix = operations.item_matrix(year)
+    items_form = build("items", items_form_cls, {f"item_{c}_{t}": matrix[(c, t)] for c, t in keys})
+
+    forms = {"schedule": schedule_form, "deadlines": deadlines_form, "rounds": rounds_form, "items": items_form}
+    form = forms.get(which)
+    if form is not None and form.validate_on_submit():
+        ip = request.remote_addr
+        try:
+            if which == "schedule":
+                operations.change_schedule(current_user, ip, year, form.schedule.data)
+                message = _("เปลี่ยนรูปแบบงวดแล้ว")
+            elif which == "deadlines":
+                n = operations.set_deadlines(current_user, ip, year, [
+                    (row.form.entry_deadline.data, row.form.confirm_deadline.data) for row in form.rows])
+                message = _("แก้ไขกำหนดเวลาแล้ว %(n)s งวด", n=n)
+            elif which == "rounds":
+                operations.set_rounds(current_user, ip, year, [
+                    (row.form.name.data, row.form.last_installment.data) for row in form.rows])
+                message = _("บันทึกรอบการประเมินแล้ว")
+            else:
+                n = operations.set_item_activations(current_user, ip, year, {
+                    (c, t): bool(form[f"item_{c}_{t}"].data) for c, t in keys})
+                message = _("บันทึกรายการรายได้แล้ว (เปลี่ยน %(n)s รายการ)", n=n)
+        except DomainError as err:
+            db.session.rollback()
+            _attach(form, err)
+        else:
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for("admin.year_edit", year=year))
+    elif form is None and request.method == "POST":
+        abort(400)
+    return render_template("admin/year_edit.html", fy=fy, forms=forms, items=items, lao_types=LAO_TYPES,
+                           has_figures=year_has_figures(year))
+
+
+# ---------------------------------------------------------------------------------------------------
+# LAO register
+
+
+@bp.route("/laos")
+def laos():
+    """The LAO register: search by name or code, filter by province, district, type and state; paginated."""
+    a = request.args
+    filters = queries.LaoFilters(q=a.get("q", "").strip(), province=a.get("province", ""),
+                                 district=a.get("district", ""), lao_type=a.get("lao_type", ""),
+                                 active=a.get("active", ""))
+    page = queries.laos_page(filters, _page())
+    return render_template("admin/laos.html", page=page, filters=filters, provinces=queries.provinces(),
+                           districts=queries.districts())
+
+
+def _province_choices(blank) -> list[SelectChoice]:
+    return [SelectChoice("", blank)] + [SelectChoice(p.code, f"{p.code} {p.name_th}") for p in queries.provinces()]
+
+
+def _lao_form_choices(form: LaoForm) -> None:
+    form.province.choices = _province_choices("–")
+    # data-province lets the page offer only the chosen province's districts; save_lao checks the pair
+    form.district.choices = [SelectChoice("", "–")] + [
+        SelectChoice(code, name, render_kw={"data-province": province}) for code, name, province in queries.districts()]
+
+
+@bp.route("/laos/new", methods=["GET", "POST"], defaults={"code": None})
+@bp.route("/laos/<code>", methods=["GET", "POST"])
+def lao_edit(code: str | None):
+    """Create an LAO, or edit one (its code stays); deactivation is a separate button."""
+    lao = lao_or_404(code, current_user) if code else None
+    data = None
+    if lao is not None:
+        data = {"code": lao.code, "name_th": lao.name_th, "name_en": lao.name_en, "lao_type": lao.lao_type,
+                "municipality_class": lao.municipality_class or "", "province": lao.province.code,
+                "district": lao.district.code}
+    form = LaoForm(data=data)
+    _lao_form_choices(form)
+    if lao is not None:
+        form.code.data = lao.code  # the code names the LAO everywhere: never changed here
+    if form.validate_on_submit():
+        details = operations.LaoDetails(
+            code=form.code.data, name_th=form.name_th.data, name_en=form.name_en.data or "",
+            lao_type=form.lao_type.data, municipality_class=form.municipality_class.data or None,
+            province_code=form.province.data, district_code=form.district.data)
+        try:
+            saved = operations.save_lao(current_user, request.remote_addr, lao, details)
+        except DomainError as err:
+            db.session.rollback()
+            _attach(form, err)
+        else:
+            db.session.commit()
+            flash(_("บันทึกข้อมูล %(name)s แล้ว", name=saved.name_th), "success")
+            return redirect(url_for("admin.lao_edit", code=saved.code))
+    users = db.session.scalars(select(User).where(User.lao_id == lao.id)).all() if lao else []
+    return render_template("admin/lao_edit.html", form=form, lao=lao, users=users, button=ButtonForm())
+
+
+@bp.route("/laos/<code>/active", methods=["POST"])
+def lao_set_active(code: str):
+    """Deactivate or reactivate an LAO (never deleted: its figures and audit trail stay)."""
+    lao = lao_or_404(code, current_user)
+    form = ButtonForm()
+    if not form.validate_on_submit():
+        abort(400)
+    active = request.form.get("active") == "1"
+    operations.set_lao_active(current_user, request.remote_addr, lao, active)
+    db.session.commit()
+    flash(_("เปิดใช้ %(name)s แล้ว", name=lao.name_th) if active else _("ปิดใช้ %(name)s แล้ว", name=lao.name_th),
+          "success")
+    return redirect(url_for("admin.lao_edit", code=lao.code))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Imports: upload -> dry run report -> apply the file kept on the server
+
+
+def _run_import(kind: str, upload: Upload, dry_run: bool, confirm: bool):
+    """Run the LAO or figures import use case for a web request."""
+    if kind == "laos":
+        return operations.import_laos(current_user, request.remote_addr, upload, dry_run=dry_run)
+    return operations.import_figures(current_user, request.remote_addr, upload, kind, confirm=confirm,
+                                     dry_run=dry_run, today=today(),
+                                     ceiling=current_app.config["AMOUNT_CEILING"])
+
+
+def _import_view(kind_of_page: str, template: str, upload_form, done_endpoint: str):
+    """Shared flow of the two import pages: check an upload (dry run) or apply a staged file."""
+    apply_form = ApplyImportForm(prefix="apply")
+    plan = upload = None
+    kind, confirm = kind_of_page, False
+    if request.method == "POST" and "apply-sha256" in request.form:
+        if not apply_form.validate_on_submit():
+            abort(400)
+        kind = kind_of_page if kind_of_page == "laos" else apply_form.kind.data
+        if kind not in ("laos", "baseline", "entries"):
+            abort(400)
+        confirm = apply_form.confirm.data == "1"
+        upload = staging.load(apply_form.sha256.data, apply_form.filename.data)
+        if upload is None:
+            flash(_("ไม่พบแฟ้มที่ตรวจสอบไว้ (อาจหมดอายุ) กรุณาอัปโหลดใหม่"), "error")
+            return redirect(request.path)
+        try:
+            plan = _run_import(kind, upload, dry_run=False, confirm=confirm)
+        except DomainError as err:
+            db.session.rollback()
+            flash(domain_message(err), "error")
+            return redirect(request.path)
+        if plan.errors:
+            db.session.rollback()
+            flash(_("ข้อมูลมีข้อผิดพลาด ไม่ได้บันทึกแม้แต่รายการเดียว"), "error")
+        else:
+            db.session.commit()
+            staging.discard(upload.sha256)
+            if plan.has_changes:
+                flash(_("นำเข้าแฟ้ม %(file)s แล้ว: เพิ่ม %(created)s เปลี่ยน %(changed)s ไม่เปลี่ยน %(same)s",
+                        file=upload.filename, created=len(plan.creates), changed=len(plan.updates),
+                        same=plan.unchanged), "success")
+            else:
+                flash(_("ข้อมูลในแฟ้มตรงกับระบบอยู่แล้ว ไม่มีการเปลี่ยนแปลง"), "info")
+            return redirect(url_for(done_endpoint))
+    elif upload_form.validate_on_submit():
+        file = upload_form.file.data
+        upload = Upload(file.filename or "upload", file.read())
+        if kind_of_page != "laos":
+            kind = upload_form.kind.data
+            confirm = kind == "entries" and bool(upload_form.confirm.data)
+        try:
+            plan = _run_import(kind, upload, dry_run=True, confirm=confirm)
+        except DomainError as err:
+            _attach(upload_form, err, default="file")
+        else:
+            staging.stage(upload)
+        db.session.rollback()  # a dry run never writes
+    if plan is not None and upload is not None:
+        apply_form = ApplyImportForm(prefix="apply", formdata=None, data={
+            "sha256": upload.sha256, "filename": upload.filename, "kind": kind, "confirm": "1" if confirm else ""})
+    return render_template(template, form=upload_form, apply_form=apply_form, plan=plan, upload=upload,
+                           kind=kind, confirm=confirm, from_satang=from_satang)
+
+
+@bp.route("/laos/import", methods=["GET", "POST"])
+def lao_import():
+    """Import the LAO register from CSV or XLSX: a dry run shows every change and bad row, then apply."""
+    return _import_view("laos", "admin/lao_import.html", UploadForm(), "admin.laos")
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_figures():
+    """Import baseline years or installment figures from CSV or XLSX: dry run, then apply."""
+    return _import_view("figures", "admin/import_figures.html", FiguresUploadForm(), "admin.home")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Accounts
+
+
+@bp.route("/users")
+def users():
+    """Accounts: search by username, name or LAO; filter by role, province and state; paginated."""
+    a = request.args
+    filters = queries.UserFilters(q=a.get("q", "").strip(), role=a.get("role", ""), province=a.get("province", ""),
+                                  active=a.get("active", ""))
+    return render_template("admin/users.html", page=queries.users_page(filters, _page()), filters=filters,
+                           provinces=queries.provinces(), roles=[r.value for r in Role])
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _password_page(user: User, password: str, created: bool):
+    """Show a one-time password once, on this response only (never in a flash or the session)."""
+    response = Response(render_template("admin/password_once.html", user=user, password=password, created=created))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/users/new", methods=["GET", "POST"], defaults={"user_id": None})
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def user_edit(user_id: int | None):
+    """Create an account (with a one-time password) or change its person details, role and scope."""
+    user = _user_or_404(user_id) if user_id else None
+    data = None
+    if user is not None:
+        data = {"username": user.username, "full_name": user.full_name, "position": user.position,
+                "phone": user.phone, "role": user.role, "lao_code": user.lao.code if user.lao else "",
+                "province": user.province.code if user.province else ""}
+    form = UserForm(data=data)
+    form.province.choices = _province_choices("–")
+    if user is not None:
+        form.username.data = user.username
+    if form.validate_on_submit():
+        role = form.role.data
+        scope = {Role.LAO_OFFICER.value: form.lao_code.data,
+                 Role.PROVINCE_VERIFIER.value: form.province.data}.get(role)
+        details = operations.AccountDetails(form.full_name.data or "", form.position.data or "",
+                                            form.phone.data or "", role, (scope or "").strip() or None)
+        try:
+            if user is None:
+                saved, password = operations.create_user(current_user, request.remote_addr, form.username.data,
+                                                         details)
+            else:
+                operations.update_user(current_user, request.remote_addr, user, details)
+        except DomainError as err:
+            db.session.rollback()
+            if err.field == "scope":
+                err.field = "lao_code" if role == Role.LAO_OFFICER.value else "province"
+            _attach(form, err)
+        else:
+            db.session.commit()
+            if user is None:
+                return _password_page(saved, password, created=True)
+            flash(_("บันทึกบัญชี %(username)s แล้ว", username=user.username), "success")
+            return redirect(url_for("admin.user_edit", user_id=user.id))
+    return render_template("admin/user_edit.html", form=form, user=user, button=ButtonForm())
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+def user_set_active(user_id: int):
+    """Disable (ends its sessions) or re-enable an account."""
+    user = _user_or_404(user_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    active = request.form.get("active") == "1"
+    try:
+        operations.set_user_active(current_user, request.remote_addr, user, active)
+    except DomainError as err:
+        db.session.rollback()
+        flash(domain_message(err), "error")
+    else:
+        db.session.commit()
+        flash(_("เปิดใช้บัญชี %(u)s แล้ว", u=user.username) if active else _("ปิดใช้บัญชี %(u)s แล้ว", u=user.username),
+              "success")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/reset", methods=["POST"])
+def user_reset(user_id: int):
+    """Give an account a one-time password, shown once."""
+    user = _user_or_404(user_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    password = operations.reset_user_password(current_user, request.remote_addr, user)
+    db.session.commit()
+    return _password_page(user, password, created=False)
+
+
+@bp.route("/users/bulk", methods=["GET", "POST"])
+def users_bulk():
+    """One LAO-officer account for every LAO (of a province or the country) without one; the one-time passwords
+    come back as an xlsx to hand to each LAO through its provincial office."""
+    provinces = queries.provinces()
+    missing = queries.missing_officer_counts()
+    form = BulkAccountsForm()
+    form.province.choices = _province_choices(_("ทั้งประเทศ"))
+    if form.validate_on_submit():
+        province = province_or_404(form.province.data, current_user) if form.province.data else None
+        result = operations.bulk_create_lao_accounts(current_user, request.remote_addr, province)
+        db.session.commit()
+        if not result.accounts:
+            flash(_("ทุก อปท. ที่เลือกมีบัญชีผู้ใช้แล้ว"), "info")
+            return redirect(url_for("admin.users_bulk"))
+        current_app.logger.info("bulk accounts: %s created in %.1f s (hashing %.1f s, %s processes)",
+                                len(result.accounts), result.seconds, result.hash_seconds, result.workers)
+        name = f"lao-accounts-{province.code if province else 'all'}-{today().isoformat()}.xlsx"
+        response = Response(exports.accounts_xlsx(result.accounts),
+                            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    return render_template("admin/users_bulk.html", form=form, provinces=provinces, missing=missing)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Audit viewer (every role, scoped)
+
+
+def _audit_filters() -> queries.AuditFilters:
+    a = request.args
+
+    def day(name):
+        try:
+            return date.fromisoformat(a.get(name, ""))
+        except ValueError:
+            return None
+
+    filters = queries.AuditFilters(province=a.get("province", ""), lao=a.get("lao", "").strip(),
+                                   user=a.get("user", "").strip(), action=a.get("action", ""),
+                                   date_from=day("date_from"), date_to=day("date_to"))
+    if current_user.role == Role.LAO_OFFICER.value:
+        filters.province = filters.lao = ""  # one LAO only: the scope already says which
+    return filters
+
+
+@bp.route("/audit")
+def audit():
+    """The audit trail, newest first, filtered; national viewers and admins see all, others their scope."""
+    filters = _audit_filters()
+    page = queries.paginate(queries.audit_query(current_user, filters), _page())
+    national = current_user.role in (Role.NATIONAL_VIEWER.value, Role.ADMIN.value)
+    return render_template("admin/audit.html", page=page, filters=filters, national=national,
+                           provinces=queries.provinces() if national else [],
+                           actions=queries.audit_actions(current_user))
+
+
+@bp.route("/audit.csv")
+def audit_export():
+    """The filtered audit trail as CSV (UTF-8 with BOM so Excel reads Thai), in the viewer's scope."""
+    stmt = queries.audit_query(current_user, _audit_filters())
+    body = stream_with_context(exports.audit_csv(queries.audit_stream(stmt), action_label))
+    response = Response(body, mimetype="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="audit-{today().isoformat()}.csv"'
+    return response

@@ -1,0 +1,73 @@
+"""Files the admin area hands out: the one-time-password sheet (xlsx) and the audit trail (CSV, UTF-8 BOM)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+
+from flask_babel import gettext as _
+
+from ..web import to_local
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """A text cell a spreadsheet will not run as a formula (leading = + - @ get a quote)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def accounts_xlsx(accounts: Iterable) -> bytes:
+    """The distribution sheet of bulk-created accounts: place, LAO, username and one-time password."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "accounts"
+    ws.append([_("จังหวัด"), _("อำเภอ"), _("รหัส อปท."), _("ชื่อ อปท."), _("ประเภท"), _("ชื่อผู้ใช้"),
+               _("รหัสผ่านครั้งแรก")])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for a in accounts:
+        ws.append([safe_cell(v) for v in (a.province, a.district, a.lao_code, a.lao_name, a.lao_type, a.username,
+                                          a.password)])
+    for column, width in zip("ABCDEFG", (18, 20, 12, 40, 14, 16, 16)):
+        ws.column_dimensions[column].width = width
+    ws.freeze_panes = "A2"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _json(value) -> str:
+    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def audit_csv(rows: Iterable, action_label) -> Iterator[str]:
+    """CSV text of audit rows (event, LAO code, LAO name, province name), starting with a UTF-8 BOM for Excel."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+
+    def flush() -> str:
+        text = buf.getvalue()
+        buf.seek(0)
+        buf.truncate()
+        return text
+
+    writer.writerow([_("เวลา"), _("ผู้ใช้"), "IP", _("การดำเนินการ"), _("รหัสการดำเนินการ"), _("ชนิดข้อมูล"),
+                     _("รหัสข้อมูล"), _("รหัส อปท."), _("ชื่อ อปท."), _("จังหวัด"), _("ค่าเดิม"), _("ค่าใหม่")])
+    yield "\ufeff" + flush()
+    for n, (event, lao_code, lao_name, province_name) in enumerate(rows, start=1):
+        local = to_local(event.at)
+        writer.writerow([safe_cell(v) for v in (
+            local.strftime("%Y-%m-%d %H:%M:%S"), event.username, event.ip, action_label(event.action), event.action,
+            event.object_type, event.object_id, lao_code, lao_name, province_name,
+            _json(event.old_values), _json(event.new_values))])
+        if n % 500 == 0:
+            yield flush()
+    yield flush()

@@ -1,0 +1,549 @@
+"""Reading import files (CSV or XLSX, every cell as text) and checking their rows into a plan of changes.
+
+Checking only reads the database; app.admin.operations applies a plan without errors (all or nothing).
+Amounts are never floats: cells are read as text and parsed with app.domain.money.parse_amount.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from zipfile import BadZipFile
+
+from sqlalchemy import select
+
+from .. import db
+from ..domain.calendar import fiscal_year_bounds
+from ..domain.errors import DomainError, N_
+from ..domain.money import parse_amount, to_satang
+from ..domain.workflow import Status
+from ..models import (
+    LAO_TYPES,
+    MUNICIPALITY_CLASSES,
+    District,
+    Entry,
+    FiscalYear,
+    Installment,
+    InstallmentReport,
+    Lao,
+    Province,
+    RevenueItem,
+)
+from ..reference import items_for
+
+LAO_COLUMNS = ("lao_code", "name_th", "name_en", "lao_type", "municipality_class", "province_code", "district_code")
+BASELINE_COLUMNS = ("fiscal_year", "lao_code", "item_code", "amount")
+ENTRY_COLUMNS = ("fiscal_year", "lao_code", "installment", "item_code", "amount")
+
+MIN_YEAR, MAX_YEAR = 2500, 2700  # B.E. years the register can hold
+_CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
+ProgressFn = Callable[[int, int], None]  # (rows checked so far, total rows)
+_PROGRESS_EVERY = 500
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded file: its name and bytes."""
+
+    filename: str
+    data: bytes
+
+    @property
+    def sha256(self) -> str:
+        """Hex SHA-256 of the file's bytes (names the import in the audit trail)."""
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A bad cell or row: file line, column name (None for the whole row) and a Thai msgid with params."""
+
+    line: int
+    column: str | None
+    message: str
+    params: dict = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.message % self.params if self.params else self.message
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row of a file: its line number and its cells as stripped text by column name."""
+
+    line: int
+    values: dict[str, str]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Reading
+
+
+def _cell_text(value) -> str:
+    """An XLSX cell as text; numbers keep the digits typed (shortest repr), so no float reaches the amounts."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        # repr gives the shortest decimal that round-trips, i.e. the number as typed (up to 15 digits);
+        # parse_amount then rejects exponents and more than 2 decimals instead of rounding silently.
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _xlsx_lines(data: bytes):
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise DomainError("file", N_("อ่านแฟ้ม Excel ไม่ได้ กรุณาบันทึกเป็น .xlsx หรือ .csv แล้วลองใหม่")) from exc
+    try:
+        ws = wb.worksheets[0]
+        for number, cells in enumerate(ws.iter_rows(values_only=True), start=1):
+            yield number, [_cell_text(v) for v in cells]
+    finally:
+        wb.close()
+
+
+def _csv_lines(data: bytes):
+    for encoding in ("utf-8-sig", "cp874"):  # Thai Excel saves CSV as TIS-620 (cp874) unless told UTF-8
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise DomainError("file", N_("อ่านแฟ้ม CSV ไม่ได้ กรุณาบันทึกเป็น UTF-8"))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for cells in reader:
+            yield reader.line_num, [c.strip() for c in cells]
+    except csv.Error as exc:
+        raise DomainError("file", N_("แฟ้ม CSV มีรูปแบบไม่ถูกต้องที่บรรทัด %(line)s"), line=reader.line_num) from exc
+
+
+def is_xlsx(upload: Upload) -> bool:
+    """Whether the upload is an XLSX workbook (by name, or a ZIP signature when the name says nothing)."""
+    name = upload.filename.lower()
+    if name.endswith(".xlsx"):
+        return True
+    if name.endswith(".csv"):
+        return False
+    return upload.data[:2] == b"PK"
+
+
+def read_rows(upload: Upload, columns: tuple[str, ...]) -> list[Row]:
+    """The data rows of a CSV or XLSX file whose first row names `columns` (any order, extra columns ignored).
+
+    Blank rows are skipped. Raises DomainError('file', ...) for an unreadable file, missing columns or no rows.
+    """
+    if not upload.data:
+        raise DomainError("file", N_("แฟ้มว่างเปล่า"))
+    lines = _xlsx_lines(upload.data) if is_xlsx(upload) else _csv_lines(upload.data)
+    header = None
+    rows: list[Row] = []
+    for number, cells in lines:
+        if not any(cells):
+            continue
+        if header is None:
+            header = [c.strip().lower() for c in cells]
+            missing = [c for c in columns if c not in header]
+            if missing:
+                raise DomainError("file", N_("แถวแรกของแฟ้มต้องมีคอลัมน์ %(columns)s (ไม่พบ %(missing)s)"),
+                                  columns=",".join(columns), missing=", ".join(missing))
+            index = {c: header.index(c) for c in columns}
+            continue
+        rows.append(Row(number, {c: (cells[i] if i < len(cells) else "") for c, i in index.items()}))
+    if header is None or not rows:
+        raise DomainError("file", N_("ไม่พบข้อมูลในแฟ้ม"))
+    return rows
+
+
+def _tick(progress: ProgressFn | None, done: int, total: int) -> None:
+    if progress is not None and (done % _PROGRESS_EVERY == 0 or done == total):
+        progress(done, total)
+
+
+# ---------------------------------------------------------------------------------------------------
+# LAO register
+
+
+@dataclass
+class LaoChange:
+    """A planned change of the LAO register: a new LAO, or the fields of an existing one that change."""
+
+    line: int
+    code: str
+    values: dict  # every column value to write (ids for province and district)
+    lao_id: int | None = None  # None: a new LAO
+    old: dict = field(default_factory=dict)  # changed field -> shown old value (updates)
+    new: dict = field(default_factory=dict)  # changed field -> shown new value (updates)
+
+
+@dataclass
+class LaoPlan:
+    """What a LAO register file would do."""
+
+    rows: int
+    errors: list[RowError] = field(default_factory=list)
+    creates: list[LaoChange] = field(default_factory=list)
+    updates: list[LaoChange] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def has_changes(self) -> bool:
+        """Whether applying the plan would change anything."""
+        return bool(self.creates or self.updates)
+
+
+_LAO_FIELDS = ("name_th", "name_en", "lao_type", "municipality_class", "province_id", "district_id")
+
+
+def plan_laos(rows: list[Row], progress: ProgressFn | None = None) -> LaoPlan:
+    """Check LAO register rows against the geography and the register; never writes.
+
+    Errors: missing or too long values, bad type or municipality class, unknown province, district not in
+    that province, duplicate code in the file, a second active PAO in a province, a type change of an LAO
+    that has figures.
+    """
+    plan = LaoPlan(rows=len(rows))
+    provinces = {code: (pid, name) for code, pid, name in db.session.execute(
+        select(Province.code, Province.id, Province.name_th))}
+    province_code = {pid: code for code, (pid, _n) in provinces.items()}
+    districts = {code: (did, pid) for code, did, pid in db.session.execute(
+        select(District.code, District.id, District.province_id))}
+    district_code = {did: code for code, (did, _p) in districts.items()}
+    existing = {r.code: r for r in db.session.execute(
+        select(Lao.id, Lao.code, Lao.active, *(getattr(Lao, f) for f in _LAO_FIELDS)))}
+    file_codes = {r.values["lao_code"] for r in rows}
+    # Active PAOs the file does not mention keep their province; the file decides for the others.
+    pao_of_province = {r.province_id: (r.code, None) for r in existing.values()
+                       if r.lao_type == "PAO" and r.active and r.code not in file_codes}
+    seen: dict[str, int] = {}
+    type_changes: dict[int, LaoChange] = {}
+
+    for done, row in enumerate(rows, start=1):
+        _tick(progress, done, len(rows))
+        v = row.values
+        errs: list[RowError] = []
+
+        def err(column, message, **params):
+            errs.append(RowError(row.line, column, message, params))
+
+        code = v["lao_code"]
+        if not code:
+            err("lao_code", N_("กรุณาระบุรหัส อปท."))
+        elif not _CODE_RE.match(code):
+            err("lao_code", N_("รหัส อปท. ต้องเป็นตัวอักษรอังกฤษหรือตัวเลข ไม่เกิน 20 ตัว"))
+        elif code in seen:
+            err("lao_code", N_("รหัส อปท. %(code)s ซ้ำกับบรรทัดที่ %(line)s"), code=code, line=seen[code])
+        else:
+            seen[code] = row.line
+        if not v["name_th"]:
+            err("name_th", N_("กรุณาระบุชื่อภาษาไทย"))
+        for col in ("name_th", "name_en"):
+            if len(v[col]) > 200:
+                err(col, N_("ชื่อยาวได้ไม่เกิน 200 ตัวอักษร"))
+        lao_type = v["lao_type"].upper()
+        if lao_type not in LAO_TYPES:
+            err("lao_type", N_("ประเภท อปท. ต้องเป็น PAO, MUNICIPALITY หรือ SAO (ไม่ใช่ %(value)s)"),
+                value=v["lao_type"] or "–")
+        mclass = v["municipality_class"].lower() or None
+        if lao_type == "MUNICIPALITY" and mclass not in MUNICIPALITY_CLASSES:
+            err("municipality_class", N_("เทศบาลต้องระบุขนาดเป็น city, town หรือ subdistrict"))
+        elif lao_type in ("PAO", "SAO") and mclass:
+            err("municipality_class", N_("ระบุขนาดเทศบาลได้เฉพาะประเภท MUNICIPALITY"))
+        province = provinces.get(v["province_code"])
+        district = districts.get(v["district_code"])
+        if province is None:
+            err("province_code", N_("ไม่พบรหัสจังหวัด %(code)s"), code=v["province_code"] or "–")
+        elif district is None:
+            err("district_code", N_("ไม่พบรหัสอำเภอ %(code)s"), code=v["district_code"] or "–")
+        elif district[1] != province[0]:
+            err("district_code", N_("อำเภอ %(district)s ไม่ได้อยู่ในจังหวัด %(province)s"),
+                district=v["district_code"], province=province[1])
+        old = existing.get(code)
+        if not errs and lao_type == "PAO" and (old is None or old.active):
+            holder = pao_of_province.get(province[0])
+            if holder is not None and holder[0] != code and holder[1] is None:
+                err("lao_type", N_("จังหวัด%(province)s มี อบจ. ในทะเบียนอยู่แล้ว (%(other)s)"),
+                    province=province[1], other=holder[0])
+            elif holder is not None and holder[0] != code:
+                err("lao_type", N_("จังหวัด%(province)s มี อบจ. อยู่แล้วที่บรรทัดที่ %(line)s (%(other)s)"),
+                    province=province[1], other=holder[0], line=holder[1])
+            else:
+                pao_of_province[province[0]] = (code, row.line)
+        if errs:
+            plan.errors.extend(errs)
+            continue
+
+        values = {"name_th": v["name_th"], "name_en": v["name_en"], "lao_type": lao_type,
+                  "municipality_class": mclass if lao_type == "MUNICIPALITY" else None,
+                  "province_id": province[0], "district_id": district[0]}
+        if old is None:
+            plan.creates.append(LaoChange(row.line, code, values))
+            continue
+        shown = {"province_id": province_code, "district_id": district_code}
+        change = LaoChange(row.line, code, values, lao_id=old.id)
+        for f in _LAO_FIELDS:
+            if getattr(old, f) != values[f]:
+                label = f.removesuffix("_id") if f in shown else f
+                change.old[label] = shown[f][getattr(old, f)] if f in shown else getattr(old, f)
+                change.new[label] = shown[f][values[f]] if f in shown else values[f]
+        if not change.old:
+            plan.unchanged += 1
+            continue
+        plan.updates.append(change)
+        if "lao_type" in change.old:
+            type_changes[old.id] = change
+
+    if type_changes:
+        with_figures = set(db.session.scalars(
+            select(Entry.lao_id).where(Entry.lao_id.in_(list(type_changes))).distinct()))
+        for lao_id in with_figures:
+            change = type_changes[lao_id]
+            plan.errors.append(RowError(change.line, "lao_type",
+                                        N_("อปท. %(code)s มีข้อมูลรายได้แล้ว จึงเปลี่ยนประเภทไม่ได้"),
+                                        {"code": change.code}))
+            plan.updates.remove(change)
+    plan.errors.sort(key=lambda e: e.line)
+    return plan
+
+
+# ---------------------------------------------------------------------------------------------------
+# Figures (baseline years and installment entries)
+
+
+@dataclass
+class EntryChange:
+    """A planned figure: a new entry or a new amount for an existing one."""
+
+    line: int
+    lao_code: str
+    lao_id: int
+    year: int
+    installment: int
+    item_code: str
+    item_id: int
+    satang: int
+    entry_id: int | None = None
+    old_satang: int | None = None
+
+
+@dataclass
+class ReportChange:
+    """A planned installment-report row: created (report_id None) or moved to `status`."""
+
+    lao_id: int
+    year: int
+    installment: int
+    status: str
+    report_id: int | None = None
+    old_status: str | None = None
+
+
+@dataclass
+class FiguresPlan:
+    """What a figures file (baseline or entries) would do."""
+
+    kind: str  # "baseline" | "entries"
+    rows: int
+    confirm: bool
+    errors: list[RowError] = field(default_factory=list)
+    creates: list[EntryChange] = field(default_factory=list)
+    updates: list[EntryChange] = field(default_factory=list)
+    unchanged: int = 0
+    reports: list[ReportChange] = field(default_factory=list)
+    years_to_create: list[int] = field(default_factory=list)
+    total_satang: int = 0
+
+    @property
+    def has_changes(self) -> bool:
+        """Whether applying the plan would change anything."""
+        return bool(self.creates or self.updates or self.reports or self.years_to_create)
+
+    def by_installment(self) -> list[tuple[int, int, int, int]]:
+        """(year, installment, entries created, entries changed) for the dry-run summary."""
+        counts: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+        for c in self.creates:
+            counts[(c.year, c.installment)][0] += 1
+        for c in self.updates:
+            counts[(c.year, c.installment)][1] += 1
+        return [(y, n, a, b) for (y, n), (a, b) in sorted(counts.items())]
+
+
+def _int_cell(text: str) -> int | None:
+    return int(text) if text.isdigit() and len(text) <= 6 else None
+
+
+def plan_figures(rows: list[Row], kind: str, *, confirm: bool, today: date, ceiling: Decimal,
+                 progress: ProgressFn | None = None) -> FiguresPlan:
+    """Check figure rows with the entry form's rules; never writes.
+
+    kind 'baseline': annual actuals of a past year (installment 1 of an annual year, created when missing);
+    stored as confirmed. kind 'entries': installment figures of an existing year; stored as recorded, or
+    as confirmed with `confirm`. Per row: year, installment (exists, period ended), LAO, item (applies to
+    the LAO's type that year), amount (parse_amount with `ceiling`), no duplicate key in the file; without
+    `confirm` a confirmed installment cannot change. For entries every item of an LAO's installment must
+    end up with a figure, as on the entry form.
+    """
+    baseline = kind == "baseline"
+    confirm = confirm or baseline
+    plan = FiguresPlan(kind=kind, rows=len(rows), confirm=confirm)
+    laos = {code: (lid, ltype) for code, lid, ltype in db.session.execute(select(Lao.code, Lao.id, Lao.lao_type))}
+    item_ids = dict(db.session.execute(select(RevenueItem.code, RevenueItem.id)).all())
+    years = {y for (y,) in db.session.execute(select(FiscalYear.year))}
+    installments = {(y, n): (iid, end) for iid, y, n, end in db.session.execute(
+        select(Installment.id, Installment.fiscal_year_id, Installment.number, Installment.period_end))}
+    counts = defaultdict(int)
+    for (y, _n) in installments:
+        counts[y] += 1
+    applicable: dict[tuple[str, int], set[str]] = {}
+
+    def items_of(lao_type: str, year: int) -> set[str]:
+        key = (lao_type, year)
+        if key not in applicable:
+            applicable[key] = {i.code for i in items_for(lao_type, year)}
+        return applicable[key]
+
+    seen: dict[tuple, int] = {}
+    valid: list[tuple[Row, int, int, str, int, int]] = []  # row, year, number, lao code, item id, satang
+    new_years: set[int] = set()
+    for done, row in enumerate(rows, start=1):
+        _tick(progress, done, len(rows))
+        v = row.values
+        errs: list[RowError] = []
+
+        def err(column, message, **params):
+            errs.append(RowError(row.line, column, message, params))
+
+        year = _int_cell(v["fiscal_year"])
+        number = 1 if baseline else _int_cell(v["installment"])
+        if year is None or not MIN_YEAR <= year <= MAX_YEAR:
+            err("fiscal_year", N_("ปีงบประมาณต้องเป็นปี พ.ศ. เช่น 2569"))
+            year = None
+        elif baseline:
+            if year not in years:
+                if fiscal_year_bounds(year)[1] >= today:
+                    err("fiscal_year", N_("ข้อมูลฐานต้องเป็นปีงบประมาณที่สิ้นสุดแล้ว"))
+                else:
+                    new_years.add(year)
+            elif counts[year] != 1:
+                err("fiscal_year", N_("ปีงบประมาณ %(year)s แบ่งเป็น %(n)s งวด นำเข้าเป็นข้อมูลทั้งปีไม่ได้ "
+                                      "(ใช้การนำเข้าข้อมูลรายงวด)"), year=year, n=counts[year])
+        elif year not in years:
+            err("fiscal_year", N_("ไม่พบปีงบประมาณ %(year)s ในระบบ"), year=year)
+        elif number is None:
+            err("installment", N_("งวดต้องเป็นตัวเลข"))
+        elif (year, number) not in installments:
+            err("installment", N_("ปีงบประมาณ %(year)s ไม่มีงวดที่ %(n)s"), year=year, n=number)
+        elif installments[(year, number)][1] >= today:
+            err("installment", N_("งวดที่ %(n)s ปีงบประมาณ %(year)s ยังไม่สิ้นสุด"), year=year, n=number)
+        lao = laos.get(v["lao_code"])
+        if lao is None:
+            err("lao_code", N_("ไม่พบรหัส อปท. %(code)s"), code=v["lao_code"] or "–")
+        item_id = item_ids.get(v["item_code"])
+        if item_id is None:
+            err("item_code", N_("ไม่พบรหัสรายการรายได้ %(code)s"), code=v["item_code"] or "–")
+        elif lao is not None and year is not None and v["item_code"] not in items_of(lao[1], year):
+            err("item_code", N_("รายการ %(item)s ไม่ใช่รายได้ของ อปท. ประเภท %(type)s ในปีงบประมาณ %(year)s"),
+                item=v["item_code"], type=lao[1], year=year)
+        try:
+            satang = to_satang(parse_amount(v["amount"], "amount", ceiling))
+        except DomainError as exc:
+            errs.append(RowError(row.line, "amount", exc.message, exc.params))
+            satang = None
+        if not errs:
+            key = (year, number, v["lao_code"], v["item_code"])
+            if key in seen:
+                err("item_code", N_("ข้อมูลซ้ำกับบรรทัดที่ %(line)s (ปี อปท. งวด และรายการเดียวกัน)"), line=seen[key])
+            else:
+                seen[key] = row.line
+        if errs:
+            plan.errors.extend(errs)
+            continue
+        valid.append((row, year, number, v["lao_code"], item_id, satang))
+    plan.years_to_create = sorted(new_years)
+    if not valid:
+        plan.errors.sort(key=lambda e: e.line)
+        return plan
+
+    inst_ids = list({installments[(y, n)][0] for _r, y, n, *_ in valid if (y, n) in installments})
+    existing: dict[tuple[int, int, int], tuple[int, int]] = {}
+    reports: dict[tuple[int, int], tuple[int, str]] = {}
+    for chunk in _chunks(inst_ids, 200):
+        for eid, lid, iid, item, amount in db.session.execute(
+            select(Entry.id, Entry.lao_id, Entry.installment_id, Entry.item_id, Entry.amount_satang)
+            .where(Entry.installment_id.in_(chunk))
+        ):
+            existing[(lid, iid, item)] = (eid, amount)
+        for rid, lid, iid, status in db.session.execute(
+            select(InstallmentReport.id, InstallmentReport.lao_id, InstallmentReport.installment_id,
+                   InstallmentReport.status).where(InstallmentReport.installment_id.in_(chunk))
+        ):
+            reports[(lid, iid)] = (rid, status)
+
+    code_of_item = {i: c for c, i in item_ids.items()}
+    have_items: dict[tuple[int, int], set[str]] = defaultdict(set)  # (lao, installment) -> item codes in DB
+    for lid, iid, item in existing:
+        have_items[(lid, iid)].add(code_of_item[item])
+    groups: dict[tuple[int, int, str], dict] = {}
+    for row, year, number, lao_code, item_id, satang in valid:
+        lao_id, lao_type = laos[lao_code]
+        iid = installments[(year, number)][0] if (year, number) in installments else None
+        group = groups.setdefault((year, number, lao_code), {"line": row.line, "items": set(), "changed": False,
+                                                              "lao": (lao_id, lao_type), "iid": iid})
+        group["items"].add(code_of_item[item_id])
+        plan.total_satang += satang
+        old = existing.get((lao_id, iid, item_id)) if iid else None
+        change = EntryChange(row.line, lao_code, lao_id, year, number, code_of_item[item_id], item_id, satang)
+        if old is None:
+            plan.creates.append(change)
+        elif old[1] != satang:
+            change.entry_id, change.old_satang = old
+            plan.updates.append(change)
+        else:
+            plan.unchanged += 1
+            continue
+        group["changed"] = True
+        report = reports.get((lao_id, iid))
+        if not confirm and report and report[1] == Status.CONFIRMED.value:
+            plan.errors.append(RowError(row.line, "amount", N_(
+                "งวดที่ %(n)s ปีงบประมาณ %(year)s ของ %(lao)s ยืนยันข้อมูลแล้ว แก้ไขไม่ได้ "
+                "(ผู้ดูแลระบบนำเข้าแบบยืนยันข้อมูลได้)"), {"n": number, "year": year, "lao": lao_code}))
+
+    target = Status.CONFIRMED.value if confirm else Status.RECORDED.value
+    for (year, number, lao_code), g in groups.items():
+        lao_id, lao_type = g["lao"]
+        if not baseline:  # the entry form needs every item of the installment; so does its import
+            missing = sorted(items_of(lao_type, year) - g["items"] - have_items.get((lao_id, g["iid"]), set()))
+            if missing:
+                plan.errors.append(RowError(g["line"], "item_code", N_(
+                    "%(lao)s งวดที่ %(n)s ขาดรายการ %(items)s (ต้องมีครบทุกรายการเหมือนแบบฟอร์มบันทึก)"),
+                    {"lao": lao_code, "n": number, "items": ", ".join(missing)}))
+        report = reports.get((lao_id, g["iid"])) if g["iid"] else None
+        if report is None:
+            plan.reports.append(ReportChange(lao_id, year, number, target))
+        elif g["changed"] or (confirm and report[1] != target):
+            # changed figures are (re)recorded or (re)confirmed now; unchanged ones only move to confirmed
+            plan.reports.append(ReportChange(lao_id, year, number, target, report[0], report[1]))
+    plan.errors.sort(key=lambda e: e.line)
+    return plan
+
+
+def _chunks(values: list, size: int):
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
