@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from .. import audit, db
-from ..domain.errors import DomainError, N_, NotPermittedError
+from ..domain.errors import N_, DomainError, NotPermittedError
 from ..domain.workflow import Role
 from ..models import ApiToken, User, utcnow
 

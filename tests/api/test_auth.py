@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from app import db
 from app.models import ApiToken, User
-from tests.conftest import login, post_form
 from tests.api.conftest import INSTALLMENT, api
+from tests.conftest import login, post_form
 
 
 @pytest.mark.parametrize("header", [None, "", "Bearer", "Bearer ", "Basic b2ZmaWNlcjpzZWNyZXQ=", "Token abc"])

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from app import db
 from app.models import ApiToken
-from tests.conftest import login, post_form
 from tests.api.conftest import api
+from tests.conftest import login, post_form
 
 TOKEN_RE = re.compile(r'id="new-token-value"[^>]*value="(lrt_[^"]+)"')
 
