@@ -1,6 +1,6 @@
 """Read models of the entry area: an LAO's year overview, one installment's figures, its history."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -252,7 +252,7 @@ class ReviewNote:
 
     action: str
     reason: str
-    at: datetime
+    at: datetime | None
     by: str
 
 
@@ -273,7 +273,6 @@ class InstallmentView:
     recorded_by: User | None = None
     confirmed_by: User | None = None
     has_prior: bool = False
-    extra: dict = field(default_factory=dict)
 
     @property
     def version(self) -> int:
@@ -317,8 +316,7 @@ def review_note(lao: Lao, installment: Installment, report: InstallmentReport | 
         reason = (latest.new_values or {}).get("reason") or report.return_reason or ""
         return ReviewNote(latest.action, reason, latest.at, latest.full_name or latest.username or "")
     if report.status == Status.RETURNED.value and report.return_reason:
-        return ReviewNote("return_installment", report.return_reason, report.confirmed_at or report.recorded_at,
-                          "")
+        return ReviewNote("return_installment", report.return_reason, None, "")  # no audit trail to date it
     return None
 
 
@@ -340,7 +338,7 @@ def installment_view(lao: Lao, installment: Installment, today: date) -> Install
         closed = err
     view = InstallmentView(
         lao=lao, installment=installment, report=report, status=status, lines=lines,
-        total=_total(current), prior_total=_total(prior) if prior else None,
+        total=_total(current), prior_total=_total(prior),
         days_late=late_days(installment, report, today), closed_message=closed,
         review_note=review_note(lao, installment, report), has_prior=bool(prior_ids),
     )

@@ -7,7 +7,7 @@ import pytest
 from app import db
 from tests import factories as f
 from tests.browser.conftest import ARTIFACTS, browser_login, shot
-from tests.entry.conftest import put_figures
+from tests.entry.conftest import lao, put_figures
 
 pytestmark = pytest.mark.browser
 
@@ -98,11 +98,7 @@ def test_officer_records_an_installment_with_a_warned_field_and_prints_it(app, l
 
 def test_second_browser_on_a_stale_page_is_refused_and_keeps_its_input(app, live_server, browser, officer_world):
     with app.app_context():
-        from sqlalchemy import select
-        from app.models import Lao
-
-        own = db.session.scalar(select(Lao).where(Lao.code == "OWN01"))
-        f.user("officer2", "lao_officer", lao_obj=own, full_name="สมศรี ขยัน", position="เจ้าพนักงานการเงิน",
+        f.user("officer2", "lao_officer", lao_obj=lao("OWN01"), full_name="สมศรี ขยัน", position="เจ้าพนักงานการเงิน",
                phone="053-222222")
         f.user("verifier", "province_verifier", province_obj=f.province("50"), full_name="ผู้ตรวจ เชียงใหม่")
         db.session.commit()
