@@ -108,3 +108,4 @@ def register(app: Flask) -> None:
     app.add_template_global(demo_loaded, "demo_loaded")
     app.add_template_global(is_thai, "is_thai")
     app.add_template_global(nav_items, "nav_items")
+    app.add_template_global(lambda name: name in current_app.view_functions, "has_endpoint")
