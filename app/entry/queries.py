@@ -59,10 +59,12 @@ def late_days(installment: Installment, report: InstallmentReport | None, today:
 
 
 def _baht(values: dict[str, int]) -> dict[str, Decimal]:
+    """Satang per item code as baht."""
     return {code: from_satang(v) for code, v in values.items()}
 
 
 def _total(values: dict[str, Decimal]) -> Decimal | None:
+    """The sum of an installment's item amounts, or None when nothing is recorded."""
     return sum(values.values(), Decimal("0.00")) if values else None
 
 
