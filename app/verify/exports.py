@@ -2,10 +2,24 @@
 
 import csv
 import io
+from collections.abc import Callable
 
 import pandas as pd
+from flask_babel import gettext as _
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def followup_table(followup: list, installment, type_label: Callable[[str], str]) -> tuple[list[str], list[list]]:
+    """Header and rows of the follow-up list (part 2 of the verification screen)."""
+    columns = [_("ลำดับ"), _("รหัส อปท."), _("ชื่อ อปท."), _("ประเภท"), _("อำเภอ"), _("จังหวัด"),
+               _("ผู้ติดต่อ"), _("ตำแหน่ง"), _("โทรศัพท์"), _("ปีงบประมาณ"), _("งวดที่")]
+    rows = [
+        [i, r.lao_code, r.lao_name, type_label(r.lao_type), r.district_name, r.province_name, r.contact_name,
+         r.contact_position, r.contact_phone, installment.fiscal_year_id, installment.number]
+        for i, r in enumerate(followup, start=1)
+    ]
+    return columns, rows
 
 
 def neutralise(value):

@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length
 
 from ..domain.errors import DomainError, N_
 from ..domain.workflow import ACTION_LABELS, ReviewAction
@@ -13,8 +12,9 @@ from ..domain.workflow import ACTION_LABELS, ReviewAction
 class ReviewForm(FlaskForm):
     """Verifier's position and phone, the action and its reason; the ticked rows arrive as `row` values.
 
-    Required fields and the reason rule are checked by the operation (one place for the rules);
-    the hidden fields carry the screen's selection back for the redirect.
+    Required fields, lengths and the reason rule are checked by the operation (one place for the
+    rules), so the form itself validates only the CSRF token; the hidden fields carry the screen's
+    selection back for the redirect.
     """
 
     province = HiddenField()
@@ -23,15 +23,15 @@ class ReviewForm(FlaskForm):
     type = HiddenField()
     district = HiddenField()
     status = HiddenField()
-    position = StringField(_l("ตำแหน่งผู้ตรวจสอบ"), validators=[Length(max=200)])
-    phone = StringField(_l("หมายเลขโทรศัพท์ผู้ตรวจสอบ"), validators=[Length(max=50)])
+    position = StringField(_l("ตำแหน่งผู้ตรวจสอบ"))
+    phone = StringField(_l("หมายเลขโทรศัพท์ผู้ตรวจสอบ"))
     action = RadioField(
         _l("การดำเนินการ"),
         choices=[SelectChoice(a.value, _l(ACTION_LABELS[a])) for a in ReviewAction],
         default=ReviewAction.CONFIRM.value,
         validate_choice=False,  # the operation refuses unknown actions with a Thai message
     )
-    reason = TextAreaField(_l("เหตุผล (จำเป็นเมื่อไม่ยืนยันหรือส่งกลับแก้ไข)"), validators=[Length(max=500)])
+    reason = TextAreaField(_l("เหตุผล (จำเป็นเมื่อไม่ยืนยันหรือส่งกลับแก้ไข)"))
 
 
 class ActionForm(FlaskForm):

@@ -124,7 +124,7 @@ def review_installments(
             new["late"] = report.confirmed_late
         audit.record(actor, ip, f"{action.value}_installment", "installment_report",
                      f"{lao.code}/{installment.fiscal_year_id}/{installment.number}",
-                     lao_id=lao.id, province_id=lao.province_id, old=old, new=new)
+                     lao_id=lao.id, province_id=lao.province_id, old=old, new=new, at=now)
         result.applied.append(lao)
     db.session.flush()
     return result

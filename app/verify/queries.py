@@ -229,10 +229,10 @@ class ReviewRow:
     return_reason: str | None
 
 
-def item_columns(fiscal_year: int, lao_type: str | None = None) -> list[RevenueItem]:
-    """The revenue items collected in `fiscal_year` by `lao_type` (all types when None), in display order."""
+def item_columns(fiscal_year: int, lao_types: set[str] | None = None) -> list[RevenueItem]:
+    """The revenue items collected in `fiscal_year` by `lao_types` (all types when None), in display order."""
     seen: dict[int, RevenueItem] = {}
-    for t in ([lao_type] if lao_type else list(LAO_TYPE_ORDER)):
+    for t in sorted(LAO_TYPE_ORDER if lao_types is None else lao_types, key=lambda t: LAO_TYPE_ORDER.get(t, 9)):
         for item in items_for(t, fiscal_year):
             seen.setdefault(item.id, item)
     return sorted(seen.values(), key=lambda i: (i.sort_order, i.code))

@@ -1,5 +1,7 @@
 """Views of the verify area: the verification screen, follow-up export, INR911, progress matrix, accounts."""
 
+from datetime import datetime, timezone
+
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -7,21 +9,21 @@ from werkzeug.routing import BuildError
 
 from .. import db
 from ..auth.loaders import fiscal_year_or_404, roles_required
-from ..domain.errors import DomainError, NotPermittedError, ValidationError
+from ..domain.errors import N_, DomainError, NotPermittedError, ValidationError
 from ..domain.workflow import ReviewAction, Role
 from ..models import User, utcnow
-from ..web import domain_message, show_date, today
+from ..web import BANGKOK, domain_message, show_date, today
 from . import bp, exports, operations, queries, selection
 from .forms import ActionForm, ReviewForm, parse_rows
 
-LAO_TYPE_LABELS = {"PAO": "อบจ.", "MUNICIPALITY": "เทศบาล", "SAO": "อบต."}
+LAO_TYPE_LABELS = {"PAO": N_("อบจ."), "MUNICIPALITY": N_("เทศบาล"), "SAO": N_("อบต.")}
 MARK_LABELS = {
-    queries.MARK_NOT_RECORDED: "ยังไม่บันทึก",
-    queries.MARK_RECORDED: "บันทึกแล้ว",
-    queries.MARK_LATE: "บันทึกล่าช้า",
-    queries.MARK_CONFIRMED: "ยืนยันแล้ว",
-    queries.MARK_RETURNED: "ส่งกลับแก้ไข",
-    queries.MARK_OPEN: "ยังไม่ถึงงวด",
+    queries.MARK_NOT_RECORDED: N_("ยังไม่บันทึก"),
+    queries.MARK_RECORDED: N_("บันทึกแล้ว"),
+    queries.MARK_LATE: N_("บันทึกล่าช้า"),
+    queries.MARK_CONFIRMED: N_("ยืนยันแล้ว"),
+    queries.MARK_RETURNED: N_("ส่งกลับแก้ไข"),
+    queries.MARK_OPEN: N_("ยังไม่ถึงงวด"),
 }
 
 
@@ -55,7 +57,8 @@ def _screen(sel: selection.Selection, form: ReviewForm, ticked: set[int] | None 
     days = (inst.confirm_deadline - today()).days
     return render_template(
         "verify/home.html", sel=sel, form=form, inst=inst, report=report, rows=rows,
-        followup=queries.followup_rows(report), items=queries.item_columns(inst.fiscal_year_id, sel.lao_type),
+        followup=queries.followup_rows(report),
+        items=queries.item_columns(inst.fiscal_year_id, {r.lao_type for r in rows}),  # columns the rows use
         ticked=ticked or set(), days_left=days, period_ended=inst.period_end < today(),
     ), code
 
@@ -80,23 +83,25 @@ def review():
         abort(404)
     ticked: dict[int, int] = {}
     try:
-        if not form.validate_on_submit():
-            raise ValidationError({f: DomainError(f, errs[0]) for f, errs in form.errors.items()})
+        if not form.validate_on_submit():  # only the CSRF token; CSRFProtect normally refuses first
+            abort(400)
         ticked = parse_rows(request.form.getlist("row"))
         result = operations.review_installments(
             current_user, request.remote_addr, sel.installment, ticked, form.action.data,
             reason=form.reason.data, position=form.position.data, phone=form.phone.data, today=today(),
+            now=_action_time(),
         )
     except NotPermittedError:
         db.session.rollback()
         abort(403)
     except DomainError as err:
         db.session.rollback()
-        errors = err.errors if isinstance(err, ValidationError) else {err.field or "laos": err}
+        # form-level problems go next to their fields; a row's problem (its state) is a message
+        errors = err.errors if isinstance(err, ValidationError) else {"laos": err}
         for name, error in errors.items():
-            target = getattr(form, name, None) if name != "laos" else None
-            if target is not None and hasattr(target, "errors"):
-                target.errors = list(target.errors) + [domain_message(error)]
+            target = getattr(form, name, None) if name in ("position", "phone", "action", "reason") else None
+            if target is not None:
+                target.errors = [*target.errors, domain_message(error)]
             else:
                 flash(domain_message(error), "error")
         flash(_("ยังไม่ได้บันทึกการดำเนินการใด ๆ กรุณาแก้ไขแล้วบันทึกอีกครั้ง"), "error")
@@ -104,6 +109,18 @@ def review():
     db.session.commit()
     _flash_result(result, form.action.data, sel.installment)
     return redirect(url_for("verify.home", **sel.args()))
+
+
+def _action_time() -> datetime | None:
+    """The action's timestamp: None (the operation's clock) unless TODAY is fixed (tests, demos).
+
+    With a fixed TODAY the time of day is kept but the date is the app's, so the confirmation date
+    agrees with the deadline it is compared with.
+    """
+    if not current_app.config.get("TODAY"):
+        return None
+    moved = datetime.combine(today(), datetime.now(BANGKOK).time(), BANGKOK)
+    return moved.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def _names(laos: list, limit: int = 10) -> str:
@@ -142,13 +159,8 @@ def followup_export(fmt: str):
     if sel.installment is None:
         abort(404)
     report = queries.status_report(sel.installment, sel.province_id, sel.lao_type, sel.district_id)
-    columns = [_("ลำดับ"), _("รหัส อปท."), _("ชื่อ อปท."), _("ประเภท"), _("อำเภอ"), _("จังหวัด"),
-               _("ผู้ติดต่อ"), _("ตำแหน่ง"), _("โทรศัพท์"), _("ปีงบประมาณ"), _("งวดที่")]
-    rows = [
-        [i, r.lao_code, r.lao_name, _(LAO_TYPE_LABELS[r.lao_type]), r.district_name, r.province_name,
-         r.contact_name, r.contact_position, r.contact_phone, sel.installment.fiscal_year_id, sel.installment.number]
-        for i, r in enumerate(queries.followup_rows(report), start=1)
-    ]
+    columns, rows = exports.followup_table(queries.followup_rows(report), sel.installment,
+                                           lambda t: _(LAO_TYPE_LABELS[t]))
     name = f"followup_{sel.province.code if sel.province else 'all'}_{sel.installment.fiscal_year_id}" \
            f"_{sel.installment.number}.{fmt}"
     if fmt == "csv":

@@ -82,7 +82,8 @@ def test_review_rows_show_figures_prior_year_change_and_warnings(world):
     assert [r.lao_code for r in confirmed_only] == ["CM-PAO"]
     columns = [i.code for i in queries.item_columns(2570)]
     assert columns == ["PAO_OIL", "PAO_TOBACCO", "PAO_HOTEL", "LAND_BUILDING", "SIGNBOARD"]
-    assert [i.code for i in queries.item_columns(2570, "SAO")] == ["LAND_BUILDING", "SIGNBOARD"]
+    assert [i.code for i in queries.item_columns(2570, {"SAO", "MUNICIPALITY"})] == ["LAND_BUILDING", "SIGNBOARD"]
+    assert queries.item_columns(2570, set()) == []
 
 
 def test_followup_contact_is_the_last_recorder_else_the_account(world):

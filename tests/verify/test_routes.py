@@ -221,6 +221,21 @@ def test_missing_position_and_no_rows_are_refused_with_messages(site, client, ap
     assert _status(app, laos["sao1"], installment) == "recorded"
 
 
+def test_a_row_in_the_wrong_state_refuses_the_whole_save_with_its_name(site, client, app):
+    laos, installment = site["laos"], site["inst"]
+    with app.app_context():
+        a = record(laos["sao1"], installment)
+        b = record(laos["sao2"], installment, status="confirmed")
+        db.session.commit()
+    login(client, "verifier")
+    resp = _review(client, [_token(a), _token(b)])
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "อบต.ดอยแก้ว: งวดนี้ยืนยันแล้ว" in html
+    assert _status(app, laos["sao1"], installment) == "recorded"  # nothing half-applied
+    resp = _review(client, [_token(a)], phone="0" * 51)
+    assert resp.status_code == 400 and "หมายเลขโทรศัพท์ยาวได้ไม่เกิน 50 ตัวอักษร" in resp.get_data(as_text=True)
+
+
 def test_review_without_csrf_is_refused(site, client, app):
     laos, installment = site["laos"], site["inst"]
     with app.app_context():
@@ -422,3 +437,19 @@ def test_admin_manages_accounts_everywhere(site, client, app):
     resp = _account_post(client, site["users"]["officer_far"].id, "disable")
     assert resp.status_code == 302 and "province=57" in resp.headers["Location"]
     assert _user(app, site["users"]["officer_far"]).active is False
+
+
+@pytest.mark.parametrize("url, marker", [
+    ("/verify/", 'data-testid="row-CM-SAO1"'),
+    ("/verify/status", 'data-testid="total-recorded">1 (25.00%)'),
+    ("/verify/matrix", 'data-testid="m-CM-SAO1"'),
+    ("/verify/accounts", 'data-testid="account-officer"'),
+])
+def test_pages_render_in_english(site, client, app, url, marker):
+    with app.app_context():
+        record(site["laos"]["sao1"], site["inst"])
+        db.session.commit()
+    login(client, "verifier")
+    client.get("/lang/en")
+    html = _page(client, url)
+    assert '<html lang="en">' in html and marker in html
