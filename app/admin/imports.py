@@ -421,6 +421,7 @@ def plan_figures(rows: list[Row], kind: str, *, confirm: bool, today: date, ceil
 
     seen: dict[tuple, int] = {}
     valid: list[tuple[Row, int, int, str, int, int]] = []  # row, year, number, lao code, item id, satang
+    bad_groups: set[tuple] = set()
     new_years: set[int] = set()
     for done, row in enumerate(rows, start=1):
         _tick(progress, done, len(rows))
@@ -474,6 +475,7 @@ def plan_figures(rows: list[Row], kind: str, *, confirm: bool, today: date, ceil
                 seen[key] = row.line
         if errs:
             plan.errors.extend(errs)
+            bad_groups.add((year, number, v["lao_code"]))  # its completeness would only repeat this error
             continue
         valid.append((row, year, number, v["lao_code"], item_id, satang))
     plan.years_to_create = sorted(new_years)
@@ -528,7 +530,7 @@ def plan_figures(rows: list[Row], kind: str, *, confirm: bool, today: date, ceil
     target = Status.CONFIRMED.value if confirm else Status.RECORDED.value
     for (year, number, lao_code), g in groups.items():
         lao_id, lao_type = g["lao"]
-        if not baseline:  # the entry form needs every item of the installment; so does its import
+        if not baseline and (year, number, lao_code) not in bad_groups:  # every item, as on the entry form
             missing = sorted(items_of(lao_type, year) - g["items"] - have_items.get((lao_id, g["iid"]), set()))
             if missing:
                 plan.errors.append(RowError(g["line"], "item_code", N_(

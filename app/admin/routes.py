@@ -187,7 +187,8 @@ def year_edit(year: int):
     items_form_cls = items_form_class(keys)
 
     def build(name, cls, data):
-        return cls(prefix=name, data=data) if which != name else cls(prefix=name)
+        # only the submitted form reads the request; the others show what is stored
+        return cls(prefix=name, formdata=None, data=data) if which != name else cls(prefix=name)
 
     schedule_form = build("schedule", ScheduleForm, {"schedule": fy.schedule})
     deadlines_form = build("deadlines", DeadlinesForm, {"rows": [
