@@ -1,5 +1,7 @@
 """Writing the append-only audit trail; operations call record() inside their transaction."""
 
+from datetime import datetime
+
 from . import db
 from .models import AuditEvent, User, utcnow
 
@@ -15,10 +17,11 @@ def record(
     province_id: int | None = None,
     old: dict | None = None,
     new: dict | None = None,
+    at: datetime | None = None,
 ) -> AuditEvent:
     """Add one AuditEvent to the session (flushed with the change it describes)."""
     event = AuditEvent(
-        at=utcnow(),
+        at=at or utcnow(),
         user_id=actor.id if actor is not None else None,
         username=actor.username if actor is not None else "system",
         ip=ip,

@@ -9,7 +9,8 @@ from . import db
 from .models import Entry, Installment, InstallmentReport, RevenueItem
 
 
-def _shift_year(d: date, years: int) -> date:
+def shift_year(d: date, years: int) -> date:
+    """The same day `years` years later (28 February for 29 February)."""
     try:
         return d.replace(year=d.year + years)
     except ValueError:  # 29 February
@@ -22,8 +23,8 @@ def prior_installment_ids(installment: Installment) -> list[int]:
     Matching by period (not by number) keeps the comparison right across schedules, e.g. FY2560's
     installment 1 (Oct-Feb) against five monthly installments of FY2559.
     """
-    start = _shift_year(installment.period_start, -1)
-    end = _shift_year(installment.period_end, -1)
+    start = shift_year(installment.period_start, -1)
+    end = shift_year(installment.period_end, -1)
     return list(
         db.session.scalars(
             select(Installment.id).where(

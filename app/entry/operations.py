@@ -170,6 +170,6 @@ def record_installment(
     db.session.flush()
     audit.record(actor, ip, "record_installment", "installment_report",
                  f"{lao.code}/{installment.fiscal_year_id}/{installment.number}",
-                 lao_id=lao.id, province_id=lao.province_id, old=old_values, new=new_values)
+                 lao_id=lao.id, province_id=lao.province_id, old=old_values, new=new_values, at=now)
     db.session.flush()
     return report

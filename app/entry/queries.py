@@ -12,7 +12,7 @@ from ..domain.calendar import days_late, fiscal_year_of
 from ..domain.errors import DomainError
 from ..domain.money import from_satang, pct_change
 from ..domain.workflow import Status, check_can_record
-from ..figures import _shift_year as shift_year
+from ..figures import shift_year
 from ..figures import amounts_by_lao, explanations_for, prior_installment_ids, report_for
 from ..models import AuditEvent, Entry, FiscalYear, Installment, InstallmentReport, Lao, RevenueItem, User
 from ..reference import items_for
