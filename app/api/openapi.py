@@ -14,14 +14,17 @@ COMPARISON_COLUMNS = [
 
 
 def _ref(name: str) -> dict:
+    """A reference to a component schema."""
     return {"$ref": f"#/components/schemas/{name}"}
 
 
 def _nullable(schema: dict) -> dict:
+    """`schema` or JSON null."""
     return {"anyOf": [schema, {"type": "null"}]}
 
 
 def _obj(properties: dict, required: list[str] | None = None, extra: bool = False) -> dict:
+    """An object schema; every property required unless told otherwise."""
     schema = {"type": "object", "properties": properties, "additionalProperties": extra}
     if required is None:
         required = list(properties)
@@ -31,14 +34,17 @@ def _obj(properties: dict, required: list[str] | None = None, extra: bool = Fals
 
 
 def _json(schema: dict, description: str) -> dict:
+    """A JSON response with `schema`."""
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def _error(description: str) -> dict:
-    return {"$ref": f"#/components/responses/{description}"}
+def _error(name: str) -> dict:
+    """A reference to a shared error response."""
+    return {"$ref": f"#/components/responses/{name}"}
 
 
 def _responses(ok: dict, *codes: int) -> dict:
+    """The 200 response plus 401, 405 and the error responses of `codes`."""
     names = {400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 405: "MethodNotAllowed",
              409: "Conflict", 422: "Unprocessable"}
     out = {"200": ok}
@@ -48,6 +54,7 @@ def _responses(ok: dict, *codes: int) -> dict:
 
 
 def _query(name: str, schema: dict, description: str, required: bool = False) -> dict:
+    """A query parameter."""
     return {"name": name, "in": "query", "required": required, "schema": schema, "description": description}
 
 
@@ -55,7 +62,8 @@ _SHAPES = {
     "Money": {"type": "string", "pattern": MONEY_PATTERN, "example": "1234.50",
               "description": "Baht as a decimal string with exactly two places; never a JSON number."},
     "Percent": {"anyOf": [{"type": "string", "pattern": MONEY_PATTERN}, {"type": "null"}],
-                "description": "Percent with two decimals as a string (rounded half away from zero); null when undefined."},
+                "description": "Percent with two decimals as a string (rounded half away from zero); "
+                               "null when undefined."},
     "Error": _obj({
         "error": {"type": "string", "description": "machine-readable code: bad_request, unauthorized, "
                   "invalid_token, forbidden, locked, not_found, method_not_allowed, conflict, "
@@ -142,7 +150,8 @@ _SHAPES = {
         "properties": {
             "province_code": {"type": "string"}, "province_name": {"type": "string"},
             "lao_code": {"type": "string"}, "lao_name": {"type": "string"},
-            **{col: _ref("Percent") if col.endswith("_pct") else _nullable(_ref("Money")) for col in COMPARISON_COLUMNS},
+            **{col: _ref("Percent") if col.endswith("_pct") else _nullable(_ref("Money"))
+               for col in COMPARISON_COLUMNS},
         },
         "required": COMPARISON_COLUMNS,
         "anyOf": [{"required": ["province_code", "province_name"]}, {"required": ["lao_code", "lao_name"]}],

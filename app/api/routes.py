@@ -1,4 +1,4 @@
-"""API v1 endpoints: bearer authentication, JSON errors, and thin views over the same loaders and operations as the web."""
+"""API v1 endpoints: bearer authentication, JSON errors, thin views over the same loaders and operations as the web."""
 
 from datetime import datetime, timezone
 
@@ -16,6 +16,8 @@ from ..entry import operations as entry_ops
 from ..figures import amounts_by_lao, explanations_for, report_for
 from ..models import LAO_TYPES, District, FiscalYear, Installment, Lao, Province, User
 from ..reference import items_for
+from ..verify import operations as verify_ops
+from ..verify.queries import status_report as build_status_report
 from ..web import domain_message, today
 from . import bp, schemas, tokens
 from .openapi import spec
@@ -69,6 +71,7 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
 
 @bp.errorhandler(RequestError)
 def _request_error(err: RequestError):
+    """A request refused before any operation ran (400, 403, 422 with fields)."""
     db.session.rollback()
     return error_response(err.status, err.code, err.message, err.fields)
 
@@ -252,6 +255,7 @@ def items():
 # --- installments ----------------------------------------------------------------------------------
 
 def _utc(dt: datetime | None) -> str | None:
+    """A stored naive-UTC timestamp as ISO 8601 with its offset."""
     return dt.replace(tzinfo=timezone.utc).isoformat() if dt else None
 
 
@@ -324,8 +328,6 @@ def record(lao_code: str, fy: int, n: int):
 @bp.route(INSTALLMENT_PATH + "/review", methods=["POST"])
 def review(lao_code: str, fy: int, n: int):
     """Confirm, unconfirm or return the installment (the province's verifier or an administrator)."""
-    from ..verify import operations as verify_ops
-
     user = actor()
     lao, inst = installment_from_path(lao_code, fy, n)
     body = schemas.json_object(request.get_json(silent=True))
@@ -357,11 +359,14 @@ def report_province(code: str | None) -> Province | None:
     if code:
         return province_or_404(code, user)
     if user.role == Role.PROVINCE_VERIFIER.value:
+        if user.province_id is None:  # a verifier without a province must not fall through to national
+            raise RequestError(403, "forbidden", _("บัญชีนี้ไม่มีสิทธิ์ทำรายการนี้"))
         return db.session.get(Province, user.province_id)
     return None
 
 
 def _status_lao(row) -> dict:
+    """One LAO of the status report as JSON."""
     return {
         "lao_code": row.lao_code, "lao_name": row.lao_name, "type": row.lao_type,
         "province_code": row.province_code, "province_name": row.province_name,
@@ -375,8 +380,6 @@ def _status_lao(row) -> dict:
 @bp.route("/reports/status")
 def status_report():
     """INR911: who recorded an installment and who did not, with counts and percentages."""
-    from ..verify.queries import status_report as build_status_report
-
     year = schemas.query_int(request.args, "year", required=True, maximum=9999)
     number = schemas.query_int(request.args, "installment", required=True, maximum=99)
     lao_type = schemas.lao_type_param(request.args)

@@ -112,6 +112,7 @@ def _text(value, field: str, limit: int, errors: dict[str, str], required: bool 
 
 
 def _encodable(value: str) -> bool:
+    """Whether `value` can be stored as UTF-8."""
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:  # lone surrogates from "\ud800" escapes

@@ -32,7 +32,7 @@ REVIEW = {  # confirm: the province's verifier or an administrator
 
 @pytest.mark.parametrize("role", READ)
 def test_read_scope(world, client, role):
-    for code, expected in zip(LAOS, READ[role]):
+    for code, expected in zip(LAOS, READ[role], strict=True):
         r = api(client, "GET", INSTALLMENT.format(code=code), world.tokens[role])
         assert r.status_code == expected, (role, code)
         if expected == 404:
@@ -41,7 +41,7 @@ def test_read_scope(world, client, role):
 
 @pytest.mark.parametrize("role", WRITE)
 def test_write_scope(world, client, role):
-    for code, expected in zip(LAOS, WRITE[role]):
+    for code, expected in zip(LAOS, WRITE[role], strict=True):
         r = api(client, "PUT", INSTALLMENT.format(code=code), world.tokens[role], record_body())
         assert r.status_code == expected, (role, code, r.get_json())
         if expected == 403:
@@ -53,7 +53,7 @@ def test_review_scope(app, world, client, role):
     record_directly(app, world, "own", "officer")
     record_directly(app, world, "neighbour", "officer_neighbour")
     record_directly(app, world, "far", "officer_far")
-    for code, expected in zip(LAOS, REVIEW[role]):
+    for code, expected in zip(LAOS, REVIEW[role], strict=True):
         body = {"action": "confirm", "version": 1, "position": "นักวิชาการ", "phone": "053-111-222"}
         r = api(client, "POST", INSTALLMENT.format(code=code) + "/review", world.tokens[role], body)
         assert r.status_code == expected, (role, code, r.get_json())
@@ -96,3 +96,15 @@ def test_status_report_scope(world, client, role, expected):
                    world.tokens[role]).status_code == 404
     if role == "national":
         assert r.get_json()["total"] == 3
+
+
+def test_a_verifier_without_a_province_gets_no_national_report(app, world, client):
+    from app import db
+    from app.api.tokens import issue_token
+    from tests import factories as f
+
+    with app.app_context():
+        token = issue_token(f.user("orphan", "province_verifier"))
+        db.session.commit()
+    assert api(client, "GET", "/api/v1/reports/status?year=2570&installment=1", token).status_code == 403
+    assert api(client, "GET", "/api/v1/laos", token).get_json() == []
