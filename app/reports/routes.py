@@ -1,14 +1,392 @@
-"""Views of the reports area."""
+"""Views of the reports area: comparison (INF508) and drill-down, monitoring, KPI scorecard, exports."""
 
-from flask import render_template
+import pandas as pd
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
-from ..auth.loaders import roles_required
+from .. import db
+from ..auth.loaders import fiscal_year_or_404, province_or_404, roles_required
+from ..domain import calendar as cal
+from ..domain import comparison as cmp
+from ..domain.errors import DomainError, N_, NotPermittedError, ValidationError
 from ..domain.workflow import Role
-from . import bp
+from ..web import domain_message, today
+from . import bp, charts, exports, queries, tables
+from .forms import ComparisonForm, KpiForm, KpiSettingsForm, MonitoringForm
+from .operations import save_kpi_settings
+
+ALL_READERS = (Role.NATIONAL_VIEWER, Role.PROVINCE_VERIFIER, Role.ADMIN)
+NATIONAL = (Role.NATIONAL_VIEWER, Role.ADMIN)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SELECTION_ARGS = ("base", "year", "through", "basis", "status", "cats", "order")
+
+
+# --------------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _through_choices(year: int | None) -> list[tuple[str, str]]:
+    """Options of the 'through' selector: the latest ended installment, each installment, each round."""
+    choices = [("", _("งวดล่าสุดที่สิ้นสุดแล้ว"))]
+    if year is None:
+        return choices
+    for inst in queries.installments(year):
+        choices.append((str(inst.number), _("งวดที่ %(n)s (%(period)s)", n=inst.number,
+                                             period=cal.thai_period(inst.start, inst.end))))
+    for rnd in queries.rounds(year):
+        choices.append((f"r{rnd.id}", _("%(name)s (ถึงงวดที่ %(n)s)", name=rnd.name, n=rnd.last_installment)))
+    return choices
+
+
+def _parse_through(value: str | None) -> tuple[int | None, int | None]:
+    """(through installment, round id) from the selector value '', 'N' or 'rID'; DomainError when garbled."""
+    value = (value or "").strip()
+    if not value:
+        return None, None
+    if value.startswith("r") and value[1:].isdigit():
+        return None, int(value[1:])
+    if value.isdigit():
+        return int(value), None
+    raise DomainError("through", N_("ไม่รู้จักงวดหรือรอบที่เลือก"))
+
+
+def _year_choices(years: list[int]) -> list[tuple[int, str]]:
+    return [(y, str(y)) for y in years]
+
+
+def _selection_args() -> dict:
+    """The report selectors of this request, to carry into links and exports."""
+    return {k: request.args.getlist(k) if k == "cats" else request.args[k]
+            for k in SELECTION_ARGS if k in request.args}
+
+
+def _apply_error(form, err: DomainError) -> None:
+    """Show a DomainError next to its selector, or as a flash when it concerns no field."""
+    field = getattr(form, err.field, None) if err.field else None
+    if field is None and err.field == "base_year":
+        field = getattr(form, "base", None)
+    if field is not None:
+        field.errors = [*field.errors, domain_message(err)]
+    else:
+        flash(domain_message(err), "error")
+
+
+def _comparison(province_code: str | None = None):
+    """(form, result or None, shown groups) for the comparison selectors of this request."""
+    years = queries.fiscal_years()
+    base_default, year_default = queries.default_years(today())
+    form = ComparisonForm(formdata=request.args or None, base=base_default, year=year_default)
+    form.base.choices = form.year.choices = _year_choices(years)
+    form.through.choices = _through_choices(form.year.data if form.year.data in years else year_default)
+    chosen = form.cats.data or ["pao", "mun", "sao"]  # none ticked shows them all: an empty table helps nobody
+    groups = tuple(g for g in cmp.GROUPS if g in chosen or g == "all")
+    if form.year.data is None or form.base.data is None:
+        flash(_("ยังไม่มีปีงบประมาณที่มีข้อมูลให้เปรียบเทียบ"), "warning")
+        return form, None, groups
+    try:
+        through, round_id = _parse_through(form.through.data)
+        result = queries.comparison(form.base.data, form.year.data, through, form.basis.data, form.status.data,
+                                    province_code, round_id=round_id, order=form.order.data or "name")
+    except DomainError as err:
+        _apply_error(form, err)
+        return form, None, groups
+    return form, result, groups
+
+
+def _entry_view_url(lao_code: str, year: int, number: int) -> str:
+    """Link to an LAO's read-only installment detail (entry.detail, or its path while not registered)."""
+    if "entry.detail" in current_app.view_functions:
+        return url_for("entry.detail", lao_code=lao_code, year=year, number=number)
+    return f"/entry/{lao_code}/{year}/{number}/view"
+
+
+def _comparison_charts(result, groups) -> dict[str, str]:
+    """Figure JSON for the page: percent bars per shown group (national only) and the cumulative lines."""
+    pct, lines = tables.chart_frames(result)
+    out = {}
+    labels = tables.group_labels()
+    if result.level == "national":
+        for g in groups:
+            out[f"pct_{g}"] = charts.to_json(charts.pct_bars(
+                pct[pct["group"] == g], _("ร้อยละที่เปลี่ยนแปลงรายจังหวัด: %(group)s", group=labels[g]),
+                _("ร้อยละที่เปลี่ยนแปลง")))
+    scope = result.selection["province_name"] or _("ทั้งประเทศ")
+    out["cumulative"] = charts.to_json(charts.cumulative_lines(
+        lines, _("ยอดสะสมรายงวด %(scope)s (รวมทุกประเภท)", scope=scope), _("บาท")))
+    return out
+
+
+def _download(data: bytes, filename: str, mimetype: str) -> Response:
+    """A file download response."""
+    return Response(data, mimetype=mimetype, headers={
+        "Content-Disposition": f"attachment; filename={filename}",
+        "Cache-Control": "no-store",
+    })
+
+
+def _verifier_province_code() -> str | None:
+    """A provincial verifier's own province code (None for national roles)."""
+    if current_user.role == Role.PROVINCE_VERIFIER.value and current_user.province is not None:
+        return current_user.province.code
+    return None
+
+
+# --------------------------------------------------------------------------------------------------
+# Comparison
 
 
 @bp.route("/")
-@roles_required(Role.NATIONAL_VIEWER, Role.PROVINCE_VERIFIER, Role.ADMIN)
+@roles_required(*ALL_READERS)
 def home():
-    """Landing page of the reports area."""
-    return render_template("reports/home.html")
+    """The national comparison (INF508); a provincial verifier is taken to its own province."""
+    own = _verifier_province_code()
+    if own is not None:
+        return redirect(url_for("reports.province", code=own, **_selection_args()))
+    form, result, groups = _comparison()
+    return render_template("reports/comparison.html", form=form, result=result, groups=groups,
+                           lines=tables.selection_lines(result) if result else [],
+                           partial=tables.is_partial(result) if result else False,
+                           figures=_comparison_charts(result, groups) if result else {},
+                           args=_selection_args(), labels=tables.group_labels())
+
+
+@bp.route("/province/<code>")
+@roles_required(*ALL_READERS)
+def province(code: str):
+    """One province's comparison: an LAO per row grouped by district with subtotals."""
+    prov = province_or_404(code, current_user)
+    form, result, groups = _comparison(prov.code)
+    entry_url = None
+    if result is not None:
+        year, number = result.selection["year"], result.selection["through"]
+        entry_url = lambda lao_code: _entry_view_url(lao_code, year, number)  # noqa: E731
+    return render_template("reports/province.html", form=form, result=result, groups=groups, province=prov,
+                           lines=tables.selection_lines(result) if result else [],
+                           partial=tables.is_partial(result) if result else False,
+                           figures=_comparison_charts(result, groups) if result else {},
+                           args=_selection_args(), labels=tables.group_labels(), entry_url=entry_url,
+                           national=current_user.role != Role.PROVINCE_VERIFIER.value)
+
+
+@bp.route("/export/comparison.<fmt>")
+@roles_required(*ALL_READERS)
+def export(fmt: str):
+    """The comparison as .xlsx or .csv, nationally or for `province` (a verifier: its own province only)."""
+    if fmt not in ("xlsx", "csv"):
+        abort(404)
+    code = request.args.get("province") or _verifier_province_code()
+    if code:
+        code = province_or_404(code, current_user).code
+    form, result, groups = _comparison(code)
+    if result is None:
+        return redirect(url_for("reports.province", code=code, **_selection_args()) if code
+                        else url_for("reports.home", **_selection_args()))
+    s = result.selection
+    name = f"comparison_{s['year']}_vs_{s['base_year']}_{code or 'national'}"
+    if fmt == "csv":
+        return _download(tables.comparison_csv(result, bom=True, excel_safe=True), f"{name}.csv",
+                         "text/csv; charset=utf-8")
+    return _download(exports.xlsx_bytes([tables.comparison_sheet(result, groups)]), f"{name}.xlsx", XLSX)
+
+
+@bp.route("/print/comparison")
+@roles_required(*ALL_READERS)
+def print_comparison():
+    """The comparison laid out for printing on A4 landscape."""
+    code = request.args.get("province") or _verifier_province_code()
+    if code:
+        code = province_or_404(code, current_user).code
+    form, result, groups = _comparison(code)
+    if result is None:
+        return redirect(url_for("reports.home"))
+    return render_template("reports/print_comparison.html", result=result, groups=groups,
+                           lines=tables.selection_lines(result), title=tables.comparison_title(result),
+                           labels=tables.group_labels())
+
+
+@bp.route("/province/<code>/rollup.xlsx")
+@roles_required(*ALL_READERS)
+def rollup(code: str):
+    """A province's fiscal year in long form (LAO x item x installment, with status) and as a wide summary."""
+    prov = province_or_404(code, current_user)
+    year = request.args.get("year", type=int) or queries.default_years(today())[1]
+    if year is None:
+        abort(404)
+    fiscal_year_or_404(year)
+    data = queries.rollup(prov, year)
+    return _download(exports.xlsx_bytes(tables.rollup_sheets(data)), f"rollup_{prov.code}_{year}.xlsx", XLSX)
+
+
+# --------------------------------------------------------------------------------------------------
+# Monitoring
+
+
+def _monitoring():
+    """(form, result or None) for the monitoring selectors of this request."""
+    years = queries.fiscal_years()
+    year_default = queries.default_years(today())[1]
+    form = MonitoringForm(formdata=request.args or None, year=year_default)
+    form.year.choices = _year_choices(years)
+    year = form.year.data if form.year.data in years else year_default
+    insts = queries.installments(year) if year else []
+    form.number.choices = [(i.number, _("งวดที่ %(n)s (%(period)s)", n=i.number,
+                                        period=cal.thai_period(i.start, i.end))) for i in insts]
+    if form.number.data is None or not request.args.get("number"):
+        form.number.data = queries.default_installment(year, today()) if year else None
+        if form.number.data is None and insts:
+            form.number.data = insts[0].number
+    if year is None or form.number.data is None:
+        flash(_("ยังไม่มีงวดให้ติดตาม"), "warning")
+        return form, None
+    try:
+        return form, queries.monitoring(year, form.number.data, today())
+    except DomainError as err:
+        _apply_error(form, err)
+        return form, None
+
+
+def _trend_figure(result) -> str:
+    df = pd.DataFrame([{"label": _("งวด %(n)s", n=t["number"]), "recorded_pct": t["recorded_pct"],
+                        "confirmed_pct": t["confirmed_pct"]} for t in result.trend],
+                      columns=["label", "recorded_pct", "confirmed_pct"])
+    return charts.to_json(charts.rate_trend(
+        df, _("อัตราการบันทึกและยืนยันทั้งประเทศรายงวด ปีงบประมาณ %(year)s", year=result.year),
+        {"recorded_pct": _("ร้อยละที่บันทึก"), "confirmed_pct": _("ร้อยละที่ยืนยัน")}))
+
+
+@bp.route("/monitoring")
+@roles_required(*NATIONAL)
+def monitoring():
+    """Per-province recording and confirmation on one installment (worst first) and the national trend."""
+    form, result = _monitoring()
+    return render_template("reports/monitoring.html", form=form, result=result,
+                           trend_figure=_trend_figure(result) if result else None,
+                           as_of=tables.as_of(result.computed_at) if result else None)
+
+
+@bp.route("/monitoring/export.<fmt>")
+@roles_required(*NATIONAL)
+def monitoring_export(fmt: str):
+    """The monitoring table (and the trend, in the workbook) as .xlsx or .csv."""
+    if fmt not in ("xlsx", "csv"):
+        abort(404)
+    form, result = _monitoring()
+    if result is None:
+        return redirect(url_for("reports.monitoring"))
+    sheet = tables.monitoring_sheet(result)
+    name = f"monitoring_{result.year}_{result.installment.number}"
+    if fmt == "csv":
+        return _download(exports.csv_bytes(sheet.df, sheet.columns), f"{name}.csv", "text/csv; charset=utf-8")
+    return _download(exports.xlsx_bytes([sheet, tables.trend_sheet(result)]), f"{name}.xlsx", XLSX)
+
+
+@bp.route("/print/monitoring")
+@roles_required(*NATIONAL)
+def print_monitoring():
+    """The monitoring table laid out for printing on A4 landscape."""
+    form, result = _monitoring()
+    if result is None:
+        return redirect(url_for("reports.monitoring"))
+    return render_template("reports/print_table.html", sheet=tables.monitoring_sheet(result))
+
+
+# --------------------------------------------------------------------------------------------------
+# KPI
+
+
+def _kpi():
+    """(form, comparison result, scorecard rows, settings) for the KPI selectors of this request."""
+    years = queries.fiscal_years()
+    year_default = queries.default_years(today())[1]
+    form = KpiForm(formdata=request.args or None, year=year_default)
+    form.year.choices = _year_choices(years)
+    year = form.year.data if form.year.data in years else year_default
+    form.through.choices = _through_choices(year)
+    if year is None:
+        flash(_("ยังไม่มีปีงบประมาณที่มีข้อมูลให้เปรียบเทียบ"), "warning")
+        return form, None, [], None
+    settings = queries.kpi_settings(year)
+    try:
+        through, round_id = _parse_through(form.through.data)
+        result = queries.comparison(year - 1, year, through, cmp.BASIS_SAME_PERIOD, form.status.data,
+                                    round_id=round_id)
+    except DomainError as err:
+        if err.field == "base_year":
+            err = DomainError("year", N_("ไม่มีข้อมูลปีก่อนหน้า (%(year)s) ให้เปรียบเทียบ"), year=year - 1)
+        _apply_error(form, err)
+        return form, None, [], settings
+    return form, result, cmp.scorecard(result.rows, settings), settings
+
+
+@bp.route("/kpi")
+@roles_required(*NATIONAL)
+def kpi():
+    """Each province's growth per category scored on the five-level method, weighted and ranked."""
+    form, result, rows, settings = _kpi()
+    return render_template("reports/kpi.html", form=form, result=result, rows=rows, settings=settings,
+                           lines=tables.selection_lines(result) if result else [],
+                           labels=tables.group_labels(), args=request.args.to_dict())
+
+
+@bp.route("/kpi/export.<fmt>")
+@roles_required(*NATIONAL)
+def kpi_export(fmt: str):
+    """The KPI scorecard as .xlsx or .csv."""
+    if fmt not in ("xlsx", "csv"):
+        abort(404)
+    form, result, rows, settings = _kpi()
+    if result is None:
+        return redirect(url_for("reports.kpi"))
+    sheet = tables.kpi_sheet(rows, result, settings)
+    name = f"kpi_{result.selection['year']}_{result.selection['through']}"
+    if fmt == "csv":
+        return _download(exports.csv_bytes(sheet.df, sheet.columns), f"{name}.csv", "text/csv; charset=utf-8")
+    return _download(exports.xlsx_bytes([sheet]), f"{name}.xlsx", XLSX)
+
+
+@bp.route("/print/kpi")
+@roles_required(*NATIONAL)
+def print_kpi():
+    """The KPI scorecard laid out for printing on A4 landscape."""
+    form, result, rows, settings = _kpi()
+    if result is None:
+        return redirect(url_for("reports.kpi"))
+    return render_template("reports/print_table.html", sheet=tables.kpi_sheet(rows, result, settings))
+
+
+@bp.route("/kpi/settings", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def kpi_settings():
+    """An admin sets the KPI thresholds and category weights of a fiscal year."""
+    years = queries.fiscal_years()
+    year = request.values.get("year", type=int) or queries.default_years(today())[1]
+    if year is None:
+        flash(_("ยังไม่มีปีงบประมาณในระบบ"), "warning")
+        return redirect(url_for("reports.kpi"))
+    fiscal_year_or_404(year)
+    current = queries.kpi_settings(year)
+    form = KpiSettingsForm(year=str(year), **{f"t{i}": str(t) for i, t in enumerate(current.thresholds, start=1)},
+                           weight_pao=str(current.weights["pao"]), weight_mun=str(current.weights["mun"]),
+                           weight_sao=str(current.weights["sao"]))
+    if form.validate_on_submit():
+        try:
+            save_kpi_settings(current_user, request.remote_addr, year,
+                              [form[f"t{i}"].data for i in range(1, 6)],
+                              {"pao": form.weight_pao.data, "mun": form.weight_mun.data, "sao": form.weight_sao.data})
+        except NotPermittedError:
+            db.session.rollback()
+            abort(403)
+        except ValidationError as err:
+            db.session.rollback()
+            for name, e in err.errors.items():
+                form[name].errors = [*form[name].errors, domain_message(e)]
+        except DomainError as err:
+            db.session.rollback()
+            flash(domain_message(err), "error")
+        else:
+            db.session.commit()
+            flash(_("บันทึกเกณฑ์ KPI ของปีงบประมาณ %(year)s แล้ว", year=year), "success")
+            return redirect(url_for("reports.kpi_settings", year=year))
+    return render_template("reports/kpi_settings.html", form=form, year=year, years=years, current=current,
+                           defaults=cmp.KpiSettings())

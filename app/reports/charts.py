@@ -1,0 +1,95 @@
+"""DataFrame -> plotly figure JSON for the report pages (plotly.js itself is served from /vendor/plotly.min.js).
+
+Figures are built as plain plotly figure dicts (the JSON plotly.js reads) rather than through
+plotly.graph_objects, whose validation costs milliseconds per figure on every page view; the tests
+load each figure into graph_objects.Figure, which validates it against plotly's schema.
+"""
+
+import json
+
+import pandas as pd
+
+from ..domain.calendar import THAI_MONTHS_SHORT
+
+NEG, POS, BASE, CURRENT = "#b02a37", "#198754", "#6c757d", "#0d6efd"
+FONT = {"family": "Sarabun, sans-serif", "size": 13}
+FISCAL_MONTHS = [THAI_MONTHS_SHORT[(9 + i) % 12] for i in range(12)]  # ต.ค. .. ก.ย.
+
+
+def to_json(figure: dict) -> str:
+    """The figure as JSON text for the page (no plotly.js included: include_plotlyjs=False).
+
+    <, > and & are escaped so a name can never close the <script> element the JSON sits in.
+    """
+    text = json.dumps(figure, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def pct_bars(df: pd.DataFrame, title: str, xlabel: str) -> dict:
+    """Horizontal bars of percent change, sorted, for columns `name` and `pct` (rows without a pct are left out).
+
+    Negative changes are red, positive green; the largest increase is at the top.
+    """
+    data = df.dropna(subset=["pct"]).sort_values("pct")
+    values = [float(v) for v in data["pct"]]
+    names = [str(n) for n in data["name"]]
+    return {
+        "data": [{
+            "type": "bar", "orientation": "h", "x": values, "y": names,
+            "marker": {"color": [NEG if v < 0 else POS for v in values]},
+            "text": [f"{v:,.2f}" for v in values], "textposition": "outside", "cliponaxis": False,
+            "hovertemplate": "%{y}: %{x:,.2f}%<extra></extra>",
+        }],
+        "layout": {
+            "title": {"text": title}, "font": FONT, "height": max(260, 22 * len(values) + 90),
+            "margin": {"l": 140, "r": 50, "t": 50, "b": 40},
+            "xaxis": {"title": {"text": xlabel}, "zeroline": True, "zerolinecolor": "#333", "ticksuffix": "%"},
+            "yaxis": {"automargin": True, "type": "category"},
+            "showlegend": False,
+        },
+    }
+
+
+def cumulative_lines(df: pd.DataFrame, title: str, ylabel: str) -> dict:
+    """Cumulative amount by fiscal month for each series: columns `series`, `month` (0 = Oct), `cumulative` (baht).
+
+    Both years share the month axis, so a year of 8 installments lines up with a monthly one.
+    """
+    traces = []
+    for name, colour, dash in ((s, CURRENT if i == 0 else BASE, "solid" if i == 0 else "dot")
+                               for i, s in enumerate(dict.fromkeys(df["series"]))):
+        part = df[df["series"] == name].sort_values("month")
+        traces.append({
+            "type": "scatter", "mode": "lines+markers", "name": str(name),
+            "x": [FISCAL_MONTHS[m] for m in part["month"]], "y": [float(v) for v in part["cumulative"]],
+            "line": {"color": colour, "dash": dash},
+            "hovertemplate": "%{x}: %{y:,.2f}<extra>" + str(name) + "</extra>",
+        })
+    return {
+        "data": traces,
+        "layout": {
+            "title": {"text": title}, "font": FONT, "height": 360, "margin": {"l": 90, "r": 20, "t": 50, "b": 40},
+            "xaxis": {"type": "category", "categoryorder": "array", "categoryarray": FISCAL_MONTHS},
+            "yaxis": {"title": {"text": ylabel}, "tickformat": ",.0f", "rangemode": "tozero"},
+            "legend": {"orientation": "h", "y": -0.15},
+        },
+    }
+
+
+def rate_trend(df: pd.DataFrame, title: str, labels: dict[str, str]) -> dict:
+    """Recorded and confirmed rates (%) per installment: columns `label`, `recorded_pct`, `confirmed_pct`."""
+    traces = []
+    for column, colour in (("recorded_pct", CURRENT), ("confirmed_pct", POS)):
+        traces.append({
+            "type": "scatter", "mode": "lines+markers", "name": labels[column],
+            "x": [str(x) for x in df["label"]], "y": [None if pd.isna(v) else float(v) for v in df[column]],
+            "line": {"color": colour}, "hovertemplate": "%{x}: %{y:.2f}%<extra></extra>",
+        })
+    return {
+        "data": traces,
+        "layout": {
+            "title": {"text": title}, "font": FONT, "height": 340, "margin": {"l": 60, "r": 20, "t": 50, "b": 60},
+            "xaxis": {"type": "category"}, "yaxis": {"range": [0, 105], "ticksuffix": "%"},
+            "legend": {"orientation": "h", "y": -0.25},
+        },
+    }

@@ -1,0 +1,59 @@
+"""`flask report ...` commands: the comparison report on the command line, through the web's code path."""
+
+import json
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from ..domain import comparison as cmp
+from ..domain.errors import DomainError
+from . import exports, queries, tables
+
+report_group = AppGroup("report", help="Reports: the year-over-year comparison (INF508).")
+
+
+@report_group.command("comparison")
+@click.option("--base", "base_year", type=int, required=True, help="Base fiscal year (ฐานข้อมูลปี), e.g. 2558.")
+@click.option("--year", type=int, required=True, help="Fiscal year compared (ปีงบประมาณ), e.g. 2559.")
+@click.option("--through", type=int, default=None,
+              help="Through installment N (default: the latest whose period has ended).")
+@click.option("--basis", type=click.Choice(cmp.BASES), default=cmp.BASIS_SAME_PERIOD, show_default=True)
+@click.option("--status", type=click.Choice(tuple(cmp.STATUS_SETS)), default=cmp.STATUS_CONFIRMED,
+              show_default=True, help="confirmed: confirmed figures only; recorded: everything recorded.")
+@click.option("--province", "province_code", default=None, help="Province code: one row per LAO of it.")
+@click.option("--order", type=click.Choice(queries.ORDERS), default="name", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(("csv", "xlsx", "json")), default="csv", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write to FILE instead of standard output (required for xlsx on a terminal).")
+def comparison_command(base_year, year, through, basis, status, province_code, order, fmt, out):
+    """Compare each province's (or LAO's) revenue by category against a base year.
+
+    CSV columns: province_code,province_name (or lao_code,lao_name),pao_base,pao_current,pao_pct,
+    mun_*,sao_*,all_*; amounts as plain decimals with 2 places, percents with 2 places or empty,
+    the total row last with code TOTAL. UTF-8 without a BOM (the web export adds one for Excel).
+    """
+    try:
+        result = queries.comparison(base_year, year, through, basis, status, province_code, order=order)
+    except DomainError as err:
+        raise click.ClickException(str(err)) from err
+    if fmt == "csv":
+        data = tables.comparison_csv(result, bom=False, excel_safe=False)
+    elif fmt == "json":
+        data = (json.dumps(tables.comparison_json(result), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    else:
+        if out is None and sys.stdout.isatty():
+            raise click.ClickException("--format xlsx needs --out FILE (or a redirected standard output)")
+        data = exports.xlsx_bytes([tables.comparison_sheet(result)])
+    if out:
+        with open(out, "wb") as fh:
+            fh.write(data)
+        click.echo(f"wrote {out}", err=True)
+    else:
+        click.get_binary_stream("stdout").write(data)
+
+
+def register(app: Flask) -> None:
+    """Add the `report` command group to the app's CLI."""
+    app.cli.add_command(report_group)

@@ -1,0 +1,155 @@
+"""DataFrame -> xlsx / csv bytes for the report exports (formula-injection safe, exact Decimal amounts).
+
+xlsx: a title row, the selection and as-of lines, Thai headers (frozen), amounts as numbers with
+`#,##0.00`, percents `0.00`, total rows in bold; every text cell is written as a string cell, so a
+name starting with "=" stays text and is never evaluated. csv: UTF-8 (with a BOM for the web, so
+Thai Excel opens it correctly), machine column names, amounts as plain decimals with 2 places.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from ..domain.money import plain_baht
+
+MONEY_FORMAT = "#,##0.00"
+PCT_FORMAT = "0.00"
+SCORE_FORMAT = "0.0000"
+INT_FORMAT = "#,##0"
+FORMATS = {"money": MONEY_FORMAT, "pct": PCT_FORMAT, "score": SCORE_FORMAT, "int": INT_FORMAT}
+WIDTHS = {"text": 28, "code": 12, "money": 17, "pct": 9, "score": 10, "int": 9, "date": 12}
+HEADER_FILL = PatternFill("solid", fgColor="DDE6F3")
+TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+# Characters that make a spreadsheet treat a CSV cell as a formula (OWASP CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One exported column: the DataFrame key (also the CSV header), its Thai header and its kind.
+
+    kind: "text", "code", "money" (Decimal baht), "pct" (Decimal percent), "score", "int" or "date".
+    """
+
+    key: str
+    header: str
+    kind: str = "text"
+
+
+@dataclass
+class Sheet:
+    """One worksheet: a title, lines describing the selection, a DataFrame and its columns.
+
+    `bold_rows` are DataFrame positions of total or subtotal rows.
+    """
+
+    name: str
+    title: str
+    notes: list[str]
+    df: pd.DataFrame
+    columns: list[Column]
+    bold_rows: set[int] = field(default_factory=set)
+    freeze_columns: int = 2
+
+
+def frame(records: list[dict], columns: list[Column]) -> pd.DataFrame:
+    """A DataFrame of `records` with exactly `columns` (object dtype, so Decimals stay exact)."""
+    return pd.DataFrame([[r.get(c.key) for c in columns] for r in records],
+                        columns=[c.key for c in columns], dtype=object)
+
+
+def _cell_value(value):
+    if value is None or (not isinstance(value, (str, Decimal, date)) and pd.isna(value)):
+        return None
+    return value
+
+
+def xlsx_bytes(sheets: list[Sheet]) -> bytes:
+    """The workbook of `sheets` as .xlsx bytes."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for sheet in sheets:
+        ws = wb.create_sheet(sheet.name[:31])
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        _text(ws, 1, 1, sheet.title).font = Font(bold=True, size=14)
+        for i, note in enumerate(sheet.notes, start=2):
+            _text(ws, i, 1, note).font = Font(italic=True, color="555555")
+        header_row = len(sheet.notes) + 3
+        for j, col in enumerate(sheet.columns, start=1):
+            cell = _text(ws, header_row, j, col.header)
+            cell.font = Font(bold=True)
+            cell.fill = HEADER_FILL
+            cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+            ws.column_dimensions[get_column_letter(j)].width = WIDTHS.get(col.kind, 14)
+        ws.row_dimensions[header_row].height = 36
+        for i, values in enumerate(sheet.df.itertuples(index=False)):
+            r = header_row + 1 + i
+            bold = i in sheet.bold_rows
+            for j, (col, value) in enumerate(zip(sheet.columns, values), start=1):
+                value = _cell_value(value)
+                if isinstance(value, str) or col.kind in ("text", "code"):
+                    cell = _text(ws, r, j, None if value is None else str(value))
+                else:
+                    cell = ws.cell(r, j, value)
+                    if col.kind in FORMATS:
+                        cell.number_format = FORMATS[col.kind]
+                    elif col.kind == "date":
+                        cell.number_format = "yyyy-mm-dd"
+                if bold:
+                    cell.font = Font(bold=True)
+                    cell.fill = TOTAL_FILL
+        ws.freeze_panes = ws.cell(header_row + 1, sheet.freeze_columns + 1)
+        ws.print_title_rows = f"{header_row}:{header_row}"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _text(ws, row: int, column: int, value: str | None):
+    """A cell holding `value` as a string cell: never a formula, whatever it starts with."""
+    cell = ws.cell(row, column, value)
+    if value is not None:
+        cell.data_type = "s"
+    return cell
+
+
+def _csv_value(value, kind: str, excel_safe: bool) -> str:
+    value = _cell_value(value)
+    if value is None:
+        return ""
+    if kind == "money":
+        return plain_baht(Decimal(value))
+    if kind == "pct":
+        return f"{Decimal(value):.2f}"
+    if kind == "score":
+        return f"{Decimal(value):.4f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value)
+    if excel_safe and kind in ("text", "code") and text.startswith(FORMULA_START):
+        return "'" + text  # shown as text by spreadsheets instead of being run as a formula
+    return text
+
+
+def csv_bytes(df: pd.DataFrame, columns: list[Column], bom: bool = True, excel_safe: bool = True) -> bytes:
+    """The DataFrame as CSV bytes: UTF-8 (with BOM unless `bom` is False), header = column keys.
+
+    `excel_safe` prefixes text cells that start like a formula with an apostrophe (for spreadsheet users;
+    the command line leaves them as they are for scripts).
+    """
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([c.key for c in columns])
+    for values in df.itertuples(index=False):
+        writer.writerow([_csv_value(v, c.kind, excel_safe) for c, v in zip(columns, values)])
+    return (("\ufeff" if bom else "") + buf.getvalue()).encode("utf-8")

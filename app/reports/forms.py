@@ -1,0 +1,71 @@
+"""Forms of the reports area: the report selectors (GET, no CSRF) and the KPI settings (POST, CSRF)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..domain import comparison as cmp
+
+
+class _SelectorForm(FlaskForm):
+    """A GET form that only selects what a report shows: no CSRF token, nothing changes."""
+
+    class Meta:
+        csrf = False
+
+
+class ComparisonForm(_SelectorForm):
+    """Selectors of the comparison report (INF508)."""
+
+    base = SelectField(_l("ฐานข้อมูลปี"), coerce=int, validate_choice=False)
+    year = SelectField(_l("ปีงบประมาณ"), coerce=int, validate_choice=False)
+    through = SelectField(_l("ถึงงวด / รอบ"), validate_choice=False)
+    basis = SelectField(_l("ฐานการเปรียบเทียบ"), choices=[
+        (cmp.BASIS_SAME_PERIOD, _l("ช่วงเดียวกันของปีฐาน")),
+        (cmp.BASIS_FULL_YEAR, _l("ทั้งปีของปีฐาน (ค่าเป้าหมาย)")),
+    ], default=cmp.BASIS_SAME_PERIOD)
+    status = SelectField(_l("ข้อมูลที่นับ"), choices=[
+        (cmp.STATUS_CONFIRMED, _l("เฉพาะที่ สถจ. ยืนยันแล้ว")),
+        (cmp.STATUS_RECORDED, _l("ทั้งหมดที่ อปท. บันทึก")),
+    ], default=cmp.STATUS_CONFIRMED)
+    cats = SelectMultipleField(_l("ประเภท อปท. ที่แสดง"), choices=[
+        ("pao", _l("อบจ.")), ("mun", _l("เทศบาล")), ("sao", _l("อบต.")),
+    ], default=["pao", "mun", "sao"], widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    order = SelectField(_l("เรียงตาม"), choices=[("name", _l("ชื่อ (ก–ฮ)")), ("code", _l("รหัส"))], default="name")
+    submit = SubmitField(_l("แสดงรายงาน"))
+
+
+class MonitoringForm(_SelectorForm):
+    """Selectors of the monitoring page: fiscal year and installment."""
+
+    year = SelectField(_l("ปีงบประมาณ"), coerce=int, validate_choice=False)
+    number = SelectField(_l("งวด"), coerce=int, validate_choice=False)
+    submit = SubmitField(_l("แสดง"))
+
+
+class KpiForm(_SelectorForm):
+    """Selectors of the KPI scorecard: fiscal year, round (or installment) and the data counted."""
+
+    year = SelectField(_l("ปีงบประมาณ"), coerce=int, validate_choice=False)
+    through = SelectField(_l("รอบการประเมิน / ถึงงวด"), validate_choice=False)
+    status = SelectField(_l("ข้อมูลที่นับ"), choices=[
+        (cmp.STATUS_CONFIRMED, _l("เฉพาะที่ สถจ. ยืนยันแล้ว")),
+        (cmp.STATUS_RECORDED, _l("ทั้งหมดที่ อปท. บันทึก")),
+    ], default=cmp.STATUS_CONFIRMED)
+    submit = SubmitField(_l("แสดงคะแนน"))
+
+
+class KpiSettingsForm(FlaskForm):
+    """An admin's KPI thresholds (growth %, levels 1-5) and category weights (%) for one fiscal year."""
+
+    year = HiddenField()
+    t1 = StringField(_l("ระดับ 1"))
+    t2 = StringField(_l("ระดับ 2"))
+    t3 = StringField(_l("ระดับ 3"))
+    t4 = StringField(_l("ระดับ 4"))
+    t5 = StringField(_l("ระดับ 5"))
+    weight_pao = StringField(_l("น้ำหนัก อบจ. (%)"))
+    weight_mun = StringField(_l("น้ำหนัก เทศบาล (%)"))
+    weight_sao = StringField(_l("น้ำหนัก อบต. (%)"))
+    submit = SubmitField(_l("บันทึกเกณฑ์"))

@@ -1,0 +1,621 @@
+"""SQL aggregation behind the reports: comparison sums, completeness, monitoring and the provincial rollup.
+
+Every sum is a GROUP BY in the database over indexed columns; Python only assembles the few hundred
+grouped rows with the pure functions of app.domain.comparison.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import and_, case, func, literal_column, select
+
+from .. import db
+from ..domain import comparison as cmp
+from ..domain.errors import DomainError, N_
+from ..domain.thai_sort import thai_sort_key
+from ..models import (
+    District,
+    Entry,
+    FiscalYear,
+    Installment,
+    InstallmentReport,
+    KpiSetting,
+    Lao,
+    Province,
+    RevenueItem,
+    Round,
+    utcnow,
+)
+
+ORDERS = ("name", "code")
+RECORDED_SET = cmp.STATUS_SETS[cmp.STATUS_RECORDED]
+
+
+# --------------------------------------------------------------------------------------------------
+# Fiscal years and installments
+
+
+@dataclass(frozen=True)
+class InstallmentInfo:
+    """An installment's id, number and dates (plain values, detached from the session)."""
+
+    id: int
+    number: int
+    start: date
+    end: date
+    entry_deadline: date
+    confirm_deadline: date
+
+    @property
+    def period(self) -> cmp.Period:
+        """The domain's view of the installment."""
+        return cmp.Period(self.number, self.start, self.end)
+
+
+def fiscal_years() -> list[int]:
+    """Every fiscal year in the database, newest first."""
+    return list(db.session.scalars(select(FiscalYear.year).order_by(FiscalYear.year.desc())))
+
+
+def installments(year: int) -> list[InstallmentInfo]:
+    """The installments of fiscal `year` in order."""
+    rows = db.session.execute(
+        select(Installment.id, Installment.number, Installment.period_start, Installment.period_end,
+               Installment.entry_deadline, Installment.confirm_deadline)
+        .where(Installment.fiscal_year_id == year).order_by(Installment.number)
+    )
+    return [InstallmentInfo(*r) for r in rows]
+
+
+def rounds(year: int) -> list[Round]:
+    """The evaluation rounds of fiscal `year`, in order of their cut-off."""
+    return list(db.session.scalars(select(Round).where(Round.fiscal_year_id == year)
+                                   .order_by(Round.last_installment, Round.id)))
+
+
+def default_years(today: date) -> tuple[int | None, int | None]:
+    """(base year, year) shown first: the latest year with an ended installment, against the year before."""
+    years = fiscal_years()
+    ended = set(db.session.scalars(
+        select(Installment.fiscal_year_id).where(Installment.period_end < today).distinct()
+    ))
+    year = next((y for y in years if y in ended), years[0] if years else None)
+    if year is None:
+        return None, None
+    older = [y for y in years if y < year]
+    return (year - 1 if year - 1 in years else (older[0] if older else None)), year
+
+
+def default_installment(year: int, today: date) -> int | None:
+    """Number of the latest installment of `year` whose period has ended, or None."""
+    return cmp.default_through([i.period for i in installments(year)], today)
+
+
+def _fiscal_year_or_error(year: int, field_name: str) -> FiscalYear:
+    fy = db.session.get(FiscalYear, year)
+    if fy is None:
+        raise DomainError(field_name, N_("ไม่มีปีงบประมาณ %(year)s ในระบบ"), year=year)
+    return fy
+
+
+def province_by_code(code: str) -> Province:
+    """The province with `code`; raises DomainError('province') when unknown."""
+    province = db.session.scalar(select(Province).where(Province.code == code))
+    if province is None:
+        raise DomainError("province", N_("ไม่พบจังหวัดรหัส %(code)s"), code=code)
+    return province
+
+
+# --------------------------------------------------------------------------------------------------
+# The sums
+
+
+def _sums(installment_ids: list[int], statuses: tuple[str, ...], province_id: int | None,
+          form: str | None = None) -> list[tuple]:
+    """Satang per (group key, installment id) over the installments, counting reports in `statuses`.
+
+    Nationally the group key is (province id, LAO type); inside a province it is the LAO id.
+    The statement differs per engine for the same result: SQLite has no hash join, so it walks the
+    covering index of installment_reports and sums each LAO's few entries with a correlated subquery
+    (about twice as fast there); PostgreSQL hash-joins entries to reports. `form` ("correlated" or
+    "join") overrides the choice (the tests check both forms agree).
+    """
+    if not installment_ids:
+        return []
+    r, e, lao = InstallmentReport.__table__, Entry.__table__, Lao.__table__
+    keys = [lao.c.lao_type] if province_id is None else []
+    form = form or ("correlated" if db.session.get_bind().dialect.name == "sqlite" else "join")
+    if form == "correlated":
+        amount = (
+            select(func.sum(e.c.amount_satang))
+            .where(e.c.installment_id == r.c.installment_id, e.c.lao_id == r.c.lao_id)
+            .scalar_subquery()
+        )
+        group = [lao.c.province_id, *keys] if province_id is None else [r.c.lao_id]
+        stmt = (
+            select(*group, r.c.installment_id, func.sum(amount))
+            .select_from(r.join(lao, lao.c.id == r.c.lao_id))
+            .where(r.c.installment_id.in_(installment_ids), r.c.status.in_(statuses))
+        )
+        inst_col = r.c.installment_id
+    else:
+        group = [lao.c.province_id, *keys] if province_id is None else [e.c.lao_id]
+        stmt = (
+            select(*group, e.c.installment_id, func.sum(e.c.amount_satang))
+            .select_from(
+                e.join(r, and_(r.c.installment_id == e.c.installment_id, r.c.lao_id == e.c.lao_id))
+                .join(lao, lao.c.id == e.c.lao_id)
+            )
+            .where(e.c.installment_id.in_(installment_ids), r.c.status.in_(statuses))
+        )
+        inst_col = e.c.installment_id
+    if province_id is not None:
+        stmt = stmt.where(lao.c.province_id == province_id)
+    stmt = stmt.group_by(*group, inst_col)
+    return db.session.execute(stmt).all()
+
+
+def _complete(installment_ids: list[int], province_id: int | None) -> dict:
+    """LAOs that recorded every one of the installments, and how many of those have all confirmed.
+
+    Returns {(province id, type) or lao id: (complete_recorded, complete_confirmed)}. Grouping by
+    `lao_id + 0` keeps SQLite on the (installment, status, lao) index instead of scanning the table.
+    """
+    if not installment_ids:
+        return {}
+    r, lao = InstallmentReport.__table__, Lao.__table__
+    n = len(installment_ids)
+    lao_key = (r.c.lao_id + literal_column("0")).label("lao_key")
+    per_lao = (
+        select(lao_key, func.count().label("n_rec"),
+               func.sum(case((r.c.status == "confirmed", 1), else_=0)).label("n_conf"))
+        .where(r.c.installment_id.in_(installment_ids), r.c.status.in_(RECORDED_SET))
+        .group_by(lao_key)
+        .having(func.count() == n)
+    )
+    if province_id is not None:
+        per_lao = per_lao.where(r.c.lao_id.in_(select(lao.c.id).where(lao.c.province_id == province_id)))
+        return {lao_id: (1, 1 if n_conf == n else 0) for lao_id, _n, n_conf in db.session.execute(per_lao).all()}
+    c = per_lao.subquery()
+    stmt = (
+        select(lao.c.province_id, lao.c.lao_type, func.count(),
+               func.sum(case((c.c.n_conf == n, 1), else_=0)))
+        .select_from(c.join(lao, lao.c.id == c.c.lao_key))
+        .where(lao.c.active.is_(True))
+        .group_by(lao.c.province_id, lao.c.lao_type)
+    )
+    return {(p, t): (int(a), int(b or 0)) for p, t, a, b in db.session.execute(stmt).all()}
+
+
+def _coverage(expected: int, complete: tuple[int, int] | None) -> cmp.Coverage:
+    rec, conf = complete or (0, 0)
+    return cmp.Coverage(expected, max(expected - rec, 0), max(rec - conf, 0))
+
+
+# --------------------------------------------------------------------------------------------------
+# The comparison
+
+
+@dataclass
+class ComparisonResult:
+    """The comparison table: selection, rows (provinces or LAOs), total, and chart series.
+
+    - `selection`: dict of plain values describing exactly what is counted (see comparison()).
+    - `rows`: list of app.domain.comparison.Row; `row.record(level)` gives the CSV field names
+      (province_code/lao_code, ..._name, pao_base, pao_current, pao_pct, mun_*, sao_*, all_*);
+      `row["pao_pct"]` reads one field. Amounts are Decimal baht, percents Decimal or None.
+    - `total`: the Row "รวม" (code TOTAL), percents from the column totals.
+    - `groups`: province level only, [(district subtotal Row, [LAO Rows])] in display order.
+    - `series`: {"current"|"base": [(installment number, period start, period end, {category: satang})]}.
+    - `computed_at`: naive UTC datetime.
+    """
+
+    level: str
+    selection: dict
+    rows: list[cmp.Row]
+    total: cmp.Row
+    groups: list[tuple[cmp.Row, list[cmp.Row]]] = field(default_factory=list)
+    series: dict = field(default_factory=dict)
+    computed_at: datetime | None = None
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """CSV field names of this level."""
+        return cmp.NATIONAL_FIELDS if self.level == "national" else cmp.PROVINCE_FIELDS
+
+    def records(self) -> list[dict]:
+        """Every row, then the total row, under the CSV field names."""
+        return [r.record(self.level) for r in [*self.rows, self.total]]
+
+
+def comparison(base_year: int, year: int, through: int | None = None, basis: str = cmp.BASIS_SAME_PERIOD,
+               status: str = cmp.STATUS_CONFIRMED, province_code: str | None = None, *,
+               round_id: int | None = None, order: str = "name", today: date | None = None) -> ComparisonResult:
+    """Compare each province's (or, with `province_code`, each LAO's) revenue by category against a base year.
+
+    - `through`: current-year installments 1..through (default: the latest whose period has ended);
+      `round_id` names an evaluation round of `year` instead (its last installment).
+    - `basis`: "same-period" compares with the base year's installments covering the same months
+      (matched by dates shifted back by year - base_year); when the base year's schedule cannot
+      cover them exactly (e.g. an annual base year) the whole base year is used and
+      selection["basis_fallback"] is True. "full-year" always uses the whole base year (the target).
+    - `status`: "confirmed" counts installments the provincial office confirmed; "recorded" counts
+      everything the LAOs entered (recorded, confirmed and returned).
+    - `order`: "name" (Thai dictionary order) or "code".
+
+    selection keys: level, base_year, year, through, round, basis, basis_used, basis_fallback, status,
+    statuses, province_code, province_name, current_installments, base_installments,
+    current_period, base_period (ISO dates), laos, not_recorded, not_confirmed, missing (LAOs whose
+    figures are not all counted, current year), base_not_recorded, base_not_confirmed, base_missing,
+    computed_at (ISO, UTC).
+    Raises DomainError (field base_year, year, through, round, basis, status, order or province).
+    """
+    from ..web import today as app_today
+
+    today = today or app_today()
+    if status not in cmp.STATUS_SETS:
+        raise DomainError("status", N_("ไม่รู้จักตัวเลือกข้อมูลนี้"))
+    if basis not in cmp.BASES:
+        raise DomainError("basis", N_("ไม่รู้จักฐานการเปรียบเทียบนี้"))
+    if order not in ORDERS:
+        raise DomainError("order", N_("ไม่รู้จักการเรียงลำดับนี้"))
+    _fiscal_year_or_error(year, "year")
+    _fiscal_year_or_error(base_year, "base_year")
+    if base_year >= year:
+        raise DomainError("base_year", N_("ปีฐานต้องก่อนปีงบประมาณที่เปรียบเทียบ"))
+    cur_inst, base_inst = installments(year), installments(base_year)
+    round_name = None
+    if round_id is not None:
+        rnd = db.session.get(Round, round_id)
+        if rnd is None or rnd.fiscal_year_id != year:
+            raise DomainError("round", N_("ไม่พบรอบการประเมินนี้ในปีงบประมาณ %(year)s"), year=year)
+        through, round_name = rnd.last_installment, rnd.name
+    if through is None:
+        through = cmp.default_through([i.period for i in cur_inst], today)
+        if through is None:
+            raise DomainError("through", N_("ปีงบประมาณ %(year)s ยังไม่มีงวดที่สิ้นสุด"), year=year)
+    if not base_inst:
+        raise DomainError("base_year", N_("ปีงบประมาณ %(year)s ไม่มีงวด"), year=base_year)
+    match = cmp.match_periods([i.period for i in cur_inst], [i.period for i in base_inst], through,
+                              year - base_year, basis)
+    province = province_by_code(province_code) if province_code else None
+    statuses = cmp.STATUS_SETS[status]
+
+    cur_by_no = {i.number: i for i in cur_inst}
+    base_by_no = {i.number: i for i in base_inst}
+    cur_ids = [cur_by_no[n].id for n in match.current]
+    base_ids = [base_by_no[n].id for n in match.base]
+    # The whole base year is summed too: the cumulative chart draws the base year to its end.
+    sums = _sums(cur_ids + [i.id for i in base_inst], statuses, province.id if province else None)
+    complete_cur = _complete(cur_ids, province.id if province else None)
+    complete_base = _complete(base_ids, province.id if province else None)
+
+    side_of = {i: "current" for i in cur_ids}
+    side_of.update({i: "base" for i in base_ids})
+    series = {
+        "current": [(i.number, i.start, i.end, defaultdict(int)) for i in cur_inst if i.number in match.current],
+        "base": [(i.number, i.start, i.end, defaultdict(int)) for i in base_inst],
+    }
+    slot = {i.id: s[3] for i, s in zip([cur_by_no[n] for n in match.current], series["current"])}
+    slot.update({i.id: s[3] for i, s in zip(base_inst, series["base"])})
+
+    if province is None:
+        result = _national(sums, side_of, slot, complete_cur, complete_base, order)
+    else:
+        result = _provincial(province, sums, side_of, slot, complete_cur, complete_base, order)
+    result.series = {k: [(n, a, b, dict(v)) for n, a, b, v in s] for k, s in series.items()}
+    result.computed_at = utcnow()
+    cur_cov, base_cov = result.total.coverage["current"], result.total.coverage["base"]
+    result.selection = {
+        "level": result.level,
+        "base_year": base_year,
+        "year": year,
+        "through": through,
+        "round": round_name,
+        "basis": basis,
+        "basis_used": match.basis,
+        "basis_fallback": match.fallback,
+        "status": status,
+        "statuses": list(statuses),
+        "province_code": province.code if province else None,
+        "province_name": province.name_th if province else None,
+        "current_installments": list(match.current),
+        "base_installments": list(match.base),
+        "current_period": [cur_by_no[match.current[0]].start.isoformat(), cur_by_no[match.current[-1]].end.isoformat()],
+        "base_period": [base_by_no[match.base[0]].start.isoformat(), base_by_no[match.base[-1]].end.isoformat()],
+        "laos": cur_cov.laos,
+        "not_recorded": cur_cov.not_recorded,
+        "not_confirmed": cur_cov.not_confirmed,
+        "missing": cur_cov.missing(status),
+        "base_not_recorded": base_cov.not_recorded,
+        "base_not_confirmed": base_cov.not_confirmed,
+        "base_missing": base_cov.missing(status),
+        "order": order,
+        "computed_at": result.computed_at.isoformat(timespec="seconds"),
+    }
+    return result
+
+
+def _lao_counts(province_id: int | None = None) -> dict:
+    """Active LAOs per (province id, type), or per LAO id inside a province (1 each)."""
+    if province_id is None:
+        rows = db.session.execute(
+            select(Lao.province_id, Lao.lao_type, func.count()).where(Lao.active.is_(True))
+            .group_by(Lao.province_id, Lao.lao_type)
+        )
+        return {(p, t): n for p, t, n in rows}
+    return {i: 1 for i in db.session.scalars(select(Lao.id).where(Lao.province_id == province_id,
+                                                                   Lao.active.is_(True)))}
+
+
+def _split_national(sums, side_of, slot) -> dict:
+    """{province id: {"base"|"current": {LAO type: satang}}} from the grouped sums; fills the chart slots."""
+    out: dict = defaultdict(lambda: {"base": defaultdict(int), "current": defaultdict(int)})
+    for province_id, lao_type, inst_id, total in sums:
+        total = int(total or 0)
+        if inst_id in slot:
+            slot[inst_id][lao_type] += total
+        side = side_of.get(inst_id)
+        if side is not None:
+            out[province_id][side][lao_type] += total
+    return out
+
+
+def _sort_key(order: str, code: str, name: str):
+    return code if order == "code" else (thai_sort_key(name), code)
+
+
+def _national(sums, side_of, slot, complete_cur, complete_base, order) -> ComparisonResult:
+    counts = _lao_counts()
+    by_province = _split_national(sums, side_of, slot)
+    province_ids = {p for p, _t in counts} | set(by_province)
+    provinces = {p.id: p for p in db.session.scalars(select(Province).where(Province.id.in_(province_ids)))}
+    rows = []
+    for pid, p in provinces.items():
+        data = by_province.get(pid, {"base": {}, "current": {}})
+        row = cmp.build_row("province", p.code, p.name_th, data["base"], data["current"])
+        for side, complete in (("current", complete_cur), ("base", complete_base)):
+            row.coverage[side] = sum(
+                (_coverage(counts.get((pid, t), 0), complete.get((pid, t))) for t in cmp.CATEGORIES), cmp.Coverage()
+            )
+        rows.append(row)
+    rows.sort(key=lambda r: _sort_key(order, r.code, r.name))
+    return ComparisonResult("national", {}, rows, cmp.total_row(rows))
+
+
+def _provincial(province, sums, side_of, slot, complete_cur, complete_base, order) -> ComparisonResult:
+    expected = _lao_counts(province.id)
+    per_lao: dict = defaultdict(lambda: {"base": 0, "current": 0})
+    laos_with_data = set()
+    lao_type_of = dict(db.session.execute(select(Lao.id, Lao.lao_type).where(Lao.province_id == province.id)).all())
+    for lao_id, inst_id, total in sums:
+        total = int(total or 0)
+        laos_with_data.add(lao_id)
+        if inst_id in slot:
+            slot[inst_id][lao_type_of[lao_id]] += total
+        side = side_of.get(inst_id)
+        if side is not None:
+            per_lao[lao_id][side] += total
+    shown = set(expected) | laos_with_data
+    laos = db.session.execute(
+        select(Lao.id, Lao.code, Lao.name_th, Lao.lao_type, District.code, District.name_th)
+        .join(District, District.id == Lao.district_id).where(Lao.id.in_(shown))
+    ).all()
+    districts: dict[str, list] = defaultdict(list)
+    names = {}
+    for lao_id, code, name, lao_type, d_code, d_name in laos:
+        data = per_lao.get(lao_id, {"base": 0, "current": 0})
+        row = cmp.build_row("lao", code, name, {lao_type: data["base"]}, {lao_type: data["current"]},
+                            categories=(lao_type,), lao_type=lao_type, district_code=d_code, district_name=d_name)
+        exp = expected.get(lao_id, 0)
+        for side, complete in (("current", complete_cur), ("base", complete_base)):
+            row.coverage[side] = _coverage(exp, complete.get(lao_id) if exp else None)
+        districts[d_code].append(row)
+        names[d_code] = d_name
+    groups, rows = [], []
+    for d_code in sorted(districts, key=lambda c: _sort_key(order, c, names[c])):
+        members = sorted(districts[d_code], key=lambda r: (cmp.CATEGORIES.index(r.lao_type),
+                                                           _sort_key(order, r.code, r.name)))
+        subtotal = cmp.total_row(members, kind="district", code=d_code, name=names[d_code])
+        groups.append((subtotal, members))
+        rows.extend(members)
+    return ComparisonResult("province", {}, rows, cmp.total_row(rows), groups=groups)
+
+
+# --------------------------------------------------------------------------------------------------
+# Monitoring
+
+
+@dataclass
+class MonitoringRow:
+    """One province's progress on one installment."""
+
+    code: str
+    name: str
+    laos: int
+    recorded: int
+    confirmed: int
+    recorded_late: int
+    entry_overdue: int
+    confirm_overdue: int
+
+    @property
+    def recorded_pct(self):
+        """Recorded LAOs as a percent of the province's LAOs."""
+        return cmp.rate(self.recorded, self.laos)
+
+    @property
+    def confirmed_pct(self):
+        """Confirmed LAOs as a percent of the province's LAOs."""
+        return cmp.rate(self.confirmed, self.laos)
+
+
+@dataclass
+class MonitoringResult:
+    """Per-province progress on one installment, the national total, and the year's trend."""
+
+    year: int
+    installment: InstallmentInfo
+    rows: list[MonitoringRow]
+    total: MonitoringRow
+    trend: list[dict]
+    computed_at: datetime
+
+
+def monitoring(year: int, number: int, today: date) -> MonitoringResult:
+    """Recorded and confirmed rates per province for installment `number` of `year`, worst first.
+
+    Recorded counts recorded, confirmed and returned reports; "recorded late" those recorded after
+    the entry deadline; overdue counts are LAOs still missing the step once its deadline has passed.
+    Raises DomainError('installment') when the installment does not exist.
+    """
+    inst = next((i for i in installments(year) if i.number == number), None)
+    if inst is None:
+        raise DomainError("installment", N_("ไม่มีงวดที่ %(n)s ในปีงบประมาณ %(year)s"), n=number, year=year)
+    r = InstallmentReport.__table__
+    is_rec = r.c.status.in_(RECORDED_SET)
+    stmt = (
+        select(Lao.province_id, func.count(Lao.id),
+               func.sum(case((is_rec, 1), else_=0)),
+               func.sum(case((r.c.status == "confirmed", 1), else_=0)),
+               func.sum(case((and_(is_rec, r.c.recorded_late.is_(True)), 1), else_=0)))
+        .select_from(Lao.__table__.outerjoin(r, and_(r.c.lao_id == Lao.id, r.c.installment_id == inst.id)))
+        .where(Lao.active.is_(True))
+        .group_by(Lao.province_id)
+    )
+    counts = {p: tuple(int(x or 0) for x in rest) for p, *rest in db.session.execute(stmt)}
+    provinces = {p.id: p for p in db.session.scalars(select(Province).where(Province.id.in_(list(counts))))}
+    entry_due, confirm_due = today > inst.entry_deadline, today > inst.confirm_deadline
+    rows = []
+    for pid, (laos, rec, conf, late) in counts.items():
+        p = provinces[pid]
+        rows.append(MonitoringRow(p.code, p.name_th, laos, rec, conf, late,
+                                  laos - rec if entry_due else 0, laos - conf if confirm_due else 0))
+    rows.sort(key=lambda m: (m.confirmed_pct or 0, m.recorded_pct or 0, thai_sort_key(m.name)))
+    total = MonitoringRow(cmp.TOTAL_CODE, "รวม", *(sum(getattr(m, f) for m in rows) for f in (
+        "laos", "recorded", "confirmed", "recorded_late", "entry_overdue", "confirm_overdue")))
+    return MonitoringResult(year, inst, rows, total, _trend(year, today, total.laos), utcnow())
+
+
+def _trend(year: int, today: date, laos: int) -> list[dict]:
+    """National recorded and confirmed rates of every ended installment of `year`."""
+    ended = [i for i in installments(year) if i.end < today]
+    if not ended:
+        return []
+    r = InstallmentReport.__table__
+    active = select(Lao.id).where(Lao.active.is_(True))
+    stmt = (
+        select(r.c.installment_id, func.sum(case((r.c.status.in_(RECORDED_SET), 1), else_=0)),
+               func.sum(case((r.c.status == "confirmed", 1), else_=0)))
+        .where(r.c.installment_id.in_([i.id for i in ended]), r.c.lao_id.in_(active))
+        .group_by(r.c.installment_id)
+    )
+    got = {i: (int(a or 0), int(b or 0)) for i, a, b in db.session.execute(stmt)}
+    out = []
+    for i in ended:
+        rec, conf = got.get(i.id, (0, 0))
+        out.append({"number": i.number, "start": i.start, "end": i.end, "laos": laos, "recorded": rec,
+                    "confirmed": conf, "recorded_pct": cmp.rate(rec, laos), "confirmed_pct": cmp.rate(conf, laos)})
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# KPI
+
+
+def kpi_settings(year: int) -> cmp.KpiSettings:
+    """The KPI thresholds and weights set for `year`, or the defaults (-10/-5/0/+5/+10 %, equal weights)."""
+    row = db.session.get(KpiSetting, year)
+    if row is None:
+        return cmp.KpiSettings()
+    from decimal import Decimal
+
+    return cmp.KpiSettings(
+        tuple(Decimal(x) for x in row.thresholds.split(",")),
+        {"pao": Decimal(row.weight_pao), "mun": Decimal(row.weight_municipality), "sao": Decimal(row.weight_sao)},
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Provincial rollup
+
+
+@dataclass
+class Rollup:
+    """Every LAO x item x installment of a province's fiscal year (long form) and per-LAO totals (wide)."""
+
+    province: Province
+    year: int
+    installments: list[InstallmentInfo]
+    long: list[dict]
+    wide: list[dict]
+    computed_at: datetime
+
+
+def rollup(province: Province, year: int) -> Rollup:
+    """The province's figures for `year`: one line per LAO x applicable item x installment with its status.
+
+    An installment not recorded yet appears with an empty amount and status not_recorded, so the
+    office sees what is missing. The wide summary's per-LAO installment totals are summed in SQL.
+    Raises DomainError('year') for an unknown fiscal year.
+    """
+    from ..reference import items_for
+
+    _fiscal_year_or_error(year, "year")
+    insts = installments(year)
+    inst_ids = [i.id for i in insts]
+    laos = db.session.execute(
+        select(Lao.id, Lao.code, Lao.name_th, Lao.lao_type, Lao.active, District.code, District.name_th)
+        .join(District, District.id == Lao.district_id).where(Lao.province_id == province.id)
+    ).all()
+    lao_ids = [x[0] for x in laos]
+    amounts = {
+        (l_id, i_id, it_id): amt
+        for l_id, i_id, it_id, amt in db.session.execute(
+            select(Entry.lao_id, Entry.installment_id, Entry.item_id, Entry.amount_satang)
+            .where(Entry.installment_id.in_(inst_ids), Entry.lao_id.in_(lao_ids))
+        )
+    } if inst_ids and lao_ids else {}
+    statuses = {
+        (l_id, i_id): st
+        for l_id, i_id, st in db.session.execute(
+            select(InstallmentReport.lao_id, InstallmentReport.installment_id, InstallmentReport.status)
+            .where(InstallmentReport.installment_id.in_(inst_ids), InstallmentReport.lao_id.in_(lao_ids))
+        )
+    } if inst_ids and lao_ids else {}
+    totals = {
+        (l_id, i_id): int(s or 0)
+        for l_id, i_id, s in db.session.execute(
+            select(Entry.lao_id, Entry.installment_id, func.sum(Entry.amount_satang))
+            .where(Entry.installment_id.in_(inst_ids), Entry.lao_id.in_(lao_ids))
+            .group_by(Entry.lao_id, Entry.installment_id)
+        )
+    } if inst_ids and lao_ids else {}
+    items = {t: items_for(t, year) for t in cmp.CATEGORIES}
+    all_items = {it.id: it for it in db.session.scalars(select(RevenueItem))}
+    # Items recorded although no longer applicable (e.g. an activation changed later) are listed too.
+    recorded_items: dict[int, set[int]] = defaultdict(set)
+    for l_id, _i, it_id in amounts:
+        recorded_items[l_id].add(it_id)
+    with_data = {k[0] for k in statuses} | set(recorded_items)
+    laos = [x for x in laos if x[4] or x[0] in with_data]
+    laos.sort(key=lambda x: (thai_sort_key(x[6]), cmp.CATEGORIES.index(x[3]), thai_sort_key(x[2])))
+    long, wide = [], []
+    for lao_id, code, name, lao_type, _active, d_code, d_name in laos:
+        applicable = [it.id for it in items[lao_type]]
+        extra = sorted(recorded_items[lao_id] - set(applicable), key=lambda i: all_items[i].sort_order)
+        w = {"lao_code": code, "lao_name": name, "lao_type": lao_type, "district_code": d_code,
+             "district_name": d_name}
+        for inst in insts:
+            st = statuses.get((lao_id, inst.id), "not_recorded")
+            for it_id in applicable + extra:
+                amt = amounts.get((lao_id, inst.id, it_id))
+                long.append({"lao_code": code, "lao_name": name, "lao_type": lao_type, "district_code": d_code,
+                             "district_name": d_name, "installment": inst.number, "period_start": inst.start,
+                             "period_end": inst.end, "item_code": all_items[it_id].code,
+                             "item_name": all_items[it_id].name_th, "amount_satang": amt, "status": st})
+            w[f"i{inst.number}"] = totals.get((lao_id, inst.id))
+            w[f"s{inst.number}"] = st
+        wide.append(w)
+    return Rollup(province, year, insts, long, wide, utcnow())

@@ -1,0 +1,188 @@
+"""Benchmark of the comparison reports at national scale (about 7,850 LAOs, 1.4 million entries).
+
+Usage:
+    .venv/bin/python scripts/bench_reports.py [--database-url URL] [--reuse] [--runs 20]
+
+Builds (or with --reuse, reuses) a synthetic dataset of 5 fiscal years x 12 monthly installments for
+every LAO of the country, then times, through the WSGI app with a logged-in national viewer:
+the national comparison page, the bare SQL query computing the same sums (the floor), the province
+drill-down of the largest province and the xlsx export. The last line is machine-readable.
+Default database: bench/bench.db (SQLite, git-ignored). `--database-url` runs it on PostgreSQL.
+"""
+
+import argparse
+import statistics
+import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import geothai  # noqa: E402
+import numpy as np  # noqa: E402
+from sqlalchemy import create_engine, func, select, text  # noqa: E402
+
+from app import create_app, db, migrate  # noqa: E402
+
+YEARS = (2558, 2559, 2560, 2561, 2562)  # five years that all collect three items per LAO type
+BASE_YEAR, YEAR = 2561, 2562
+TODAY = "2026-11-21"  # every installment of the dataset has ended
+BANGKOK = "10"
+N_MUNICIPALITIES, N_SAOS = 2470, 5300
+USERNAME, PASSWORD = "bench_national", "bench-pass-2562"
+# Share of LAO x installment reports by status: confirmed, recorded, returned, not recorded.
+STATUS_P = (0.94, 0.035, 0.005, 0.02)
+STATUSES = ("confirmed", "recorded", "returned", "not_recorded")
+# Annual national totals per category in baht (domain.md magnitudes).
+NATIONAL = {"PAO": 3.3e9, "MUNICIPALITY": 11.4e9, "SAO": 4.8e9}
+
+# The floor: the same sums as the comparison page, as one bare GROUP BY on a DB-API cursor.
+FLOOR_SQL = """
+SELECT l.province_id, l.lao_type, s.installment_id, SUM(s.amount)
+FROM (SELECT e.installment_id, e.lao_id, SUM(e.amount_satang) AS amount
+      FROM entries e WHERE e.installment_id IN ({ids})
+      GROUP BY e.installment_id, e.lao_id) s
+JOIN installment_reports r ON r.installment_id = s.installment_id AND r.lao_id = s.lao_id
+JOIN laos l ON l.id = s.lao_id
+WHERE r.status = 'confirmed'
+GROUP BY l.province_id, l.lao_type, s.installment_id
+"""
+
+
+def log(message: str) -> None:
+    """Progress on stderr, so stdout stays the result table."""
+    print(message, file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# The synthetic dataset
+
+
+def _bulk(conn, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert `rows` fast: COPY on PostgreSQL (psycopg), executemany elsewhere."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        with conn.connection.driver_connection.cursor() as cur:
+            with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return
+    marks = ", ".join("?" for _ in columns)
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+    for start in range(0, len(rows), 200_000):
+        conn.exec_driver_sql(sql, rows[start:start + 200_000])
+
+
+def _laos(rng: np.random.Generator) -> list[tuple]:
+    """(code, name_th, name_en, type, municipality class, province code, district code) for every LAO."""
+    out = []
+    subs = []
+    for p in geothai.provinces():
+        if p.code == BANGKOK:
+            continue
+        out.append((f"1{p.code}0000", f"องค์การบริหารส่วนจังหวัด{p.name_th}", f"{p.name_en} PAO", "PAO", None,
+                    p.code, f"{p.code}01"))
+        for d in geothai.districts(p.code):
+            subs.extend(geothai.subdistricts(d.code))
+    mun = np.zeros(len(subs), dtype=bool)
+    mun[rng.choice(len(subs), N_MUNICIPALITIES, replace=False)] = True
+    sao = ~mun  # every subdistrict has an LAO; some also host an SAO beside their municipality
+    sao[rng.choice(np.flatnonzero(mun), max(0, N_SAOS - int(sao.sum())), replace=False)] = True
+    for s, m, a in zip(subs, mun, sao):
+        if m:
+            out.append((f"4{s.code}", f"เทศบาลตำบล{s.name_th}", f"Tambon {s.name_en} Municipality", "MUNICIPALITY",
+                        "subdistrict", s.province_code, s.district_code))
+        if a:
+            out.append((f"5{s.code}", f"องค์การบริหารส่วนตำบล{s.name_th}", f"{s.name_en} SAO", "SAO", None,
+                        s.province_code, s.district_code))
+    return out
+
+
+def build_dataset(url: str, seed: int = 2562) -> None:
+    """Create the schema and fill it with the synthetic national dataset (commits)."""
+    from app.auth.operations import hash_password, new_session_token
+    from app.models import District, FiscalYear, Installment, Province, RevenueItem
+    from app.reference import create_fiscal_year, seed_geography, seed_items
+
+    started = time.perf_counter()
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    engine = create_engine(url)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    migrate.upgrade(url)
+    app = create_app("development", DATABASE_URL=url, TODAY=TODAY)
+    rng = np.random.default_rng(seed)
+    with app.app_context():
+        seed_geography()
+        seed_items()
+        for y in YEARS:
+            if db.session.get(FiscalYear, y) is None:
+                create_fiscal_year(y, "monthly")
+        db.session.flush()
+        province_id = dict(db.session.execute(select(Province.code, Province.id)).all())
+        district_id = dict(db.session.execute(select(District.code, District.id)).all())
+        conn = db.session.connection()
+        laos = _laos(rng)
+        _bulk(conn, "laos", ("code", "name_th", "name_en", "lao_type", "municipality_class", "province_id",
+                             "district_id", "active"),
+              [(c, th, en, t, mc, province_id[p], district_id[d], True) for c, th, en, t, mc, p, d in laos])
+        lao_id = dict(db.session.execute(text("SELECT code, id FROM laos")).all())
+        ids = np.array([lao_id[x[0]] for x in laos], dtype=np.int64)
+        types = np.array([("PAO", "MUNICIPALITY", "SAO").index(x[3]) for x in laos])
+        items = db.session.scalars(select(RevenueItem).order_by(RevenueItem.sort_order)).all()
+        insts = db.session.execute(
+            select(Installment.id, Installment.fiscal_year_id).where(Installment.fiscal_year_id.in_(YEARS))
+            .order_by(Installment.fiscal_year_id, Installment.number)
+        ).all()
+        n, j = len(laos), len(insts)
+        log(f"  {n} LAOs, {j} installments")
+
+        # Sizes: lognormal per LAO, scaled so each category's national annual total is realistic.
+        size = np.exp(rng.normal(0.0, 0.8, n))
+        for t, name in enumerate(("PAO", "MUNICIPALITY", "SAO")):
+            size[types == t] *= NATIONAL[name] * 100 / 12 / size[types == t].sum()  # satang per month
+        growth = np.cumprod(1 + np.clip(rng.normal(0.03, 0.06, (n, len(YEARS))), -0.15, 0.2), axis=1)
+        status = rng.choice(4, size=(n, j), p=STATUS_P)
+        # Report rows (every LAO x installment it touched) and entries (3 items, unless not recorded).
+        reports, entries = [], []
+        now = datetime(2026, 11, 1, 3, 0, 0)
+        stamp = now.isoformat(sep=" ") + ".000000" if conn.dialect.name == "sqlite" else now
+        for k, (inst_id, fy) in enumerate(insts):
+            applicable = [[it.id for it in items if it.applies(t, fy)] for t in ("PAO", "MUNICIPALITY", "SAO")]
+            st = status[:, k]
+            amount = (size * growth[:, YEARS.index(fy)] * rng.gamma(8.0, 1 / 8.0, n))[:, None] * rng.dirichlet(
+                (5.0, 3.0, 2.0), n)
+            amount = amount.astype(np.int64)
+            late = rng.random(n) < 0.06
+            for i in np.flatnonzero(st != 3).tolist():
+                reports.append((int(ids[i]), inst_id, STATUSES[st[i]], stamp, bool(late[i]), False, 1))
+                row = amount[i].tolist()
+                for c, item_id in enumerate(applicable[types[i]]):
+                    entries.append((int(ids[i]), inst_id, item_id, row[c]))
+        log(f"  inserting {len(entries)} entries, {len(reports)} reports ({time.perf_counter() - started:.0f} s)")
+        _bulk(conn, "entries", ("lao_id", "installment_id", "item_id", "amount_satang"), entries)
+        _bulk(conn, "installment_reports", ("lao_id", "installment_id", "status", "recorded_at", "recorded_late",
+                                            "confirmed_late", "version"), reports)
+        from app.models import User
+
+        db.session.add(User(username=USERNAME, password_hash=hash_password(PASSWORD), role="national_viewer",
+                            full_name="Benchmark viewer", session_token=new_session_token()))
+        db.session.commit()
+    with engine.connect() as conn:
+        conn.execute(text("ANALYZE"))
+        conn.commit()
+    engine.dispose()
+    log(f"  dataset built in {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    build_dataset(sys.argv[1] if len(sys.argv) > 1 else f"sqlite:///{ROOT / 'bench' / 'bench.db'}")

@@ -1,0 +1,193 @@
+"""The comparison computed in SQL, checked cell by cell against the hand-computed dataset (conftest.py)."""
+
+from decimal import Decimal
+
+import pytest
+
+from app.domain.errors import DomainError
+from app.reports import queries
+from tests import factories as f
+
+D = Decimal
+
+
+def rows_by_code(result):
+    """{code: record} of the rows and the total (code TOTAL)."""
+    return {r.code: r.record(result.level) for r in [*result.rows, result.total]}
+
+
+def cell(record, group):
+    """(base, current, pct) of one column group of a record."""
+    return record[f"{group}_base"], record[f"{group}_current"], record[f"{group}_pct"]
+
+
+def test_national_confirmed_same_period_cell_by_cell(dataset):
+    result = queries.comparison(2568, 2569, through=3)
+    got = rows_by_code(result)
+    assert [r.code for r in result.rows] == ["57", "50", "65"]  # เชียงราย, เชียงใหม่, พิษณุโลก (Thai order)
+    cm, cr, ps, total = got["50"], got["57"], got["65"], got["TOTAL"]
+    assert cm["province_name"] == "เชียงใหม่"
+    assert cell(cm, "pao") == (D("3000.00"), D("3300.50"), D("10.02"))
+    assert cell(cm, "mun") == (D("6000.00"), D("4500.00"), D("-25.00"))
+    assert cell(cm, "sao") == (D("450.00"), D("510.01"), D("13.34"))
+    assert cell(cm, "all") == (D("9450.00"), D("8310.51"), D("-12.06"))
+    assert cell(cr, "pao") == (D("2400.00"), D("2100.00"), D("-12.50"))
+    assert cell(cr, "mun") == (D("999.99"), D("1000.02"), D("0.00"))
+    # S3 is new (no base), S5 recorded nothing this year: the SAO sums still compare
+    assert cell(cr, "sao") == (D("120.00"), D("30.00"), D("-75.00"))
+    assert cell(cr, "all") == (D("3519.99"), D("3130.02"), D("-11.08"))
+    # Phitsanulok has no PAO: a zero base gives no percent, never an error
+    assert cell(ps, "pao") == (D("0.00"), D("0.00"), None)
+    assert cell(ps, "mun") == (D("3000.00"), D("3000.00"), D("0.00"))
+    assert cell(ps, "sao") == (D("600.00"), D("200.00"), D("-66.67"))  # only the confirmed installment 1
+    assert cell(ps, "all") == (D("3600.00"), D("3200.00"), D("-11.11"))
+    # the total row's percents come from the column totals
+    assert cell(total, "pao") == (D("5400.00"), D("5400.50"), D("0.01"))
+    assert cell(total, "mun") == (D("9999.99"), D("8500.02"), D("-15.00"))
+    assert cell(total, "sao") == (D("1170.00"), D("740.01"), D("-36.75"))
+    assert cell(total, "all") == (D("16569.99"), D("14640.53"), D("-11.64"))
+    assert total["province_code"] == "TOTAL"
+
+
+def test_total_percent_is_not_an_average_of_row_percents(dataset):
+    result = queries.comparison(2568, 2569, through=3)
+    row_pcts = [r.cells["mun"].pct for r in result.rows]
+    assert sum(row_pcts) / len(row_pcts) != result.total.cells["mun"].pct
+
+
+def test_recorded_counts_unconfirmed_and_returned_figures(dataset):
+    result = queries.comparison(2568, 2569, through=3, status="recorded")
+    got = rows_by_code(result)
+    assert cell(got["65"], "sao") == (D("600.00"), D("750.00"), D("25.00"))
+    assert cell(got["65"], "all") == (D("3600.00"), D("3750.00"), D("4.17"))
+    assert cell(got["TOTAL"], "sao") == (D("1170.00"), D("1290.01"), D("10.26"))
+    assert cell(got["TOTAL"], "all") == (D("16569.99"), D("15190.53"), D("-8.33"))
+    assert cell(got["50"], "all") == (D("9450.00"), D("8310.51"), D("-12.06"))  # unchanged: all confirmed
+    assert result.selection["statuses"] == ["recorded", "confirmed", "returned"]
+
+
+def test_whole_base_year_counts_the_base_years_later_installments(dataset):
+    result = queries.comparison(2568, 2569, through=3, basis="full-year")
+    got = rows_by_code(result)
+    assert cell(got["50"], "pao") == (D("3500.00"), D("3300.50"), D("-5.70"))
+    assert cell(got["50"], "all") == (D("9950.00"), D("8310.51"), D("-16.48"))
+    assert cell(got["TOTAL"], "pao") == (D("5900.00"), D("5400.50"), D("-8.47"))
+    assert cell(got["TOTAL"], "all") == (D("17069.99"), D("14640.53"), D("-14.23"))
+    s = result.selection
+    assert s["base_installments"] == list(range(1, 13)) and s["basis_used"] == "full-year"
+    assert not s["basis_fallback"]
+
+
+def test_same_period_matches_the_months_and_says_what_is_counted(dataset):
+    result = queries.comparison(2568, 2569, through=3)
+    s = result.selection
+    assert s["current_installments"] == [1, 2, 3] and s["base_installments"] == [1, 2, 3]
+    assert s["current_period"] == ["2025-10-01", "2025-12-31"]
+    assert s["base_period"] == ["2024-10-01", "2024-12-31"]
+    # 10 active LAOs; current year: S5 recorded nothing, S4 has unconfirmed installments
+    assert (s["laos"], s["not_recorded"], s["not_confirmed"], s["missing"]) == (10, 1, 1, 2)
+    assert (s["base_not_recorded"], s["base_missing"]) == (1, 1)  # S3 did not exist
+    recorded = queries.comparison(2568, 2569, through=3, status="recorded").selection
+    assert recorded["missing"] == 1  # only S5: recorded-but-unconfirmed figures are counted
+
+
+def test_default_through_is_the_latest_ended_installment(dataset, app):
+    app.config["TODAY"] = "2026-01-15"  # December 2025 (installment 3) ended, January has not
+    assert queries.comparison(2568, 2569).selection["through"] == 3
+    app.config["TODAY"] = "2026-11-21"
+    assert queries.comparison(2568, 2569).selection["through"] == 12
+
+
+def test_round_sets_the_cut_off(dataset):
+    round6 = queries.rounds(2569)[0]
+    result = queries.comparison(2568, 2569, round_id=round6.id)
+    assert result.selection["through"] == 6 and result.selection["round"] == round6.name
+    assert result.selection["base_installments"] == [1, 2, 3, 4, 5, 6]
+    assert cell(rows_by_code(result)["50"], "pao") == (D("3500.00"), D("3300.50"), D("-5.70"))
+
+
+def test_code_order(dataset):
+    assert [r.code for r in queries.comparison(2568, 2569, through=3, order="code").rows] == ["50", "57", "65"]
+
+
+def test_province_level_rows_are_laos_grouped_by_district_with_subtotals(dataset):
+    result = queries.comparison(2568, 2569, through=3, province_code="50")
+    assert result.level == "province"
+    got = rows_by_code(result)
+    assert set(got) == {"L-A", "L-M1", "L-S1", "L-S2", "TOTAL"}
+    assert got["L-A"]["lao_name"] == "อบจ.เชียงใหม่ทดสอบ"
+    assert cell(got["L-A"], "pao") == (D("3000.00"), D("3300.50"), D("10.02"))
+    assert cell(got["L-A"], "mun") == (None, None, None)  # a PAO has no municipality cells
+    assert cell(got["L-S1"], "sao") == (D("300.00"), D("330.01"), D("10.00"))
+    assert cell(got["L-S2"], "all") == (D("150.00"), D("180.00"), D("20.00"))
+    # the province's total equals its row in the national table
+    national = rows_by_code(queries.comparison(2568, 2569, through=3))["50"]
+    assert {k: v for k, v in got["TOTAL"].items() if not k.startswith("lao_")} == {
+        k: v for k, v in national.items() if not k.startswith("province_")}
+    districts = [(sub.code, [r.code for r in members]) for sub, members in result.groups]
+    assert districts == [("5002", ["L-S2"]), ("5001", ["L-A", "L-M1", "L-S1"])]  # จอมทอง before เมืองเชียงใหม่
+    sub_5001 = result.groups[1][0]
+    assert cell(sub_5001.record("province"), "sao") == (D("300.00"), D("330.01"), D("10.00"))
+    assert cell(sub_5001.record("province"), "all") == (D("9300.00"), D("8130.51"), D("-12.58"))
+
+
+def test_lao_missing_in_one_year_shows_zero_and_no_percent(dataset):
+    got = rows_by_code(queries.comparison(2568, 2569, through=3, province_code="57"))
+    assert cell(got["L-S3"], "sao") == (D("0.00"), D("30.00"), None)  # new LAO: zero base
+    assert cell(got["L-S5"], "sao") == (D("120.00"), D("0.00"), D("-100.00"))  # nothing recorded this year
+    result = queries.comparison(2568, 2569, through=3, province_code="57")
+    coverage = {r.code: r.coverage for r in result.rows}
+    assert coverage["L-S5"]["current"].not_recorded == 1
+    assert coverage["L-S3"]["base"].not_recorded == 1
+    assert coverage["L-B"]["current"].missing("confirmed") == 0
+
+
+def test_same_period_falls_back_to_the_whole_base_year_when_schedules_cannot_match(ctx):
+    f.fiscal_year(2568, "annual")
+    f.fiscal_year(2569)
+    result = queries.comparison(2568, 2569, through=3)
+    s = result.selection
+    assert s["basis"] == "same-period" and s["basis_used"] == "full-year" and s["basis_fallback"]
+    assert s["base_installments"] == [1]
+    # the whole year is a period the annual base year covers exactly
+    whole = queries.comparison(2568, 2569, through=12).selection
+    assert whole["basis_used"] == "same-period" and not whole["basis_fallback"]
+
+
+def test_eight_installment_year_matches_five_monthly_installments(ctx):
+    f.fiscal_year(2559)
+    f.fiscal_year(2560, "dla2560")
+    s = queries.comparison(2559, 2560, through=1).selection
+    assert s["current_installments"] == [1] and s["base_installments"] == [1, 2, 3, 4, 5]
+    assert s["basis_used"] == "same-period"
+
+
+@pytest.mark.parametrize("kwargs, field", [
+    ({"base_year": 2569, "year": 2568}, "base_year"),
+    ({"base_year": 2560, "year": 2569}, "base_year"),
+    ({"base_year": 2568, "year": 2569, "through": 13}, "through"),
+    ({"base_year": 2568, "year": 2569, "basis": "nonsense"}, "basis"),
+    ({"base_year": 2568, "year": 2569, "status": "nonsense"}, "status"),
+    ({"base_year": 2568, "year": 2569, "province_code": "99"}, "province"),
+    ({"base_year": 2568, "year": 2569, "round_id": 999999}, "round"),
+])
+def test_bad_selections_are_refused_with_the_field(dataset, kwargs, field):
+    with pytest.raises(DomainError) as err:
+        queries.comparison(**kwargs)
+    assert err.value.field == field
+
+
+def test_both_sql_forms_give_the_same_sums(dataset):
+    ids = [i.id for i in queries.installments(2568) + queries.installments(2569)]
+    for province_id in (None, f.province("50").id):
+        a = sorted(tuple(r) for r in queries._sums(ids, ("confirmed",), province_id, form="correlated"))
+        b = sorted(tuple(r) for r in queries._sums(ids, ("confirmed",), province_id, form="join"))
+        assert a == b and a
+
+
+def test_chart_series_hold_every_installment_of_the_base_year(dataset):
+    result = queries.comparison(2568, 2569, through=3)
+    assert [n for n, *_ in result.series["current"]] == [1, 2, 3]
+    assert [n for n, *_ in result.series["base"]] == list(range(1, 13))
+    base6 = result.series["base"][5][3]
+    assert base6 == {"PAO": 50000}  # 500.00 baht in satang
