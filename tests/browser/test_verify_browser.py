@@ -43,6 +43,7 @@ def _seed(app) -> dict:
 
 
 def _tick(page, code: str) -> None:
+    """Tick the row of LAO `code` in part 1."""
     page.get_by_test_id(f"row-{code}").locator("input.row-check").check()
 
 

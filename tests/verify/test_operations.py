@@ -18,6 +18,7 @@ REVIEW = dict(position="นักวิชาการตรวจสอบภ�
 
 
 def _status(lao, inst) -> str | None:
+    """The report's status as stored (fresh read)."""
     db.session.expire_all()
     return db.session.scalar(
         select(InstallmentReport.status).where(InstallmentReport.lao_id == lao.id,
@@ -26,6 +27,7 @@ def _status(lao, inst) -> str | None:
 
 
 def _audits(action: str) -> list[AuditEvent]:
+    """The audit events of `action`."""
     return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
 
 
@@ -231,6 +233,7 @@ def _many(n: int, inst):
 
 
 def _count(inst, status) -> int:
+    """How many reports of `inst` have `status`."""
     return db.session.scalar(select(func.count()).select_from(InstallmentReport).where(
         InstallmentReport.installment_id == inst.id, InstallmentReport.status == status))
 

@@ -16,6 +16,7 @@ from tests.verify.conftest import inst, record, record_as_officer
 
 
 def _page(client, url="/verify/"):
+    """The HTML of a page that must load."""
     resp = client.get(url)
     assert resp.status_code == 200, resp.status_code
     return resp.get_data(as_text=True)
@@ -51,6 +52,7 @@ def _audit_users(app, action: str) -> list[str]:
 
 
 def _token(rep) -> str:
+    """The checkbox value of a report row: "lao_id:version"."""
     return f"{rep.lao_id}:{rep.version}"
 
 
@@ -377,6 +379,7 @@ def test_matrix_admin_picks_province(site, client):
 
 
 def _account_post(client, user_id: int, what: str):
+    """Press an account button (reset / disable / enable) with the page's CSRF token."""
     token = csrf_from(_page(client, "/verify/accounts"))
     return client.post(f"/verify/accounts/{user_id}/{what}", data={"csrf_token": token})
 
