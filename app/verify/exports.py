@@ -1,64 +1,59 @@
-"""The follow-up list (LAOs that have not recorded) as CSV (UTF-8 with BOM) or xlsx, formula-injection safe."""
+"""The follow-up list (LAOs that have not recorded) as CSV or xlsx, through the app's safe export writers.
 
-import csv
-import io
-from collections.abc import Callable
+The writers of app.reports.exports do the formula-injection protection (string cells in xlsx, an
+apostrophe before a CSV text cell that starts like a formula) and the UTF-8 BOM of web CSV files.
+"""
 
-import pandas as pd
 from flask_babel import gettext as _
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from ..models import Installment
+from ..reports.exports import Column, Sheet, csv_bytes, frame, xlsx_bytes
+from .selection import type_label
 
 
-def followup_table(followup: list, installment, type_label: Callable[[str], str]) -> tuple[list[str], list[list]]:
-    """Header and rows of the follow-up list (part 2 of the verification screen)."""
-    columns = [_("ลำดับ"), _("รหัส อปท."), _("ชื่อ อปท."), _("ประเภท"), _("อำเภอ"), _("จังหวัด"),
-               _("ผู้ติดต่อ"), _("ตำแหน่ง"), _("โทรศัพท์"), _("ปีงบประมาณ"), _("งวดที่")]
-    rows = [
-        [i, r.lao_code, r.lao_name, type_label(r.lao_type), r.district_name, r.province_name, r.contact_name,
-         r.contact_position, r.contact_phone, installment.fiscal_year_id, installment.number]
+def followup_columns() -> list[Column]:
+    """Columns of the follow-up list: machine keys (CSV header) and Thai headers (xlsx)."""
+    return [
+        Column("no", _("ลำดับ"), "int"),
+        Column("lao_code", _("รหัส อปท."), "code"),
+        Column("lao_name", _("ชื่อ อปท.")),
+        Column("lao_type", _("ประเภท"), "code"),
+        Column("district", _("อำเภอ")),
+        Column("province", _("จังหวัด")),
+        Column("contact_name", _("ผู้ติดต่อ")),
+        Column("contact_position", _("ตำแหน่ง")),
+        Column("contact_phone", _("โทรศัพท์"), "code"),
+        Column("last_recorded", _("บันทึกครั้งล่าสุด"), "date"),
+    ]
+
+
+def _records(followup: list) -> list[dict]:
+    """One dict per follow-up row keyed like followup_columns()."""
+    return [
+        {"no": i, "lao_code": r.lao_code, "lao_name": r.lao_name, "lao_type": type_label(r.lao_type),
+         "district": r.district_name, "province": r.province_name, "contact_name": r.contact_name,
+         "contact_position": r.contact_position, "contact_phone": r.contact_phone,
+         "last_recorded": r.last_recorded_at.date() if r.last_recorded_at else None}
         for i, r in enumerate(followup, start=1)
     ]
-    return columns, rows
 
 
-def neutralise(value):
-    """A text value that a spreadsheet would read as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+def followup_csv(followup: list) -> bytes:
+    """The follow-up list as CSV (UTF-8 with BOM, text cells formula-safe)."""
+    columns = followup_columns()
+    return csv_bytes(frame(_records(followup), columns), columns)
 
 
-def to_csv(columns: list[str], rows: list[list]) -> bytes:
-    """CSV bytes in UTF-8 with a BOM (Excel opens Thai correctly), text cells neutralised."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow(["" if v is None else neutralise(v) for v in row])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
-
-
-def to_xlsx(columns: list[str], rows: list[list], sheet: str = "sheet1") -> bytes:
-    """xlsx bytes (pandas + openpyxl) where every text cell is a string cell, never a formula."""
-    frame = pd.DataFrame(rows, columns=columns, dtype=object)
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name=sheet[:31])
-        ws = writer.sheets[sheet[:31]]
-        for cells in ws.iter_rows():
-            for cell in cells:
-                if cell.data_type == "f":  # openpyxl read a leading "=" as a formula: store the text instead
-                    cell.data_type = "s"
-        for letter, width in zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", _widths(columns, rows)):
-            ws.column_dimensions[letter].width = width
-    return buf.getvalue()
-
-
-def _widths(columns: list[str], rows: list[list]) -> list[int]:
-    """Column widths that fit the longest value (capped), so the file opens readable."""
-    out = []
-    for i, name in enumerate(columns):
-        longest = max([len(str(name))] + [len(str(r[i])) for r in rows if r[i] is not None])
-        out.append(min(60, max(8, longest + 2)))
-    return out
+def followup_xlsx(followup: list, installment: Installment, place: str) -> bytes:
+    """The follow-up list as an xlsx sheet titled with the installment and the place (string cells only)."""
+    columns = followup_columns()
+    sheet = Sheet(
+        name=_("ยังไม่บันทึก"),
+        title=_("อปท. ที่ยังไม่บันทึกข้อมูล ปีงบประมาณ %(year)s งวดที่ %(n)s", year=installment.fiscal_year_id,
+                n=installment.number),
+        notes=[place, _("ทั้งหมด %(n)s แห่ง", n=len(followup))],
+        df=frame(_records(followup), columns),
+        columns=columns,
+        freeze_columns=3,
+    )
+    return xlsx_bytes([sheet])

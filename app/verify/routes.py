@@ -16,7 +16,6 @@ from ..web import BANGKOK, domain_message, show_date, today
 from . import bp, exports, operations, queries, selection
 from .forms import ActionForm, ReviewForm, parse_rows
 
-LAO_TYPE_LABELS = {"PAO": N_("อบจ."), "MUNICIPALITY": N_("เทศบาล"), "SAO": N_("อบต.")}
 MARK_LABELS = {
     queries.MARK_NOT_RECORDED: N_("ยังไม่บันทึก"),
     queries.MARK_RECORDED: N_("บันทึกแล้ว"),
@@ -30,8 +29,8 @@ MARK_LABELS = {
 @bp.context_processor
 def _labels():
     """Label helpers for the verify templates."""
-    return {"lao_type_label": lambda t: _(LAO_TYPE_LABELS.get(t, t)), "mark_label": lambda m: _(MARK_LABELS[m]),
-            "lao_types": list(LAO_TYPE_LABELS), "detail_url": detail_url}
+    return {"lao_type_label": selection.type_label, "mark_label": lambda m: _(MARK_LABELS[m]),
+            "lao_types": selection.LAO_TYPES, "detail_url": detail_url}
 
 
 def detail_url(lao_code: str, year: int, number: int) -> str:
@@ -159,14 +158,13 @@ def followup_export(fmt: str):
     if sel.installment is None:
         abort(404)
     report = queries.status_report(sel.installment, sel.province_id, sel.lao_type, sel.district_id)
-    columns, rows = exports.followup_table(queries.followup_rows(report), sel.installment,
-                                           lambda t: _(LAO_TYPE_LABELS[t]))
+    followup = queries.followup_rows(report)
     name = f"followup_{sel.province.code if sel.province else 'all'}_{sel.installment.fiscal_year_id}" \
            f"_{sel.installment.number}.{fmt}"
     if fmt == "csv":
-        body, mime = exports.to_csv(columns, rows), "text/csv; charset=utf-8"
+        body, mime = exports.followup_csv(followup), "text/csv; charset=utf-8"
     else:
-        body = exports.to_xlsx(columns, rows, sheet=_("ยังไม่บันทึก"))
+        body = exports.followup_xlsx(followup, sel.installment, sel.place())
         mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     resp = make_response(body)
     resp.headers["Content-Type"] = mime

@@ -6,16 +6,24 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import abort
+from flask_babel import gettext
 from sqlalchemy import select
 
 from .. import db
 from ..auth.loaders import installment_or_404, province_or_404
+from ..domain.errors import N_
 from ..domain.workflow import Role, Status
 from ..models import District, Installment, Lao, Province, User
 from . import queries
 
 LAO_TYPES = tuple(queries.LAO_TYPE_ORDER)
+LAO_TYPE_LABELS = {"PAO": N_("อบจ."), "MUNICIPALITY": N_("เทศบาล"), "SAO": N_("อบต.")}
 STATUS_FILTERS = (Status.RECORDED.value, Status.CONFIRMED.value, Status.RETURNED.value)
+
+
+def type_label(lao_type: str) -> str:
+    """The translated short label of an LAO type (อบจ. / เทศบาล / อบต.)."""
+    return gettext(LAO_TYPE_LABELS[lao_type]) if lao_type in LAO_TYPE_LABELS else lao_type
 
 
 @dataclass
@@ -41,6 +49,15 @@ class Selection:
     def district_id(self) -> int | None:
         """The district's id, None for all districts."""
         return self.district.id if self.district else None
+
+    def place(self) -> str:
+        """The selection in words, e.g. "จังหวัดเชียงใหม่ · อำเภอจอมทอง · อบต." (titles of exports)."""
+        parts = [gettext("จังหวัด%(name)s", name=self.province.name_th) if self.province else gettext("ทุกจังหวัด")]
+        if self.district:
+            parts.append(gettext("อำเภอ%(name)s", name=self.district.name_th))
+        if self.lao_type:
+            parts.append(type_label(self.lao_type))
+        return " · ".join(parts)
 
     def args(self, **changes) -> dict:
         """Query args that reproduce this selection (for links and redirects), with `changes` applied."""

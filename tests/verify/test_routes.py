@@ -295,7 +295,7 @@ def test_followup_csv_has_bom_and_neutralised_text(site, client, app):
     body = resp.get_data()
     assert body.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["ลำดับ", "รหัส อปท.", "ชื่อ อปท."]
+    assert rows[0][:3] == ["no", "lao_code", "lao_name"]
     names = {r[1]: r for r in rows[1:]}
     assert set(names) == {"CM-SAO2", "CM-MUN", "CM-PAO", "CM-EVIL"}  # CM-SAO1 recorded
     assert names["CM-EVIL"][2] == "'=HYPERLINK(\"http://x\")"
@@ -307,14 +307,13 @@ def test_followup_xlsx_writes_text_never_formulas(site, client, app):
         f.lao("SAO", "50", "5001", code="CM-EVIL", name_th="=1+2")
         db.session.commit()
     login(client, "verifier")
-    resp = client.get("/verify/followup.xlsx?year=2570&number=1&type=SAO")
+    resp = client.get("/verify/followup.xlsx?year=2570&number=1&type=SAO&district=5001")
     assert resp.status_code == 200
-    wb = openpyxl.load_workbook(io.BytesIO(resp.get_data()))
-    ws = wb.active
-    header = [c.value for c in ws[1]]
-    assert header[:3] == ["ลำดับ", "รหัส อปท.", "ชื่อ อปท."]
-    cells = {row[1].value: row[2] for row in ws.iter_rows(min_row=2)}
-    assert set(cells) == {"CM-SAO1", "CM-SAO2", "CM-EVIL"}
+    ws = openpyxl.load_workbook(io.BytesIO(resp.get_data())).active
+    assert ws["A2"].value == "จังหวัดเชียงใหม่ · อำเภอเมืองเชียงใหม่ · อบต."
+    assert [c.value for c in ws[5]][:3] == ["ลำดับ", "รหัส อปท.", "ชื่อ อปท."]
+    cells = {row[1].value: row[2] for row in ws.iter_rows(min_row=6)}
+    assert set(cells) == {"CM-SAO1", "CM-EVIL"}
     assert cells["CM-EVIL"].value == "=1+2" and cells["CM-EVIL"].data_type == "s"
 
 
