@@ -198,7 +198,7 @@ def matrix():
     fy = fiscal_year_or_404(year) if year is not None else None
     sort = request.args.get("sort") if request.args.get("sort") in queries.MATRIX_SORTS else "district"
     grid = queries.progress_matrix(fy.year, province.id, today(), sort) if fy and province else None
-    provinces = [] if current_user.role == Role.PROVINCE_VERIFIER.value else selection.all_provinces()
+    provinces = selection.province_choices(current_user)
     return render_template("verify/matrix.html", province=province, fy=fy, grid=grid, sort=sort,
                            years=queries.fiscal_years(), provinces=provinces, marks=queries.MARKS)
 
@@ -225,7 +225,7 @@ def accounts():
     province = selection.resolve_province(current_user, request.args.get("province"))
     search = (request.args.get("q") or "").strip()[:100]
     users = queries.lao_accounts(province.id if province else None, search or None)
-    provinces = [] if current_user.role == Role.PROVINCE_VERIFIER.value else selection.all_provinces()
+    provinces = selection.province_choices(current_user)
     return render_template("verify/accounts.html", users=users, province=province, provinces=provinces,
                            search=search, form=ActionForm(), now_utc=utcnow())
 

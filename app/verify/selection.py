@@ -86,6 +86,11 @@ def all_provinces() -> list[Province]:
     return list(db.session.scalars(select(Province).order_by(Province.code)))
 
 
+def province_choices(user: User) -> list[Province]:
+    """Provinces a user may switch between: none for a verifier (own province only), else all."""
+    return [] if user.role == Role.PROVINCE_VERIFIER.value else all_provinces()
+
+
 def resolve_province(user: User, code: str | None, allow_all: bool = False) -> Province | None:
     """The province a screen is about: a verifier's own (another code is 404); others pick by code.
 
@@ -129,6 +134,5 @@ def resolve(user: User, args, today: date, allow_all_provinces: bool = False) ->
                     status=status, districts=districts, years=queries.fiscal_years())
     if installment is not None:
         sel.installments = queries.installments_of(installment.fiscal_year_id)
-    if user.role != Role.PROVINCE_VERIFIER.value:
-        sel.provinces = all_provinces()
+    sel.provinces = province_choices(user)
     return sel
