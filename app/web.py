@@ -21,6 +21,18 @@ def today() -> date:
     return datetime.now(BANGKOK).date()
 
 
+def action_time() -> datetime | None:
+    """The timestamp of a user's action: None (the operation's clock) unless TODAY is fixed.
+
+    With a fixed TODAY (tests, demos) the time of day is kept but the date is the app's, so a
+    recording or confirmation date agrees with the deadline it is compared with.
+    """
+    if not current_app.config.get("TODAY"):
+        return None
+    moved = datetime.combine(today(), datetime.now(BANGKOK).time(), BANGKOK)
+    return moved.astimezone(timezone.utc).replace(tzinfo=None)
+
+
 def to_local(dt: datetime | None) -> datetime | None:
     """A naive UTC timestamp as Asia/Bangkok local time."""
     if dt is None:

@@ -1,7 +1,5 @@
 """Views of the entry area: an LAO's year overview, the installment form, its detail, history and print page."""
 
-from datetime import datetime, timezone
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -9,10 +7,10 @@ from flask_login import current_user, login_required
 from .. import db
 from ..auth.loaders import installment_or_404, lao_or_404, roles_required
 from ..domain import typo_guard
-from ..domain.errors import ConflictError, DomainError, N_, NotPermittedError, ValidationError
+from ..domain.errors import N_, ConflictError, DomainError, NotPermittedError, ValidationError
 from ..domain.money import format_baht, parse_amount
 from ..domain.workflow import Role
-from ..web import BANGKOK, domain_message, today
+from ..web import action_time, domain_message, today
 from . import bp, operations, queries
 from .forms import amount_field, entry_form, explain_field
 
@@ -31,17 +29,6 @@ def _labels():
     return {"lao_type_labels": LAO_TYPE_LABELS, "event_labels": EVENT_LABELS,
             "warning_messages": typo_guard.WARNING_MESSAGES, "domain_message": domain_message}
 
-
-def _record_time() -> datetime | None:
-    """The recording time: None (the operation's clock) unless TODAY is fixed (tests, demos).
-
-    With a fixed TODAY the time of day is kept but the date is the app's, so the recording date
-    agrees with the deadline it is compared with.
-    """
-    if not current_app.config.get("TODAY"):
-        return None
-    moved = datetime.combine(today(), datetime.now(BANGKOK).time(), BANGKOK)
-    return moved.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 @bp.route("/")
@@ -128,7 +115,7 @@ def edit(lao_code: str, year: int, number: int):
             recorder=operations.Recorder(form.recorder_name.data or "", form.recorder_position.data or "",
                                          form.recorder_phone.data or ""),
             certify=bool(form.certify.data), today=today(), ceiling=current_app.config["AMOUNT_CEILING"],
-            now=_record_time(),
+            now=action_time(),
         )
     except NotPermittedError:
         db.session.rollback()

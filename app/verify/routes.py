@@ -1,7 +1,5 @@
 """Views of the verify area: the verification screen, follow-up export, INR911, progress matrix, accounts."""
 
-from datetime import datetime, timezone
-
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,7 +10,7 @@ from ..auth.loaders import fiscal_year_or_404, roles_required
 from ..domain.errors import N_, DomainError, NotPermittedError, ValidationError
 from ..domain.workflow import ReviewAction, Role
 from ..models import User, utcnow
-from ..web import BANGKOK, domain_message, show_date, today
+from ..web import action_time, domain_message, show_date, today
 from . import bp, exports, operations, queries, selection
 from .forms import ActionForm, ReviewForm, parse_rows
 
@@ -88,7 +86,7 @@ def review():
         result = operations.review_installments(
             current_user, request.remote_addr, sel.installment, ticked, form.action.data,
             reason=form.reason.data, position=form.position.data, phone=form.phone.data, today=today(),
-            now=_action_time(),
+            now=action_time(),
         )
     except NotPermittedError:
         db.session.rollback()
@@ -109,17 +107,6 @@ def review():
     _flash_result(result, form.action.data, sel.installment)
     return redirect(url_for("verify.home", **sel.args()))
 
-
-def _action_time() -> datetime | None:
-    """The action's timestamp: None (the operation's clock) unless TODAY is fixed (tests, demos).
-
-    With a fixed TODAY the time of day is kept but the date is the app's, so the confirmation date
-    agrees with the deadline it is compared with.
-    """
-    if not current_app.config.get("TODAY"):
-        return None
-    moved = datetime.combine(today(), datetime.now(BANGKOK).time(), BANGKOK)
-    return moved.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def _names(laos: list, limit: int = 10) -> str:
