@@ -4,7 +4,7 @@ import json
 import sys
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from ..domain import comparison as cmp
@@ -45,13 +45,19 @@ def comparison_command(base_year, year, through, basis, status, province_code, o
     else:
         if out is None and sys.stdout.isatty():
             raise click.ClickException("--format xlsx needs --out FILE (or a redirected standard output)")
-        data = exports.xlsx_bytes([tables.comparison_sheet(result)])
+        # The workbook's Thai headers go through gettext, whose locale selector reads the session:
+        # give it an (empty) request, so it falls back to Thai as on the web.
+        with current_app.test_request_context():
+            data = exports.xlsx_bytes([tables.comparison_sheet(result)])
     if out:
         with open(out, "wb") as fh:
             fh.write(data)
         click.echo(f"wrote {out}", err=True)
+    elif fmt == "xlsx":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
     else:
-        click.get_binary_stream("stdout").write(data)
+        click.echo(data.decode("utf-8"), nl=False)
 
 
 def register(app: Flask) -> None:

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms import HiddenField, SelectChoice, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..domain import comparison as cmp
@@ -22,17 +22,19 @@ class ComparisonForm(_SelectorForm):
     year = SelectField(_l("ปีงบประมาณ"), coerce=int, validate_choice=False)
     through = SelectField(_l("ถึงงวด / รอบ"), validate_choice=False)
     basis = SelectField(_l("ฐานการเปรียบเทียบ"), choices=[
-        (cmp.BASIS_SAME_PERIOD, _l("ช่วงเดียวกันของปีฐาน")),
-        (cmp.BASIS_FULL_YEAR, _l("ทั้งปีของปีฐาน (ค่าเป้าหมาย)")),
+        SelectChoice(cmp.BASIS_SAME_PERIOD, _l("ช่วงเดียวกันของปีฐาน")),
+        SelectChoice(cmp.BASIS_FULL_YEAR, _l("ทั้งปีของปีฐาน (ค่าเป้าหมาย)")),
     ], default=cmp.BASIS_SAME_PERIOD)
     status = SelectField(_l("ข้อมูลที่นับ"), choices=[
-        (cmp.STATUS_CONFIRMED, _l("เฉพาะที่ สถจ. ยืนยันแล้ว")),
-        (cmp.STATUS_RECORDED, _l("ทั้งหมดที่ อปท. บันทึก")),
+        SelectChoice(cmp.STATUS_CONFIRMED, _l("เฉพาะที่ สถจ. ยืนยันแล้ว")),
+        SelectChoice(cmp.STATUS_RECORDED, _l("ทั้งหมดที่ อปท. บันทึก")),
     ], default=cmp.STATUS_CONFIRMED)
     cats = SelectMultipleField(_l("ประเภท อปท. ที่แสดง"), choices=[
-        ("pao", _l("อบจ.")), ("mun", _l("เทศบาล")), ("sao", _l("อบต.")),
+        SelectChoice("pao", _l("อบจ.")), SelectChoice("mun", _l("เทศบาล")), SelectChoice("sao", _l("อบต.")),
     ], default=["pao", "mun", "sao"], widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
-    order = SelectField(_l("เรียงตาม"), choices=[("name", _l("ชื่อ (ก–ฮ)")), ("code", _l("รหัส"))], default="name")
+    order = SelectField(_l("เรียงตาม"), choices=[
+        SelectChoice("name", _l("ชื่อ (ก–ฮ)")), SelectChoice("code", _l("รหัส")),
+    ], default="name")
     submit = SubmitField(_l("แสดงรายงาน"))
 
 
@@ -50,8 +52,8 @@ class KpiForm(_SelectorForm):
     year = SelectField(_l("ปีงบประมาณ"), coerce=int, validate_choice=False)
     through = SelectField(_l("รอบการประเมิน / ถึงงวด"), validate_choice=False)
     status = SelectField(_l("ข้อมูลที่นับ"), choices=[
-        (cmp.STATUS_CONFIRMED, _l("เฉพาะที่ สถจ. ยืนยันแล้ว")),
-        (cmp.STATUS_RECORDED, _l("ทั้งหมดที่ อปท. บันทึก")),
+        SelectChoice(cmp.STATUS_CONFIRMED, _l("เฉพาะที่ สถจ. ยืนยันแล้ว")),
+        SelectChoice(cmp.STATUS_RECORDED, _l("ทั้งหมดที่ อปท. บันทึก")),
     ], default=cmp.STATUS_CONFIRMED)
     submit = SubmitField(_l("แสดงคะแนน"))
 

@@ -4,6 +4,7 @@ import pandas as pd
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from .. import db
 from ..auth.loaders import fiscal_year_or_404, province_or_404, roles_required
@@ -26,16 +27,17 @@ SELECTION_ARGS = ("base", "year", "through", "basis", "status", "cats", "order")
 # Helpers
 
 
-def _through_choices(year: int | None) -> list[tuple[str, str]]:
+def _through_choices(year: int | None) -> list[SelectChoice]:
     """Options of the 'through' selector: the latest ended installment, each installment, each round."""
-    choices = [("", _("งวดล่าสุดที่สิ้นสุดแล้ว"))]
+    choices = [SelectChoice("", _("งวดล่าสุดที่สิ้นสุดแล้ว"))]
     if year is None:
         return choices
     for inst in queries.installments(year):
-        choices.append((str(inst.number), _("งวดที่ %(n)s (%(period)s)", n=inst.number,
-                                             period=cal.thai_period(inst.start, inst.end))))
+        choices.append(SelectChoice(str(inst.number), _("งวดที่ %(n)s (%(period)s)", n=inst.number,
+                                                        period=cal.thai_period(inst.start, inst.end))))
     for rnd in queries.rounds(year):
-        choices.append((f"r{rnd.id}", _("%(name)s (ถึงงวดที่ %(n)s)", name=rnd.name, n=rnd.last_installment)))
+        choices.append(SelectChoice(f"r{rnd.id}", _("%(name)s (ถึงงวดที่ %(n)s)", name=rnd.name,
+                                                     n=rnd.last_installment)))
     return choices
 
 
@@ -51,8 +53,8 @@ def _parse_through(value: str | None) -> tuple[int | None, int | None]:
     raise DomainError("through", N_("ไม่รู้จักงวดหรือรอบที่เลือก"))
 
 
-def _year_choices(years: list[int]) -> list[tuple[int, str]]:
-    return [(y, str(y)) for y in years]
+def _year_choices(years: list[int]) -> list[SelectChoice]:
+    return [SelectChoice(y, str(y)) for y in years]
 
 
 def _selection_args() -> dict:
@@ -230,8 +232,8 @@ def _monitoring():
     form.year.choices = _year_choices(years)
     year = form.year.data if form.year.data in years else year_default
     insts = queries.installments(year) if year else []
-    form.number.choices = [(i.number, _("งวดที่ %(n)s (%(period)s)", n=i.number,
-                                        period=cal.thai_period(i.start, i.end))) for i in insts]
+    form.number.choices = [SelectChoice(i.number, _("งวดที่ %(n)s (%(period)s)", n=i.number,
+                                                    period=cal.thai_period(i.start, i.end))) for i in insts]
     if form.number.data is None or not request.args.get("number"):
         form.number.data = queries.default_installment(year, today()) if year else None
         if form.number.data is None and insts:

@@ -143,7 +143,7 @@ def comparison_json(result: ComparisonResult) -> dict:
 def chart_frames(result: ComparisonResult) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(percent change per row and group, cumulative amount per fiscal month and year) for the charts."""
     pct = pd.DataFrame([{"name": r.name, "group": g, "pct": r.cells[g].pct} for r in result.rows
-                        for g in cmp.GROUPS])
+                        for g in cmp.GROUPS], columns=["name", "group", "pct"])
     lines = []
     s = result.selection
     for side, year in (("current", s["year"]), ("base", s["base_year"])):

@@ -34,14 +34,23 @@ def put_all(lao, year: int, amounts: list[str], status: str = "confirmed") -> No
 
 
 @pytest.fixture
-def dataset(ctx):
+def dataset(app):
     """The hand-computed comparison dataset (amounts in baht; expected results in the tests).
+
+    Built in its own app context: a context held open through the test would share flask.g (and
+    its cached CSRF token) between the test client's requests.
 
     Chiang Mai (50): PAO A, municipality M1, SAO S1 (district 5001), SAO S2 (district 5002).
     Chiang Rai (57): PAO B, municipality M2, SAO S3 (new: nothing in the base year), SAO S5 (nothing
     recorded in the current year). Phitsanulok (65): municipality M3 and SAO S4 (no PAO); S4's
     installment 2 is recorded but not confirmed and installment 3 was returned.
     """
+    with app.app_context():
+        return _build_dataset()
+
+
+def _build_dataset() -> dict:
+    """Write the dataset's LAOs and figures; returns the LAOs by key."""
     f.fiscal_year(2568)
     f.fiscal_year(2569)
     laos = {
@@ -90,14 +99,15 @@ def dataset(ctx):
 
 
 @pytest.fixture
-def users(ctx):
-    """One user of every role (the verifier and the officer in Chiang Mai)."""
-    officer_lao = f.lao("SAO", "50", "5003", code="L-OFFICER", name_th="อบต.ของเจ้าหน้าที่", active=False)
-    out = {
-        "national": f.user("national", "national_viewer"),
-        "verifier": f.user("verifier", "province_verifier", province_obj=f.province("50")),
-        "admin": f.user("admin", "admin"),
-        "officer": f.user("officer", "lao_officer", lao_obj=officer_lao),
-    }
-    db.session.commit()
-    return out
+def users(app):
+    """One user of every role (the verifier and the officer in Chiang Mai), built in its own app context."""
+    with app.app_context():
+        officer_lao = f.lao("SAO", "50", "5003", code="L-OFFICER", name_th="อบต.ของเจ้าหน้าที่", active=False)
+        out = {
+            "national": f.user("national", "national_viewer"),
+            "verifier": f.user("verifier", "province_verifier", province_obj=f.province("50")),
+            "admin": f.user("admin", "admin"),
+            "officer": f.user("officer", "lao_officer", lao_obj=officer_lao),
+        }
+        db.session.commit()
+        return out

@@ -21,7 +21,7 @@ def cell(record, group):
     return record[f"{group}_base"], record[f"{group}_current"], record[f"{group}_pct"]
 
 
-def test_national_confirmed_same_period_cell_by_cell(dataset):
+def test_national_confirmed_same_period_cell_by_cell(dataset, ctx):
     result = queries.comparison(2568, 2569, through=3)
     got = rows_by_code(result)
     assert [r.code for r in result.rows] == ["57", "50", "65"]  # เชียงราย, เชียงใหม่, พิษณุโลก (Thai order)
@@ -49,13 +49,13 @@ def test_national_confirmed_same_period_cell_by_cell(dataset):
     assert total["province_code"] == "TOTAL"
 
 
-def test_total_percent_is_not_an_average_of_row_percents(dataset):
+def test_total_percent_is_not_an_average_of_row_percents(dataset, ctx):
     result = queries.comparison(2568, 2569, through=3)
     row_pcts = [r.cells["mun"].pct for r in result.rows]
     assert sum(row_pcts) / len(row_pcts) != result.total.cells["mun"].pct
 
 
-def test_recorded_counts_unconfirmed_and_returned_figures(dataset):
+def test_recorded_counts_unconfirmed_and_returned_figures(dataset, ctx):
     result = queries.comparison(2568, 2569, through=3, status="recorded")
     got = rows_by_code(result)
     assert cell(got["65"], "sao") == (D("600.00"), D("750.00"), D("25.00"))
@@ -66,7 +66,7 @@ def test_recorded_counts_unconfirmed_and_returned_figures(dataset):
     assert result.selection["statuses"] == ["recorded", "confirmed", "returned"]
 
 
-def test_whole_base_year_counts_the_base_years_later_installments(dataset):
+def test_whole_base_year_counts_the_base_years_later_installments(dataset, ctx):
     result = queries.comparison(2568, 2569, through=3, basis="full-year")
     got = rows_by_code(result)
     assert cell(got["50"], "pao") == (D("3500.00"), D("3300.50"), D("-5.70"))
@@ -78,7 +78,7 @@ def test_whole_base_year_counts_the_base_years_later_installments(dataset):
     assert not s["basis_fallback"]
 
 
-def test_same_period_matches_the_months_and_says_what_is_counted(dataset):
+def test_same_period_matches_the_months_and_says_what_is_counted(dataset, ctx):
     result = queries.comparison(2568, 2569, through=3)
     s = result.selection
     assert s["current_installments"] == [1, 2, 3] and s["base_installments"] == [1, 2, 3]
@@ -91,14 +91,14 @@ def test_same_period_matches_the_months_and_says_what_is_counted(dataset):
     assert recorded["missing"] == 1  # only S5: recorded-but-unconfirmed figures are counted
 
 
-def test_default_through_is_the_latest_ended_installment(dataset, app):
+def test_default_through_is_the_latest_ended_installment(dataset, app, ctx):
     app.config["TODAY"] = "2026-01-15"  # December 2025 (installment 3) ended, January has not
     assert queries.comparison(2568, 2569).selection["through"] == 3
     app.config["TODAY"] = "2026-11-21"
     assert queries.comparison(2568, 2569).selection["through"] == 12
 
 
-def test_round_sets_the_cut_off(dataset):
+def test_round_sets_the_cut_off(dataset, ctx):
     round6 = queries.rounds(2569)[0]
     result = queries.comparison(2568, 2569, round_id=round6.id)
     assert result.selection["through"] == 6 and result.selection["round"] == round6.name
@@ -106,11 +106,11 @@ def test_round_sets_the_cut_off(dataset):
     assert cell(rows_by_code(result)["50"], "pao") == (D("3500.00"), D("3300.50"), D("-5.70"))
 
 
-def test_code_order(dataset):
+def test_code_order(dataset, ctx):
     assert [r.code for r in queries.comparison(2568, 2569, through=3, order="code").rows] == ["50", "57", "65"]
 
 
-def test_province_level_rows_are_laos_grouped_by_district_with_subtotals(dataset):
+def test_province_level_rows_are_laos_grouped_by_district_with_subtotals(dataset, ctx):
     result = queries.comparison(2568, 2569, through=3, province_code="50")
     assert result.level == "province"
     got = rows_by_code(result)
@@ -131,7 +131,7 @@ def test_province_level_rows_are_laos_grouped_by_district_with_subtotals(dataset
     assert cell(sub_5001.record("province"), "all") == (D("9300.00"), D("8130.51"), D("-12.58"))
 
 
-def test_lao_missing_in_one_year_shows_zero_and_no_percent(dataset):
+def test_lao_missing_in_one_year_shows_zero_and_no_percent(dataset, ctx):
     got = rows_by_code(queries.comparison(2568, 2569, through=3, province_code="57"))
     assert cell(got["L-S3"], "sao") == (D("0.00"), D("30.00"), None)  # new LAO: zero base
     assert cell(got["L-S5"], "sao") == (D("120.00"), D("0.00"), D("-100.00"))  # nothing recorded this year
@@ -171,13 +171,13 @@ def test_eight_installment_year_matches_five_monthly_installments(ctx):
     ({"base_year": 2568, "year": 2569, "province_code": "99"}, "province"),
     ({"base_year": 2568, "year": 2569, "round_id": 999999}, "round"),
 ])
-def test_bad_selections_are_refused_with_the_field(dataset, kwargs, field):
+def test_bad_selections_are_refused_with_the_field(dataset, ctx, kwargs, field):
     with pytest.raises(DomainError) as err:
         queries.comparison(**kwargs)
     assert err.value.field == field
 
 
-def test_both_sql_forms_give_the_same_sums(dataset):
+def test_both_sql_forms_give_the_same_sums(dataset, ctx):
     ids = [i.id for i in queries.installments(2568) + queries.installments(2569)]
     for province_id in (None, f.province("50").id):
         a = sorted(tuple(r) for r in queries._sums(ids, ("confirmed",), province_id, form="correlated"))
@@ -185,7 +185,7 @@ def test_both_sql_forms_give_the_same_sums(dataset):
         assert a == b and a
 
 
-def test_chart_series_hold_every_installment_of_the_base_year(dataset):
+def test_chart_series_hold_every_installment_of_the_base_year(dataset, ctx):
     result = queries.comparison(2568, 2569, through=3)
     assert [n for n, *_ in result.series["current"]] == [1, 2, 3]
     assert [n for n, *_ in result.series["base"]] == list(range(1, 13))

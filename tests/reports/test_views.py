@@ -1,0 +1,176 @@
+"""The report pages: who may see what, what the comparison page shows, drill-down, monitoring, KPI."""
+
+import json
+import re
+
+import pytest
+from sqlalchemy import select
+
+from app import db
+from app.models import AuditEvent, KpiSetting
+from tests.conftest import login, post_form
+
+Q = "base=2568&year=2569&through=3"
+
+
+def cells_of(html: str, code: str) -> list[str]:
+    """Texts of the cells of the table row with data-code=`code`."""
+    row = re.search(rf'<tr[^>]*data-code="{re.escape(code)}"[^>]*>(.*?)</tr>', html, re.S)
+    assert row, f"no row {code}"
+    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)]
+
+
+def test_national_viewer_sees_the_comparison_with_totals_marks_and_links(client, dataset, users):
+    login(client, "national")
+    html = client.get(f"/reports/?{Q}").get_data(as_text=True)
+    # code, name, then base/current/% for PAO, municipality, SAO, all, then the completeness column
+    assert cells_of(html, "50")[:14] == [
+        "50", "เชียงใหม่", "3,000.00", "3,300.50", "10.02", "6,000.00", "4,500.00", "-25.00",
+        "450.00", "510.01", "13.34", "9,450.00", "8,310.51", "-12.06"]
+    assert cells_of(html, "65")[2:5] == ["0.00", "0.00", "–"]  # zero base
+    assert cells_of(html, "TOTAL")[1:14] == [
+        "รวม", "5,400.00", "5,400.50", "0.01", "9,999.99", "8,500.02", "-15.00", "1,170.00", "740.01", "-36.75",
+        "16,569.99", "14,640.53", "-11.64"]
+    # negative changes are marked, amounts right-aligned, the province links to its drill-down
+    assert re.search(r'<td class="num neg" data-pct="-25.00">', html)
+    assert 'class="num pos" data-pct="10.02"' in html
+    assert re.search(r'href="/reports/province/50\?[^"]*year=2569', html)
+    # the order is Thai dictionary order
+    assert html.index('data-code="57"') < html.index('data-code="50"') < html.index('data-code="65"')
+    # the line under the table states what is counted
+    statement = re.search(r'data-testid="statement">(.*?)</div>', html, re.S).group(1)
+    assert "งวดที่ 1–3" in statement and "ต.ค. 2568 – ธ.ค. 2568" in statement
+    assert "นับเฉพาะข้อมูลที่ สถจ. ยืนยันแล้ว" in statement
+    assert "ยังไม่บันทึกครบ 1 แห่ง" in statement and "ยังไม่ยืนยันครบ 1 แห่ง" in statement
+    assert "ข้อมูล ณ" in statement
+    assert 'data-testid="partial"' in html
+    # charts sit beside the table: figure JSON for each group and the cumulative lines
+    figures = dict(re.findall(r'<script type="application/json" data-figure="([^"]+)">(.*?)</script>', html, re.S))
+    assert set(figures) == {"chart-pct_pao", "chart-pct_mun", "chart-pct_sao", "chart-pct_all", "chart-cumulative"}
+    bars = json.loads(figures["chart-pct_mun"])["data"][0]
+    assert bars["x"] == sorted(bars["x"]) and bars["y"][0] == "เชียงใหม่"
+    assert "/vendor/plotly.min.js" in html
+
+
+def test_recorded_selection_and_hidden_categories(client, dataset, users):
+    login(client, "national")
+    html = client.get(f"/reports/?{Q}&status=recorded&cats=sao").get_data(as_text=True)
+    assert cells_of(html, "65")[2:8] == ["600.00", "750.00", "25.00", "3,600.00", "3,750.00", "4.17"]
+    assert "นับข้อมูลทั้งหมดที่ อปท. บันทึก" in html
+
+
+def test_fallback_basis_is_said_on_screen(client, users, app):
+    from tests import factories as f
+
+    with app.app_context():
+        f.fiscal_year(2568, "annual")
+        f.fiscal_year(2569)
+        db.session.commit()
+    login(client, "national")
+    html = client.get(f"/reports/?{Q}").get_data(as_text=True)
+    assert 'data-testid="basis-fallback"' in html and "ยอดทั้งปีของปีฐาน" in html
+
+
+def test_bad_selection_shows_a_message_not_an_error(client, dataset, users):
+    login(client, "national")
+    response = client.get("/reports/?base=2569&year=2568")
+    assert response.status_code == 200
+    assert "ปีฐานต้องก่อนปีงบประมาณที่เปรียบเทียบ" in response.get_data(as_text=True)
+    assert "ไม่รู้จักงวดหรือรอบที่เลือก" in client.get("/reports/?base=2568&year=2569&through=x").get_data(as_text=True)
+
+
+def test_drilldown_groups_laos_by_district_and_links_to_installment_detail(client, dataset, users):
+    login(client, "national")
+    html = client.get(f"/reports/province/50?{Q}").get_data(as_text=True)
+    assert cells_of(html, "L-A")[:5] == ["L-A", "อบจ.เชียงใหม่ทดสอบ", "3,000.00", "3,300.50", "10.02"]
+    assert cells_of(html, "L-S1")[2:5] == ["", "", ""]  # an SAO has no PAO cells
+    assert cells_of(html, "district-5001")[1] == "รวมอำเภอเมืองเชียงใหม่"
+    assert cells_of(html, "district-5001")[-2:-1] == ["-12.58"]
+    assert cells_of(html, "TOTAL")[-4:] == ["9,450.00", "8,310.51", "-12.06", "0 / 4"]
+    assert 'href="/entry/L-A/2569/3/view"' in html
+    assert html.index("อำเภอจอมทอง") < html.index("อำเภอเมืองเชียงใหม่")
+    assert 'href="/reports/province/50/rollup.xlsx?year=2569"' in html
+
+
+def test_verifier_sees_only_its_own_province(client, dataset, users):
+    login(client, "verifier")
+    response = client.get(f"/reports/?{Q}")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/reports/province/50?")
+    assert client.get(f"/reports/province/50?{Q}").status_code == 200
+    assert client.get(f"/reports/province/57?{Q}").status_code == 404
+    assert client.get("/reports/province/57/rollup.xlsx?year=2569").status_code == 404
+    assert client.get(f"/reports/export/comparison.csv?{Q}&province=57").status_code == 404
+    # without a province the export is its own province's, never the national table
+    csv_text = client.get(f"/reports/export/comparison.csv?{Q}").get_data(as_text=True)
+    assert csv_text.lstrip("\ufeff").startswith("lao_code,lao_name,") and "L-A" in csv_text and "L-B" not in csv_text
+    for url in ("/reports/monitoring", "/reports/kpi", "/reports/kpi/settings", "/reports/kpi/export.csv"):
+        assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize("url", ["/reports/", "/reports/province/50", "/reports/monitoring", "/reports/kpi"])
+def test_lao_officer_is_refused(client, dataset, users, url):
+    login(client, "officer")
+    assert client.get(url).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client, dataset):
+    response = client.get("/reports/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_monitoring_per_province_worst_first_and_trend(client, dataset, users, app):
+    login(client, "national")
+    html = client.get("/reports/monitoring?year=2569&number=2").get_data(as_text=True)
+    # Phitsanulok: 2 LAOs, both recorded installment 2, one confirmed; deadlines have passed
+    assert cells_of(html, "65") == ["พิษณุโลก", "2", "2", "100.00", "1", "50.00", "0", "0", "1"]
+    # Chiang Rai: 4 LAOs, S5 recorded nothing
+    assert cells_of(html, "57") == ["เชียงราย", "4", "3", "75.00", "3", "75.00", "0", "1", "1"]
+    assert cells_of(html, "TOTAL") == ["รวม", "10", "9", "90.00", "8", "80.00", "0", "1", "2"]
+    assert html.index('data-code="65"') < html.index('data-code="57"') < html.index('data-code="50"')
+    trend = re.search(r'data-testid="trend-table">(.*?)</table>', html, re.S).group(1)
+    assert "90.00" in trend and "80.00" in trend
+    assert client.get("/reports/monitoring?year=2569&number=99").status_code == 200
+
+
+def test_kpi_scorecard_scores_and_ranks(client, dataset, users):
+    login(client, "national")
+    html = client.get("/reports/kpi?year=2569&through=3").get_data(as_text=True)
+    # Chiang Mai: PAO +10.02 -> 5, municipality -25 -> 0, SAO +13.34 -> 5
+    cm = cells_of(html, "50")
+    assert cm[1:] == ["เชียงใหม่", "10.02", "5.0000", "1.6670", "-25.00", "0.0000", "0.0000", "13.34",
+                      "5.0000", "1.6665", "3.3335"]
+    # Phitsanulok has no PAO figures: its weight goes to the other two
+    ps = cells_of(html, "65")
+    assert ps[2:5] == ["–", "–", "–"] and ps[-1] == "1.5000"
+    ranks = {code: cells_of(html, code)[0] for code in ("50", "57", "65")}
+    assert ranks == {"50": "1", "65": "2", "57": "3"}
+
+
+def test_admin_sets_kpi_settings_validated_and_audited(client, dataset, users, app):
+    login(client, "admin")
+    url = "/reports/kpi/settings?year=2569"
+    bad = post_form(client, url, {"year": "2569", "t1": "-10", "t2": "-5", "t3": "-5", "t4": "5", "t5": "10",
+                                  "weight_pao": "50", "weight_mun": "30", "weight_sao": "30"})
+    text = bad.get_data(as_text=True)
+    assert bad.status_code == 200 and "เกณฑ์ระดับ 3 ต้องมากกว่าระดับ 2" in text and "น้ำหนักรวมต้องเท่ากับ 100" in text
+    with app.app_context():
+        assert db.session.get(KpiSetting, 2569) is None
+    good = post_form(client, url, {"year": "2569", "t1": "-20", "t2": "-10", "t3": "0", "t4": "10", "t5": "20",
+                                   "weight_pao": "50", "weight_mun": "25", "weight_sao": "25"})
+    assert good.status_code == 302
+    with app.app_context():
+        row = db.session.get(KpiSetting, 2569)
+        assert row.thresholds == "-20,-10,0,10,20" and row.weight_pao == "50.00"
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "kpi_settings_changed"))
+        assert event.username == "admin" and event.new_values["weight_pao"] == "50.00"
+    # the scorecard uses them: Chiang Mai PAO +10.02 % now scores 4 + 0.02/10
+    html = client.get("/reports/kpi?year=2569&through=3").get_data(as_text=True)
+    assert cells_of(html, "50")[3] == "4.0020"
+    # no CSRF token: refused, nothing changes
+    assert client.post(url, data={"year": "2569", "t1": "1"}).status_code == 400
+
+
+def test_national_viewer_cannot_change_kpi_settings(client, dataset, users):
+    login(client, "national")
+    assert client.get("/reports/kpi/settings").status_code == 403
+    assert client.post("/reports/kpi/settings", data={}).status_code in (400, 403)
