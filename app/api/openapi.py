@@ -2,15 +2,14 @@
 
 import copy
 
+from ..domain import comparison as cmp
 from ..models import LAO_TYPES
 from .schemas import MAX_INT, MAX_LIMIT
 
 MONEY_PATTERN = r"^-?[0-9]+\.[0-9]{2}$"
 CODE_PATTERN = r"^[A-Za-z0-9_-]{1,20}$"
 STATUSES = ["not_recorded", "recorded", "confirmed", "returned"]
-COMPARISON_COLUMNS = [
-    f"{cat}_{part}" for cat in ("pao", "mun", "sao", "all") for part in ("base", "current", "pct")
-]
+COMPARISON_COLUMNS = list(cmp.AMOUNT_FIELDS)
 
 
 def _ref(name: str) -> dict:
@@ -297,9 +296,9 @@ _PATHS = {
             _query("year", _YEAR, "fiscal year compared with the base", required=True),
             _query("through", {"type": "integer", "minimum": 1, "maximum": 99},
                    "last installment of `year` included (default: the latest whose period has ended)"),
-            _query("basis", {"type": "string", "enum": ["same-period", "full-year"], "default": "same-period"},
+            _query("basis", {"type": "string", "enum": list(cmp.BASES), "default": cmp.BASIS_SAME_PERIOD},
                    "same-period compares the same months of the base year; full-year the whole base year"),
-            _query("status", {"type": "string", "enum": ["confirmed", "recorded"], "default": "confirmed"},
+            _query("status", {"type": "string", "enum": list(cmp.STATUS_SETS), "default": cmp.STATUS_CONFIRMED},
                    "installments the provincial office confirmed, or everything the LAOs recorded"),
             _query("province", _PROVINCE, "one province: rows per LAO"),
         ],

@@ -10,12 +10,14 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from .. import db
 from ..auth.loaders import fiscal_year_or_404, installment_or_404, lao_or_404, province_or_404
+from ..domain import comparison as cmp
 from ..domain.errors import ConflictError, DomainError, LockedError, NotPermittedError, ValidationError
 from ..domain.workflow import Role, Status, check_version
 from ..entry import operations as entry_ops
 from ..figures import amounts_by_lao, explanations_for, report_for
 from ..models import LAO_TYPES, District, FiscalYear, Installment, Lao, Province, User
 from ..reference import items_for
+from ..reports import queries as report_queries
 from ..verify import operations as verify_ops
 from ..verify.queries import status_report as build_status_report
 from ..web import domain_message, today
@@ -409,15 +411,13 @@ def status_report():
 @bp.route("/reports/comparison")
 def comparison_report():
     """INF508: base year against fiscal year by province (or by LAO within one province) and category."""
-    from ..reports import queries
-
     base = schemas.query_int(request.args, "base", required=True, maximum=9999)
     year = schemas.query_int(request.args, "year", required=True, maximum=9999)
     through = schemas.query_int(request.args, "through", minimum=1, maximum=99)
-    basis = schemas.query_choice(request.args, "basis", ("same-period", "full-year"), default="same-period")
-    status = schemas.query_choice(request.args, "status", ("confirmed", "recorded"), default="confirmed")
+    basis = schemas.query_choice(request.args, "basis", cmp.BASES, default=cmp.BASIS_SAME_PERIOD)
+    status = schemas.query_choice(request.args, "status", tuple(cmp.STATUS_SETS), default=cmp.STATUS_CONFIRMED)
     province = report_province(schemas.query_code(request.args, "province", schemas.PROVINCE_CODE))
-    result = queries.comparison(base, year, through=through, basis=basis, status=status,
+    result = report_queries.comparison(base, year, through=through, basis=basis, status=status,
                                 province_code=province.code if province else None)
     *rows, total = (schemas.jsonable(record) for record in result.records())
     return ok({"selection": schemas.jsonable(result.selection), "rows": rows, "total": total})
