@@ -85,7 +85,7 @@ def test_area_pages_by_role(app, world, role):
     client = app.test_client()
     assert login(client, role).status_code == 302
     for url, allowed in AREAS.items():
-        status = client.get(url).status_code
+        status = client.get(url, follow_redirects=True).status_code
         assert status == (200 if role in allowed else 403), (url, status)
 
 
