@@ -195,9 +195,12 @@ def users_token(username: str, name: str):
     from ..api.tokens import issue_token
 
     user = db.session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
-    if user is None:
-        raise click.ClickException(f"no user {username}")
-    token = issue_token(user, name)
+    if user is None or not user.active:
+        raise click.ClickException(f"no active user {username}")
+    try:
+        token = issue_token(user, name)
+    except DomainError as err:
+        _fail(err)
     db.session.commit()
     click.echo(token)
 

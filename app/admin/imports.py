@@ -437,14 +437,13 @@ def plan_figures(rows: list[Row], kind: str, *, confirm: bool, today: date, ceil
             err("fiscal_year", N_("ปีงบประมาณต้องเป็นปี พ.ศ. เช่น 2569"))
             year = None
         elif baseline:
-            if year not in years:
-                if fiscal_year_bounds(year)[1] >= today:
-                    err("fiscal_year", N_("ข้อมูลฐานต้องเป็นปีงบประมาณที่สิ้นสุดแล้ว"))
-                else:
-                    new_years.add(year)
-            elif counts[year] != 1:
+            if year in years and counts[year] != 1:
                 err("fiscal_year", N_("ปีงบประมาณ %(year)s แบ่งเป็น %(n)s งวด นำเข้าเป็นข้อมูลทั้งปีไม่ได้ "
                                       "(ใช้การนำเข้าข้อมูลรายงวด)"), year=year, n=counts[year])
+            elif fiscal_year_bounds(year)[1] >= today:
+                err("fiscal_year", N_("ข้อมูลฐานต้องเป็นปีงบประมาณที่สิ้นสุดแล้ว"))
+            elif year not in years:
+                new_years.add(year)
         elif year not in years:
             err("fiscal_year", N_("ไม่พบปีงบประมาณ %(year)s ในระบบ"), year=year)
         elif number is None:

@@ -75,6 +75,9 @@ AUDIT_ACTION_LABELS = {
     "lao_import": "นำเข้าทะเบียน อปท.",
     "baseline_import": "นำเข้าข้อมูลฐานรายปี",
     "entries_import": "นำเข้าข้อมูลรายงวด",
+    "api_token_issued": "ออกโทเค็น API",
+    "api_token_revoked": "ยกเลิกโทเค็น API",
+    "kpi_settings_changed": "แก้ไขเกณฑ์คะแนน KPI",
 }
 
 
@@ -327,7 +330,7 @@ def _import_view(kind_of_page: str, template: str, upload_form, done_endpoint: s
         if not apply_form.validate_on_submit():
             abort(400)
         kind = kind_of_page if kind_of_page == "laos" else apply_form.kind.data
-        if kind not in ("laos", "baseline", "entries"):
+        if kind not in (("laos",) if kind_of_page == "laos" else ("baseline", "entries")):
             abort(400)
         confirm = apply_form.confirm.data == "1"
         upload = staging.load(apply_form.sha256.data, apply_form.filename.data)
@@ -364,7 +367,8 @@ def _import_view(kind_of_page: str, template: str, upload_form, done_endpoint: s
         except DomainError as err:
             _attach(upload_form, err, default="file")
         else:
-            staging.stage(upload)
+            if not plan.errors and plan.has_changes:
+                staging.stage(upload)  # kept for the apply button, which names it by its SHA-256
         db.session.rollback()  # a dry run never writes
     if plan is not None and upload is not None:
         apply_form = ApplyImportForm(prefix="apply", formdata=None, data={

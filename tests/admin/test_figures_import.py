@@ -93,6 +93,18 @@ def test_reimporting_the_same_baseline_changes_nothing(laos):
     assert (_amounts(), _statuses(), audit_count()) == before
 
 
+def test_baseline_goes_into_an_existing_annual_year_only_once_it_has_ended(laos):
+    operations.create_year(None, None, 2571, "annual")
+    operations.create_year(None, None, 2568, "annual")
+    db.session.commit()
+    plan = _run("baseline", [("2571", "S1", "SIGNBOARD", "1"), ("2568", "S1", "SIGNBOARD", "1")])
+    assert [(e.line, e.column) for e in plan.errors] == [(2, "fiscal_year")]
+    assert "สิ้นสุดแล้ว" in str(plan.errors[0])
+    plan = _run("baseline", [("2568", "S1", "SIGNBOARD", "7.00")])
+    assert not plan.errors and plan.years_to_create == []
+    assert _amounts() == {("S1", 2568, 1, "SIGNBOARD"): 700}
+
+
 def test_baseline_changes_are_shown_old_to_new_and_audited(laos):
     _run("baseline", BASELINE_2560)
     changed = [*BASELINE_2560[:3], ("2560", "P1", "PAO_OIL", "5000001.00")]
