@@ -41,8 +41,8 @@ def pct_bars(df: pd.DataFrame, title: str, xlabel: str) -> dict:
             "hovertemplate": "%{y}: %{x:,.2f}%<extra></extra>",
         }],
         "layout": {
-            "title": {"text": title}, "font": FONT, "height": max(260, 22 * len(values) + 90),
-            "margin": {"l": 140, "r": 50, "t": 50, "b": 40},
+            "title": {"text": title}, "font": FONT, "height": max(260, 16 * len(values) + 90),
+            "margin": {"l": 20, "r": 50, "t": 50, "b": 40},
             "xaxis": {"title": {"text": xlabel}, "zeroline": True, "zerolinecolor": "#333", "ticksuffix": "%"},
             "yaxis": {"automargin": True, "type": "category"},
             "showlegend": False,
@@ -68,9 +68,10 @@ def cumulative_lines(df: pd.DataFrame, title: str, ylabel: str) -> dict:
     return {
         "data": traces,
         "layout": {
-            "title": {"text": title}, "font": FONT, "height": 360, "margin": {"l": 90, "r": 20, "t": 50, "b": 40},
+            "title": {"text": title}, "font": FONT, "height": 380, "margin": {"l": 20, "r": 20, "t": 50, "b": 40},
             "xaxis": {"type": "category", "categoryorder": "array", "categoryarray": FISCAL_MONTHS},
-            "yaxis": {"title": {"text": ylabel}, "tickformat": ",.0f", "rangemode": "tozero"},
+            "yaxis": {"title": {"text": ylabel, "standoff": 12}, "tickformat": ",.0f", "rangemode": "tozero",
+                      "automargin": True},
             "legend": {"orientation": "h", "y": -0.15},
         },
     }

@@ -81,7 +81,9 @@ def _comparison(province_code: str | None = None):
     form = ComparisonForm(formdata=request.args or None, base=base_default, year=year_default)
     form.base.choices = form.year.choices = _year_choices(years)
     form.through.choices = _through_choices(form.year.data if form.year.data in years else year_default)
-    chosen = form.cats.data or ["pao", "mun", "sao"]  # none ticked shows them all: an empty table helps nobody
+    if "cats" not in request.args or not form.cats.data:
+        form.cats.data = ["pao", "mun", "sao"]  # none ticked shows them all: an empty table helps nobody
+    chosen = form.cats.data
     groups = tuple(g for g in cmp.GROUPS if g in chosen or g == "all")
     if form.year.data is None or form.base.data is None:
         flash(_("ยังไม่มีปีงบประมาณที่มีข้อมูลให้เปรียบเทียบ"), "warning")
