@@ -84,3 +84,15 @@ def upload(client, url: str, data: bytes, filename: str, **fields):
     token = csrf_from(client.get(url).get_data(as_text=True))
     return client.post(url, data={"csrf_token": token, "file": (io.BytesIO(data), filename), **fields},
                        content_type="multipart/form-data")
+
+
+@pytest.fixture(autouse=True)
+def _staging_dir(request, tmp_path):
+    """Uploads kept between dry run and apply go to the test's temp dir, not the system's."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    application = request.getfixturevalue("app")
+    application.config["IMPORT_STAGING_DIR"] = str(tmp_path / "staged")
+    yield
+    application.config.pop("IMPORT_STAGING_DIR", None)
