@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev translations migrate demo bench-demo bench-reports lint clean
+.PHONY: run test install install-dev translations migrate demo bench-demo bench-reports bench-import clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,9 @@ bench-demo: migrate
 
 bench-reports: install
 	$(PY) scripts/bench_reports.py
+
+bench-import: install
+	$(PY) scripts/bench_import.py
 
 clean:
 	rm -rf $(VENV) data/app.db data/app.db-* tests/artifacts

@@ -2,7 +2,7 @@
 
 import os
 
-from flask import Flask, session as http_session
+from flask import Flask, has_request_context, session as http_session
 
 from config import CONFIGS
 
@@ -38,6 +38,8 @@ def register_database(app: Flask) -> None:
 
 
 def _select_locale() -> str:
+    if not has_request_context():
+        return "th"  # CLI and background work speak Thai, like the default UI
     lang = http_session.get("lang")
     if lang in ("th", "en"):
         return lang

@@ -61,23 +61,33 @@ def create_fiscal_year(year: int, schedule: str, rounds: bool = True) -> FiscalY
 
     Raises DomainError when the year already exists.
     """
-    from .models import Round
-
     if db.session.get(FiscalYear, year) is not None:
         raise DomainError("year", N_("ปีงบประมาณ %(year)s มีอยู่แล้ว"), year=year)
     start, end = fiscal_year_bounds(year)
     fy = FiscalYear(year=year, start_date=start, end_date=end, schedule=schedule)
     db.session.add(fy)
     db.session.flush()
-    for spec in build_schedule(year, schedule):
+    add_schedule(year, schedule, rounds)
+    db.session.flush()
+    return fy
+
+
+def add_schedule(year: int, schedule: str, rounds: bool = True) -> int:
+    """Add the installments (and default rounds) of `schedule` to fiscal year `year`; returns how many installments.
+
+    Raises DomainError on an unknown schedule.
+    """
+    from .models import Round
+
+    specs = build_schedule(year, schedule)
+    for spec in specs:
         db.session.add(Installment(fiscal_year_id=year, number=spec.number, period_start=spec.period_start,
                                    period_end=spec.period_end, entry_deadline=spec.entry_deadline,
                                    confirm_deadline=spec.confirm_deadline))
     if rounds and schedule != "annual":
         for name, last in (ROUNDS_2560 if schedule == "dla2560" else ROUNDS_MONTHLY):
             db.session.add(Round(fiscal_year_id=year, name=name, last_installment=last))
-    db.session.flush()
-    return fy
+    return len(specs)
 
 
 def year_has_figures(year: int) -> bool:

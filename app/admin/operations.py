@@ -21,7 +21,7 @@ from werkzeug.security import generate_password_hash
 
 from .. import audit, db
 from ..auth import operations as auth_ops
-from ..domain.calendar import SCHEDULES, build_schedule
+from ..domain.calendar import SCHEDULES
 from ..domain.errors import DomainError, N_, NotPermittedError, ValidationError
 from ..domain.money import from_satang, plain_baht
 from ..domain.workflow import Role, Status
@@ -41,7 +41,7 @@ from ..models import (
     User,
     utcnow,
 )
-from ..reference import ROUNDS_2560, ROUNDS_MONTHLY, create_fiscal_year, year_has_figures
+from ..reference import add_schedule, create_fiscal_year, year_has_figures
 from . import imports
 from .imports import FiguresPlan, LaoPlan, ProgressFn, Row, Upload
 
@@ -65,19 +65,6 @@ def check_admin(actor: User | None) -> None:
 # Fiscal years
 
 
-def _add_schedule(year: int, schedule: str) -> int:
-    """Add the installments and default rounds of `schedule` to an existing fiscal year; returns the count."""
-    specs = build_schedule(year, schedule)
-    for spec in specs:
-        db.session.add(Installment(fiscal_year_id=year, number=spec.number, period_start=spec.period_start,
-                                   period_end=spec.period_end, entry_deadline=spec.entry_deadline,
-                                   confirm_deadline=spec.confirm_deadline))
-    if schedule != "annual":
-        for name, last in (ROUNDS_2560 if schedule == "dla2560" else ROUNDS_MONTHLY):
-            db.session.add(Round(fiscal_year_id=year, name=name, last_installment=last))
-    return len(specs)
-
-
 def create_year(actor: User | None, ip: str | None, year: int, schedule: str) -> FiscalYear:
     """Create fiscal year `year` with the installments and default rounds of `schedule`.
 
@@ -91,7 +78,7 @@ def create_year(actor: User | None, ip: str | None, year: int, schedule: str) ->
     db.begin_write()
     fy = create_fiscal_year(int(year), schedule)
     audit.record(actor, ip, "fiscal_year_created", "fiscal_year", str(year),
-                 new={"schedule": schedule, "installments": len(build_schedule(int(year), schedule))})
+                 new={"schedule": schedule, "installments": len(fy.installments)})
     db.session.flush()
     return fy
 
@@ -126,7 +113,7 @@ def change_schedule(actor: User | None, ip: str | None, year: int, schedule: str
     db.session.execute(delete(Installment).where(Installment.fiscal_year_id == year))
     db.session.expire(fy, ["installments", "rounds"])
     fy.schedule = schedule
-    count = _add_schedule(year, schedule)
+    count = add_schedule(year, schedule)
     audit.record(actor, ip, "fiscal_year_schedule_changed", "fiscal_year", str(year), old=old,
                  new={"schedule": schedule, "installments": count})
     db.session.flush()
