@@ -2,9 +2,12 @@
 
 import os
 import re
+import threading
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from werkzeug.serving import make_server
 
 from app import create_app, db, migrate
 from app.reference import seed_geography, seed_items
@@ -121,3 +124,48 @@ def post_form(client, url: str, data: dict, page_url: str | None = None):
     page = client.get(page_url or url)
     token = csrf_from(page.get_data(as_text=True))
     return client.post(url, data={**data, "csrf_token": token})
+
+
+# Browser fixtures live here, once, so that every test package shares one Playwright instance
+# (two sync_playwright() sessions in one process refuse to start).
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The test app served by a real HTTP server in a thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Debian chromium driven by Playwright (no browser download)."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.exit(f"browser tests need {CHROMIUM} (apt-get install chromium)", returncode=3)
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context and page (Thai locale, A4-ish desktop viewport)."""
+    context = browser.new_context(locale="th-TH", viewport={"width": 1366, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    yield pg
+    context.close()

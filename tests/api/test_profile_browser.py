@@ -4,7 +4,7 @@ import pytest
 
 from tests import factories as f
 from tests.api.conftest import api
-from tests.browser.conftest import browser, browser_login, live_server, page, shot  # noqa: F401
+from tests.browser.conftest import browser_login, shot
 
 pytestmark = pytest.mark.browser
 
