@@ -14,7 +14,8 @@ import argparse
 import statistics
 import sys
 import time
-from datetime import date, datetime
+from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,17 +39,28 @@ STATUSES = ("confirmed", "recorded", "returned", "not_recorded")
 # Annual national totals per category in baht (domain.md magnitudes).
 NATIONAL = {"PAO": 3.3e9, "MUNICIPALITY": 11.4e9, "SAO": 4.8e9}
 
-# The floor: the same sums as the comparison page, as one bare GROUP BY on a DB-API cursor.
-FLOOR_SQL = """
+# The floor: the sums behind the national table as one bare statement on a DB-API cursor, in the form
+# the app uses on each engine (app/reports/queries.py: _sums), with the same installments and status.
+FLOOR_SQL = {
+    "sqlite": """
+SELECT l.province_id, l.lao_type, r.installment_id,
+       SUM((SELECT SUM(e.amount_satang) FROM entries e
+            WHERE e.installment_id = r.installment_id AND e.lao_id = r.lao_id))
+FROM installment_reports r JOIN laos l ON l.id = r.lao_id
+WHERE r.installment_id IN ({ids}) AND r.status = 'confirmed'
+GROUP BY l.province_id, l.lao_type, r.installment_id
+""",
+    "postgresql": """
 SELECT l.province_id, l.lao_type, s.installment_id, SUM(s.amount)
 FROM (SELECT e.installment_id, e.lao_id, SUM(e.amount_satang) AS amount
       FROM entries e WHERE e.installment_id IN ({ids})
       GROUP BY e.installment_id, e.lao_id) s
 JOIN installment_reports r ON r.installment_id = s.installment_id AND r.lao_id = s.lao_id
 JOIN laos l ON l.id = s.lao_id
-WHERE r.status = 'confirmed'
+WHERE r.installment_id IN ({ids}) AND r.status = 'confirmed'
 GROUP BY l.province_id, l.lao_type, s.installment_id
-"""
+""",
+}
 
 
 def log(message: str) -> None:
@@ -184,5 +196,134 @@ def build_dataset(url: str, seed: int = 2562) -> None:
     log(f"  dataset built in {time.perf_counter() - started:.0f} s")
 
 
+# --------------------------------------------------------------------------------------------------
+# Timing
+
+
+def dataset_present(url: str) -> bool:
+    """Whether `url` already holds the benchmark dataset (its viewer account and entries)."""
+    try:
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            users = conn.execute(text("SELECT COUNT(*) FROM users WHERE username = :u"), {"u": USERNAME}).scalar()
+            entries = conn.execute(text("SELECT COUNT(*) FROM entries")).scalar()
+        engine.dispose()
+        return bool(users) and entries > 1_000_000
+    except Exception:
+        return False
+
+
+def timed(fn, runs: int) -> list[float]:
+    """Milliseconds of `runs` calls of `fn` (after one warm-up call)."""
+    fn()
+    out = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - started) * 1000)
+    return out
+
+
+def p95(values: list[float]) -> float:
+    """The 95th percentile (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+
+
+def raw_connection(url: str):
+    """A bare DB-API connection (no SQLAlchemy) for the floor."""
+    if url.startswith("sqlite"):
+        import sqlite3
+
+        return sqlite3.connect(url.removeprefix("sqlite:///"))
+    import psycopg
+
+    return psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
+
+
+def login(client) -> None:
+    """Log the benchmark's national viewer in through the login form."""
+    import re
+
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    response = client.post("/login", data={"username": USERNAME, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302, "benchmark login failed"
+
+
+def get_ok(client, url: str):
+    """GET `url`, insisting on 200."""
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response
+
+
+def main() -> None:
+    """Build or reuse the dataset, time the reports, print the table and the machine-readable line."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default=f"sqlite:///{ROOT / 'bench' / 'bench.db'}")
+    parser.add_argument("--reuse", action="store_true", help="reuse the dataset already in the database")
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    url = args.database_url
+    if args.reuse and dataset_present(url):
+        log("reusing the dataset")
+    else:
+        log("building the dataset (5 fiscal years x 12 installments, every LAO)")
+        build_dataset(url)
+
+    app = create_app("development", DATABASE_URL=url, TODAY=TODAY)
+    client = app.test_client()
+    login(client)
+    with app.app_context():
+        from app.models import Entry, Installment, Lao, Province
+
+        entries = db.session.scalar(select(func.count(Entry.id)))
+        ids = list(db.session.scalars(select(Installment.id).where(Installment.fiscal_year_id.in_((BASE_YEAR, YEAR)))))
+        largest = db.session.execute(
+            select(Province.code, func.count(Lao.id)).join(Lao, Lao.province_id == Province.id)
+            .group_by(Province.code).order_by(func.count(Lao.id).desc()).limit(1)
+        ).one()
+        dialect = db.session.get_bind().dialect.name
+    selection = f"base={BASE_YEAR}&year={YEAR}"
+    runs = args.runs
+
+    log("timing the national comparison page")
+    national = timed(lambda: get_ok(client, f"/reports/?{selection}"), runs)
+    log("timing the floor (bare SQL)")
+    conn = raw_connection(url)
+    sql = FLOOR_SQL[dialect].format(ids=", ".join(str(i) for i in sorted(ids)))
+    floor = timed(lambda: conn.execute(sql).fetchall(), runs)
+    floor_total = sum(int(r[3] or 0) for r in conn.execute(sql).fetchall())
+    conn.close()
+    log("timing the province drill-down")
+    drill = timed(lambda: get_ok(client, f"/reports/province/{largest[0]}?{selection}"), runs)
+    log("timing the exports")
+    xlsx = timed(lambda: get_ok(client, f"/reports/export/comparison.xlsx?{selection}"), 5)
+    rollup = timed(lambda: get_ok(client, f"/reports/province/{largest[0]}/rollup.xlsx?year={YEAR}"), 3)
+    csv_text = get_ok(client, f"/reports/export/comparison.csv?{selection}").get_data(as_text=True)
+    total_line = csv_text.strip().splitlines()[-1].split(",")
+    # The floor sums the same figures as the page: both years of the comparison.
+    same = (Decimal(total_line[11]) + Decimal(total_line[12])) * 100 == floor_total
+
+    nat_med, floor_med = statistics.median(national), statistics.median(floor)
+    drill_med, xlsx_med, rollup_med = statistics.median(drill), statistics.median(xlsx), statistics.median(rollup)
+    ratio = nat_med / floor_med
+    print(f"database: {dialect} ({url.split('@')[-1]}), {entries:,} entries, {runs} runs each")
+    print(f"{'measurement':<52}{'median ms':>11}{'p95 ms':>10}  target")
+    print(f"{'national comparison page (WSGI, end to end)':<52}{nat_med:>11.1f}{p95(national):>10.1f}"
+          f"  <= 300 ms and <= 1.5 x floor")
+    print(f"{'floor: bare SQL of the same sums':<52}{floor_med:>11.1f}{p95(floor):>10.1f}")
+    print(f"{'ratio page / floor':<52}{ratio:>11.2f}{'':>10}  <= 1.5")
+    print(f"{f'province drill-down ({largest[0]}, {largest[1]} LAOs)':<52}{drill_med:>11.1f}{p95(drill):>10.1f}"
+          f"  <= 200 ms")
+    print(f"{'xlsx export of the national comparison':<52}{xlsx_med:>11.1f}{max(xlsx):>10.1f}  <= 1500 ms")
+    print(f"{f'xlsx rollup of province {largest[0]} (every LAO x item x installment)':<52}{rollup_med:>11.1f}"
+          f"{max(rollup):>10.1f}")
+    print(f"floor sums equal the page's total row: {'yes' if same else 'NO'}")
+    print(f"national_median_ms={nat_med:.1f} national_p95_ms={p95(national):.1f} floor_median_ms={floor_med:.1f} "
+          f"ratio={ratio:.2f} drilldown_median_ms={drill_med:.1f} xlsx_ms={xlsx_med:.1f} entries={entries}")
+
+
 if __name__ == "__main__":
-    build_dataset(sys.argv[1] if len(sys.argv) > 1 else f"sqlite:///{ROOT / 'bench' / 'bench.db'}")
+    main()

@@ -5,9 +5,12 @@ grouped rows with the pure functions of app.domain.comparison.
 """
 
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from threading import Lock
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from flask import current_app
 from sqlalchemy import and_, case, func, literal_column, select
 
 from .. import db
@@ -29,6 +32,42 @@ from ..models import (
 )
 
 ORDERS = ("name", "code")
+WORKERS = 4
+_EXECUTOR = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="reports")
+_ENGINE_LOCK = Lock()
+
+
+def _side_engine():
+    """The app's engine for side queries: its own pool of WORKERS connections, so side queries never
+    wait for connections that requests hold (and requests never wait for theirs)."""
+    app = current_app._get_current_object()
+    with _ENGINE_LOCK:
+        engine = app.extensions.get("reports_side_engine")
+        if engine is None:
+            engine = db.make_engine(app.config["DATABASE_URL"], pool_size=WORKERS, max_overflow=0)
+            app.extensions["reports_side_engine"] = engine
+    return engine
+
+
+def _beside(fn):
+    """Start `fn(execute)` on a second connection while the caller runs its own query; returns a waiter.
+
+    The completeness counts and the sums both wait on the database, so on two cores running them
+    side by side takes the time of the longer one. Each side query reads in its own transaction.
+    An in-memory SQLite database is private to its connection, so there `fn` runs inline.
+    """
+    url = db.session.get_bind().url
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        result = fn(db.session.execute)
+        return lambda: result
+    engine = _side_engine()
+
+    def run():
+        with engine.connect() as conn:
+            return fn(conn.execute)
+
+    future = _EXECUTOR.submit(run)
+    return future.result
 RECORDED_SET = cmp.STATUS_SETS[cmp.STATUS_RECORDED]
 
 
@@ -118,7 +157,8 @@ def _sums(installment_ids: list[int], statuses: tuple[str, ...], province_id: in
     Nationally the group key is (province id, LAO type); inside a province it is the LAO id.
     The statement differs per engine for the same result: SQLite has no hash join, so it walks the
     covering index of installment_reports and sums each LAO's few entries with a correlated subquery
-    (about twice as fast there); PostgreSQL hash-joins entries to reports. `form` ("correlated" or
+    (about twice as fast there); PostgreSQL sums entries per LAO and installment first, then
+    hash-joins the reports (about 40 % faster than joining every entry). `form` ("correlated" or
     "join") overrides the choice (the tests check both forms agree).
     """
     if not installment_ids:
@@ -126,6 +166,7 @@ def _sums(installment_ids: list[int], statuses: tuple[str, ...], province_id: in
     r, e, lao = InstallmentReport.__table__, Entry.__table__, Lao.__table__
     keys = [lao.c.lao_type] if province_id is None else []
     form = form or ("correlated" if db.session.get_bind().dialect.name == "sqlite" else "join")
+    in_selection = r.c.installment_id.in_(installment_ids)
     if form == "correlated":
         amount = (
             select(func.sum(e.c.amount_satang))
@@ -136,34 +177,45 @@ def _sums(installment_ids: list[int], statuses: tuple[str, ...], province_id: in
         stmt = (
             select(*group, r.c.installment_id, func.sum(amount))
             .select_from(r.join(lao, lao.c.id == r.c.lao_id))
-            .where(r.c.installment_id.in_(installment_ids), r.c.status.in_(statuses))
+            .where(in_selection, r.c.status.in_(statuses))
         )
         inst_col = r.c.installment_id
     else:
-        group = [lao.c.province_id, *keys] if province_id is None else [e.c.lao_id]
-        stmt = (
-            select(*group, e.c.installment_id, func.sum(e.c.amount_satang))
-            .select_from(
-                e.join(r, and_(r.c.installment_id == e.c.installment_id, r.c.lao_id == e.c.lao_id))
-                .join(lao, lao.c.id == e.c.lao_id)
-            )
-            .where(e.c.installment_id.in_(installment_ids), r.c.status.in_(statuses))
+        per_lao = (
+            select(e.c.installment_id, e.c.lao_id, func.sum(e.c.amount_satang).label("amount"))
+            .where(e.c.installment_id.in_(installment_ids))
+            .group_by(e.c.installment_id, e.c.lao_id)
         )
-        inst_col = e.c.installment_id
+        if province_id is not None:
+            per_lao = per_lao.where(e.c.lao_id.in_(select(lao.c.id).where(lao.c.province_id == province_id)))
+        s = per_lao.subquery()
+        group = [lao.c.province_id, *keys] if province_id is None else [s.c.lao_id]
+        stmt = (
+            select(*group, s.c.installment_id, func.sum(s.c.amount))
+            .select_from(
+                s.join(r, and_(r.c.installment_id == s.c.installment_id, r.c.lao_id == s.c.lao_id))
+                .join(lao, lao.c.id == s.c.lao_id)
+            )
+            # repeated on the reports so PostgreSQL hashes only the selected installments' reports
+            .where(in_selection, r.c.status.in_(statuses))
+        )
+        inst_col = s.c.installment_id
     if province_id is not None:
         stmt = stmt.where(lao.c.province_id == province_id)
     stmt = stmt.group_by(*group, inst_col)
     return db.session.execute(stmt).all()
 
 
-def _complete(installment_ids: list[int], province_id: int | None) -> dict:
+def _complete(installment_ids: list[int], province_id: int | None, execute=None) -> dict:
     """LAOs that recorded every one of the installments, and how many of those have all confirmed.
 
     Returns {(province id, type) or lao id: (complete_recorded, complete_confirmed)}. Grouping by
     `lao_id + 0` keeps SQLite on the (installment, status, lao) index instead of scanning the table.
+    `execute` runs the statement (default: the request's session).
     """
     if not installment_ids:
         return {}
+    execute = execute or db.session.execute
     r, lao = InstallmentReport.__table__, Lao.__table__
     n = len(installment_ids)
     lao_key = (r.c.lao_id + literal_column("0")).label("lao_key")
@@ -176,7 +228,7 @@ def _complete(installment_ids: list[int], province_id: int | None) -> dict:
     )
     if province_id is not None:
         per_lao = per_lao.where(r.c.lao_id.in_(select(lao.c.id).where(lao.c.province_id == province_id)))
-        return {lao_id: (1, 1 if n_conf == n else 0) for lao_id, _n, n_conf in db.session.execute(per_lao).all()}
+        return {lao_id: (1, 1 if n_conf == n else 0) for lao_id, _n, n_conf in execute(per_lao).all()}
     c = per_lao.subquery()
     stmt = (
         select(lao.c.province_id, lao.c.lao_type, func.count(),
@@ -185,7 +237,7 @@ def _complete(installment_ids: list[int], province_id: int | None) -> dict:
         .where(lao.c.active.is_(True))
         .group_by(lao.c.province_id, lao.c.lao_type)
     )
-    return {(p, t): (int(a), int(b or 0)) for p, t, a, b in db.session.execute(stmt).all()}
+    return {(p, t): (int(a), int(b or 0)) for p, t, a, b in execute(stmt).all()}
 
 
 def _coverage(expected: int, complete: tuple[int, int] | None) -> cmp.Coverage:
@@ -287,9 +339,10 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
     cur_ids = [cur_by_no[n].id for n in match.current]
     base_ids = [base_by_no[n].id for n in match.base]
     # The whole base year is summed too: the cumulative chart draws the base year to its end.
-    sums = _sums(cur_ids + [i.id for i in base_inst], statuses, province.id if province else None)
-    complete_cur = _complete(cur_ids, province.id if province else None)
-    complete_base = _complete(base_ids, province.id if province else None)
+    province_id = province.id if province else None
+    completeness = _beside(lambda run: (_complete(cur_ids, province_id, run), _complete(base_ids, province_id, run)))
+    sums = _sums(cur_ids + [i.id for i in base_inst], statuses, province_id)
+    complete_cur, complete_base = completeness()
 
     side_of = {i: "current" for i in cur_ids}
     side_of.update({i: "base" for i in base_ids})
