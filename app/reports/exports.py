@@ -69,6 +69,7 @@ def frame(records: list[dict], columns: list[Column]) -> pd.DataFrame:
 
 
 def _cell_value(value):
+    """None for empty cells (None or NaN); any other value as it is."""
     if value is None or (not isinstance(value, (str, Decimal, date)) and pd.isna(value)):
         return None
     return value
@@ -188,6 +189,7 @@ def _text(ws, row: int, column: int, value: str | None):
 
 
 def _csv_value(value, kind: str, excel_safe: bool) -> str:
+    """One CSV cell: plain decimals for amounts, 2 places for percents, 4 for scores, text as is."""
     value = _cell_value(value)
     if value is None:
         return ""

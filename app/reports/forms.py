@@ -12,6 +12,8 @@ class _SelectorForm(FlaskForm):
     """A GET form that only selects what a report shows: no CSRF token, nothing changes."""
 
     class Meta:
+        """No CSRF token on a GET selector form."""
+
         csrf = False
 
 

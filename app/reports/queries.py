@@ -63,6 +63,7 @@ def _beside(fn):
     engine = _side_engine()
 
     def run():
+        """The side query on a connection of the side engine."""
         with engine.connect() as conn:
             return fn(conn.execute)
 
@@ -132,6 +133,7 @@ def default_installment(year: int, today: date) -> int | None:
 
 
 def _fiscal_year_or_error(year: int, field_name: str) -> FiscalYear:
+    """The fiscal year, or DomainError(field_name) when it is not in the database."""
     fy = db.session.get(FiscalYear, year)
     if fy is None:
         raise DomainError(field_name, N_("ไม่มีปีงบประมาณ %(year)s ในระบบ"), year=year)
@@ -241,6 +243,7 @@ def _complete(installment_ids: list[int], province_id: int | None, execute=None)
 
 
 def _coverage(expected: int, complete: tuple[int, int] | None) -> cmp.Coverage:
+    """Coverage of `expected` LAOs of which complete = (recorded everything, confirmed everything)."""
     rec, conf = complete or (0, 0)
     return cmp.Coverage(expected, max(expected - rec, 0), max(rec - conf, 0))
 
@@ -416,10 +419,12 @@ def _split_national(sums, side_of, slot) -> dict:
 
 
 def _sort_key(order: str, code: str, name: str):
+    """Sort key by code, or by Thai dictionary order of the name."""
     return code if order == "code" else (thai_sort_key(name), code)
 
 
 def _national(sums, side_of, slot, complete_cur, complete_base, order) -> ComparisonResult:
+    """One row per province that has LAOs or figures, and the total row."""
     counts = _lao_counts()
     by_province = _split_national(sums, side_of, slot)
     province_ids = {p for p, _t in counts} | set(by_province)
@@ -438,6 +443,7 @@ def _national(sums, side_of, slot, complete_cur, complete_base, order) -> Compar
 
 
 def _provincial(province, sums, side_of, slot, complete_cur, complete_base, order) -> ComparisonResult:
+    """One row per LAO (active, or with figures) grouped by district with subtotals, and the total row."""
     expected = _lao_counts(province.id)
     per_lao: dict = defaultdict(lambda: {"base": 0, "current": 0})
     laos_with_data = set()

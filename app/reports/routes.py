@@ -54,6 +54,7 @@ def _parse_through(value: str | None) -> tuple[int | None, int | None]:
 
 
 def _year_choices(years: list[int]) -> list[SelectChoice]:
+    """Options of a fiscal-year selector."""
     return [SelectChoice(y, str(y)) for y in years]
 
 
@@ -251,6 +252,7 @@ def _monitoring():
 
 
 def _trend_figure(result) -> str:
+    """The national recorded/confirmed trend as figure JSON."""
     df = pd.DataFrame([{"label": _("งวด %(n)s", n=t["number"]), "recorded_pct": t["recorded_pct"],
                         "confirmed_pct": t["confirmed_pct"]} for t in result.trend],
                       columns=["label", "recorded_pct", "confirmed_pct"])
@@ -272,7 +274,7 @@ def monitoring():
 @bp.route("/monitoring/export.<fmt>")
 @roles_required(*NATIONAL)
 def monitoring_export(fmt: str):
-    """The monitoring table (and the trend, in the workbook) as .xlsx or .csv."""
+    """The monitoring table (and the trend, in the workbook) as .xlsx or .csv; `table=trend` for the trend's CSV."""
     if fmt not in ("xlsx", "csv"):
         abort(404)
     form, result = _monitoring()
@@ -280,6 +282,8 @@ def monitoring_export(fmt: str):
         return redirect(url_for("reports.monitoring"))
     sheet = tables.monitoring_sheet(result)
     name = f"monitoring_{result.year}_{result.installment.number}"
+    if request.args.get("table") == "trend":
+        sheet, name = tables.trend_sheet(result), f"monitoring_trend_{result.year}"
     if fmt == "csv":
         return _download(exports.csv_bytes(sheet.df, sheet.columns), f"{name}.csv", "text/csv; charset=utf-8")
     return _download(exports.xlsx_bytes([sheet, tables.trend_sheet(result)]), f"{name}.xlsx", XLSX)

@@ -28,6 +28,7 @@ def _numbers(numbers: list[int]) -> str:
 
 
 def _period(bounds: list[str]) -> str:
+    """[start, end] ISO dates as a Thai period."""
     return cal.thai_period(date.fromisoformat(bounds[0]), date.fromisoformat(bounds[1]))
 
 
@@ -77,8 +78,10 @@ def comparison_columns(result: ComparisonResult, groups: tuple[str, ...] = cmp.G
     s = result.selection
     labels = group_labels()
     national = result.level == "national"
-    cols = [Column("province_code" if national else "lao_code", _("รหัสจังหวัด") if national else _("รหัส อปท."), "code"),
-            Column("province_name" if national else "lao_name", _("จังหวัด") if national else _("อปท."), "text")]
+    if national:
+        cols = [Column("province_code", _("รหัสจังหวัด"), "code"), Column("province_name", _("จังหวัด"), "text")]
+    else:
+        cols = [Column("lao_code", _("รหัส อปท."), "code"), Column("lao_name", _("อปท."), "text")]
     for g in cmp.GROUPS:
         if g not in groups and g != "all":
             continue
@@ -131,6 +134,7 @@ def comparison_csv(result: ComparisonResult, bom: bool, excel_safe: bool) -> byt
 def comparison_json(result: ComparisonResult) -> dict:
     """The comparison as JSON-ready values: amounts as plain strings with 2 places, percents or null."""
     def plain(record: dict) -> dict:
+        """Decimals as strings with 2 places, None as null."""
         out = {}
         for k, v in record.items():
             out[k] = None if v is None else (f"{v:.2f}" if not isinstance(v, str) else v)
@@ -182,6 +186,7 @@ def monitoring_sheet(result: MonitoringResult) -> exports.Sheet:
 
 
 def _monitoring_record(m) -> dict:
+    """A monitoring row under the export keys."""
     return {"province_code": m.code, "province_name": m.name, "laos": m.laos, "recorded": m.recorded,
             "recorded_pct": m.recorded_pct, "confirmed": m.confirmed, "confirmed_pct": m.confirmed_pct,
             "recorded_late": m.recorded_late, "entry_overdue": m.entry_overdue, "confirm_overdue": m.confirm_overdue}
@@ -200,7 +205,7 @@ def trend_sheet(result: MonitoringResult) -> exports.Sheet:
                          columns, freeze_columns=1)
 
 
-def kpi_columns(year: int, base_year: int) -> list[Column]:
+def kpi_columns() -> list[Column]:
     """Columns of the KPI scorecard export."""
     labels = group_labels()
     cols = [Column("rank", _("อันดับ"), "int"), Column("province_code", _("รหัสจังหวัด"), "code"),
@@ -226,7 +231,7 @@ def kpi_record(row: cmp.KpiRow) -> dict:
 def kpi_sheet(rows: list[cmp.KpiRow], result: ComparisonResult, settings: cmp.KpiSettings) -> exports.Sheet:
     """The KPI scorecard as a worksheet, with the thresholds and weights used."""
     s = result.selection
-    columns = kpi_columns(s["year"], s["base_year"])
+    columns = kpi_columns()
     notes = [*selection_lines(result)[:3],
              _("เกณฑ์การให้คะแนน (ร้อยละการเติบโต) ระดับ 1–5: %(t)s; น้ำหนัก อบจ. %(p)s เทศบาล %(m)s อบต. %(s)s",
                t=" / ".join(f"{t}" for t in settings.thresholds), p=settings.weights["pao"],

@@ -48,7 +48,8 @@ def test_xlsx_export_equals_the_page(client, dataset, users):
     ws = wb.worksheets[0]
     assert "INF508" in ws["A1"].value and "2569" in ws["A1"].value
     assert "ถึงงวดที่ 3" in ws["A2"].value and any("ข้อมูล ณ" in (ws.cell(r, 1).value or "") for r in range(2, 8))
-    assert list(df.columns[:5]) == ["รหัสจังหวัด", "จังหวัด", "อบจ. ปี 2568", "อบจ. ปี 2569", "อบจ. ร้อยละที่เปลี่ยนแปลง"]
+    assert list(df.columns[:5]) == ["รหัสจังหวัด", "จังหวัด", "อบจ. ปี 2568", "อบจ. ปี 2569",
+                                    "อบจ. ร้อยละที่เปลี่ยนแปลง"]
     assert ws.freeze_panes is not None
     header_row = next(r for r in range(1, 12) if ws.cell(r, 1).value == "รหัสจังหวัด")
     assert ws.freeze_panes == f"C{header_row + 1}"
@@ -132,6 +133,10 @@ def test_monitoring_and_kpi_exports_read_back(client, dataset, users):
     rows = list(csv.DictReader(io.StringIO(
         client.get("/reports/monitoring/export.csv?year=2569&number=2").data.decode("utf-8-sig"))))
     assert rows[-1]["province_code"] == "TOTAL" and rows[-1]["recorded_pct"] == "90.00"
+    trend = list(csv.DictReader(io.StringIO(client.get(
+        "/reports/monitoring/export.csv?year=2569&number=2&table=trend").data.decode("utf-8-sig"))))
+    assert [(t["installment"], t["recorded_pct"], t["confirmed_pct"]) for t in trend[:4]] == [
+        ("1", "90.00", "90.00"), ("2", "90.00", "80.00"), ("3", "90.00", "80.00"), ("4", "0.00", "0.00")]
     kpi = list(csv.DictReader(io.StringIO(
         client.get("/reports/kpi/export.csv?year=2569&through=3").data.decode("utf-8-sig"))))
     assert [(r["rank"], r["province_code"], r["total"]) for r in kpi] == [
