@@ -6,9 +6,10 @@ grouped rows with the pure functions of app.domain.comparison.
 
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from threading import Lock
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
+from threading import Lock
 
 from flask import current_app
 from sqlalchemy import and_, case, func, literal_column, select
@@ -32,9 +33,14 @@ from ..models import (
 )
 
 ORDERS = ("name", "code")
+RECORDED_SET = cmp.STATUS_SETS[cmp.STATUS_RECORDED]
 WORKERS = 4
 _EXECUTOR = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="reports")
 _ENGINE_LOCK = Lock()
+
+
+# --------------------------------------------------------------------------------------------------
+# Side queries
 
 
 def _side_engine():
@@ -69,7 +75,6 @@ def _beside(fn):
 
     future = _EXECUTOR.submit(run)
     return future.result
-RECORDED_SET = cmp.STATUS_SETS[cmp.STATUS_RECORDED]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -292,7 +297,7 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
     - `through`: current-year installments 1..through (default: the latest whose period has ended);
       `round_id` names an evaluation round of `year` instead (its last installment).
     - `basis`: "same-period" compares with the base year's installments covering the same months
-      (matched by dates shifted back by year - base_year); when the base year's schedule cannot
+      (matched by months shifted back by year - base_year); when the base year's schedule cannot
       cover them exactly (e.g. an annual base year) the whole base year is used and
       selection["basis_fallback"] is True. "full-year" always uses the whole base year (the target).
     - `status`: "confirmed" counts installments the provincial office confirmed; "recorded" counts
@@ -341,9 +346,10 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
     base_by_no = {i.number: i for i in base_inst}
     cur_ids = [cur_by_no[n].id for n in match.current]
     base_ids = [base_by_no[n].id for n in match.base]
-    # The whole base year is summed too: the cumulative chart draws the base year to its end.
     province_id = province.id if province else None
-    completeness = _beside(lambda run: (_complete(cur_ids, province_id, run), _complete(base_ids, province_id, run)))
+    completeness = _beside(lambda run: (_complete(cur_ids, province_id, run),
+                                        _complete(base_ids, province_id, run)))
+    # The whole base year is summed too: the cumulative chart draws the base year to its end.
     sums = _sums(cur_ids + [i.id for i in base_inst], statuses, province_id)
     complete_cur, complete_base = completeness()
 
@@ -378,7 +384,8 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
         "province_name": province.name_th if province else None,
         "current_installments": list(match.current),
         "base_installments": list(match.base),
-        "current_period": [cur_by_no[match.current[0]].start.isoformat(), cur_by_no[match.current[-1]].end.isoformat()],
+        "current_period": [cur_by_no[match.current[0]].start.isoformat(),
+                           cur_by_no[match.current[-1]].end.isoformat()],
         "base_period": [base_by_no[match.base[0]].start.isoformat(), base_by_no[match.base[-1]].end.isoformat()],
         "laos": cur_cov.laos,
         "not_recorded": cur_cov.not_recorded,
@@ -447,7 +454,8 @@ def _provincial(province, sums, side_of, slot, complete_cur, complete_base, orde
     expected = _lao_counts(province.id)
     per_lao: dict = defaultdict(lambda: {"base": 0, "current": 0})
     laos_with_data = set()
-    lao_type_of = dict(db.session.execute(select(Lao.id, Lao.lao_type).where(Lao.province_id == province.id)).all())
+    lao_type_of = dict(db.session.execute(
+        select(Lao.id, Lao.lao_type).where(Lao.province_id == province.id)).all())
     for lao_id, inst_id, total in sums:
         total = int(total or 0)
         laos_with_data.add(lao_id)
@@ -588,8 +596,6 @@ def kpi_settings(year: int) -> cmp.KpiSettings:
     row = db.session.get(KpiSetting, year)
     if row is None:
         return cmp.KpiSettings()
-    from decimal import Decimal
-
     return cmp.KpiSettings(
         tuple(Decimal(x) for x in row.thresholds.split(",")),
         {"pao": Decimal(row.weight_pao), "mun": Decimal(row.weight_municipality), "sao": Decimal(row.weight_sao)},
@@ -629,28 +635,17 @@ def rollup(province: Province, year: int) -> Rollup:
         .join(District, District.id == Lao.district_id).where(Lao.province_id == province.id)
     ).all()
     lao_ids = [x[0] for x in laos]
-    amounts = {
-        (l_id, i_id, it_id): amt
-        for l_id, i_id, it_id, amt in db.session.execute(
-            select(Entry.lao_id, Entry.installment_id, Entry.item_id, Entry.amount_satang)
-            .where(Entry.installment_id.in_(inst_ids), Entry.lao_id.in_(lao_ids))
-        )
-    } if inst_ids and lao_ids else {}
-    statuses = {
-        (l_id, i_id): st
-        for l_id, i_id, st in db.session.execute(
+    amounts, statuses, totals = {}, {}, {}
+    if inst_ids and lao_ids:
+        mine = (Entry.installment_id.in_(inst_ids), Entry.lao_id.in_(lao_ids))
+        amounts = {(l_id, i_id, it_id): amt for l_id, i_id, it_id, amt in db.session.execute(
+            select(Entry.lao_id, Entry.installment_id, Entry.item_id, Entry.amount_satang).where(*mine))}
+        statuses = {(l_id, i_id): st for l_id, i_id, st in db.session.execute(
             select(InstallmentReport.lao_id, InstallmentReport.installment_id, InstallmentReport.status)
-            .where(InstallmentReport.installment_id.in_(inst_ids), InstallmentReport.lao_id.in_(lao_ids))
-        )
-    } if inst_ids and lao_ids else {}
-    totals = {
-        (l_id, i_id): int(s or 0)
-        for l_id, i_id, s in db.session.execute(
-            select(Entry.lao_id, Entry.installment_id, func.sum(Entry.amount_satang))
-            .where(Entry.installment_id.in_(inst_ids), Entry.lao_id.in_(lao_ids))
-            .group_by(Entry.lao_id, Entry.installment_id)
-        )
-    } if inst_ids and lao_ids else {}
+            .where(InstallmentReport.installment_id.in_(inst_ids), InstallmentReport.lao_id.in_(lao_ids)))}
+        totals = {(l_id, i_id): int(s or 0) for l_id, i_id, s in db.session.execute(
+            select(Entry.lao_id, Entry.installment_id, func.sum(Entry.amount_satang)).where(*mine)
+            .group_by(Entry.lao_id, Entry.installment_id))}
     items = {t: items_for(t, year) for t in cmp.CATEGORIES}
     all_items = {it.id: it for it in db.session.scalars(select(RevenueItem))}
     # Items recorded although no longer applicable (e.g. an activation changed later) are listed too.

@@ -137,6 +137,21 @@ def _verifier_province_code() -> str | None:
     return None
 
 
+def _scoped_province_code() -> str | None:
+    """The `province` asked for (404 outside the user's scope); a verifier always gets its own."""
+    code = request.args.get("province") or _verifier_province_code()
+    return province_or_404(code, current_user).code if code else None
+
+
+def _render_comparison(template: str, form, result, groups, **extra):
+    """Render a comparison page with its statement lines, charts and the selection carried into links."""
+    return render_template(template, form=form, result=result, groups=groups,
+                           lines=tables.selection_lines(result) if result else [],
+                           partial=tables.is_partial(result) if result else False,
+                           figures=_comparison_charts(result, groups) if result else {},
+                           args=_selection_args(), labels=tables.group_labels(), **extra)
+
+
 # --------------------------------------------------------------------------------------------------
 # Comparison
 
@@ -148,12 +163,7 @@ def home():
     own = _verifier_province_code()
     if own is not None:
         return redirect(url_for("reports.province", code=own, **_selection_args()))
-    form, result, groups = _comparison()
-    return render_template("reports/comparison.html", form=form, result=result, groups=groups,
-                           lines=tables.selection_lines(result) if result else [],
-                           partial=tables.is_partial(result) if result else False,
-                           figures=_comparison_charts(result, groups) if result else {},
-                           args=_selection_args(), labels=tables.group_labels())
+    return _render_comparison("reports/comparison.html", *_comparison())
 
 
 @bp.route("/province/<code>")
@@ -162,16 +172,13 @@ def province(code: str):
     """One province's comparison: an LAO per row grouped by district with subtotals."""
     prov = province_or_404(code, current_user)
     form, result, groups = _comparison(prov.code)
-    entry_url = None
-    if result is not None:
-        year, number = result.selection["year"], result.selection["through"]
-        entry_url = lambda lao_code: _entry_view_url(lao_code, year, number)  # noqa: E731
-    return render_template("reports/province.html", form=form, result=result, groups=groups, province=prov,
-                           lines=tables.selection_lines(result) if result else [],
-                           partial=tables.is_partial(result) if result else False,
-                           figures=_comparison_charts(result, groups) if result else {},
-                           args=_selection_args(), labels=tables.group_labels(), entry_url=entry_url,
-                           national=current_user.role != Role.PROVINCE_VERIFIER.value)
+
+    def entry_url(lao_code: str) -> str:
+        """The LAO's installment detail at the last installment compared."""
+        return _entry_view_url(lao_code, result.selection["year"], result.selection["through"])
+
+    return _render_comparison("reports/province.html", form, result, groups, province=prov, entry_url=entry_url,
+                              national=current_user.role != Role.PROVINCE_VERIFIER.value)
 
 
 @bp.route("/export/comparison.<fmt>")
@@ -180,9 +187,7 @@ def export(fmt: str):
     """The comparison as .xlsx or .csv, nationally or for `province` (a verifier: its own province only)."""
     if fmt not in ("xlsx", "csv"):
         abort(404)
-    code = request.args.get("province") or _verifier_province_code()
-    if code:
-        code = province_or_404(code, current_user).code
+    code = _scoped_province_code()
     form, result, groups = _comparison(code)
     if result is None:
         return redirect(url_for("reports.province", code=code, **_selection_args()) if code
@@ -199,10 +204,7 @@ def export(fmt: str):
 @roles_required(*ALL_READERS)
 def print_comparison():
     """The comparison laid out for printing on A4 landscape."""
-    code = request.args.get("province") or _verifier_province_code()
-    if code:
-        code = province_or_404(code, current_user).code
-    form, result, groups = _comparison(code)
+    form, result, groups = _comparison(_scoped_province_code())
     if result is None:
         return redirect(url_for("reports.home"))
     return render_template("reports/print_comparison.html", result=result, groups=groups,

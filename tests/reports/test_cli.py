@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from sqlalchemy import select
 
 from app import db
 from app.domain.money import to_satang
 from app.models import Entry, Installment, InstallmentReport, RevenueItem
-from sqlalchemy import select
 from tests import factories as f
 from tests.conftest import login
 from tests.domain.test_comparison import PRINTED
