@@ -174,3 +174,12 @@ def test_national_viewer_cannot_change_kpi_settings(client, dataset, users):
     login(client, "national")
     assert client.get("/reports/kpi/settings").status_code == 403
     assert client.post("/reports/kpi/settings", data={}).status_code in (400, 403)
+
+
+def test_default_selection_is_the_latest_year_through_its_latest_ended_installment(client, dataset, users):
+    login(client, "national")
+    html = client.get("/reports/").get_data(as_text=True)
+    assert "ปีงบประมาณ 2569 เทียบกับปี 2568 · ถึงงวดที่ 12" in html
+    assert cells_of(html, "TOTAL")[-4:-1] == ["17,069.99", "14,640.53", "-14.23"]  # through 12: the whole base year
+    admin_page = client.get("/reports/kpi/settings")
+    assert admin_page.status_code == 403
