@@ -4,7 +4,7 @@ import json
 import sys
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
 
 from ..domain import comparison as cmp
@@ -45,10 +45,7 @@ def comparison_command(base_year, year, through, basis, status, province_code, o
     else:
         if out is None and sys.stdout.isatty():
             raise click.ClickException("--format xlsx needs --out FILE (or a redirected standard output)")
-        # The workbook's Thai headers go through gettext, whose locale selector reads the session:
-        # give it an (empty) request, so it falls back to Thai as on the web.
-        with current_app.test_request_context():
-            data = exports.xlsx_bytes([tables.comparison_sheet(result)])
+        data = exports.xlsx_bytes([tables.comparison_sheet(result)])
     if out:
         with open(out, "wb") as fh:
             fh.write(data)
