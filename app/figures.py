@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import and_, func, select
 
 from . import db
+from .domain.calendar import month_end
 from .models import Entry, Installment, InstallmentReport, RevenueItem
 
 
@@ -24,7 +25,8 @@ def prior_installment_ids(installment: Installment) -> list[int]:
     installment 1 (Oct-Feb) against five monthly installments of FY2559.
     """
     start = shift_year(installment.period_start, -1)
-    end = shift_year(installment.period_end, -1)
+    shifted = shift_year(installment.period_end, -1)
+    end = month_end(shifted.year, shifted.month)  # whole months: 28 Feb 2017 -> 29 Feb 2016
     return list(
         db.session.scalars(
             select(Installment.id).where(
