@@ -11,7 +11,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from xml.sax.saxutils import escape as xml_escape
 
@@ -26,7 +26,8 @@ MONEY_FORMAT = "#,##0.00"
 PCT_FORMAT = "0.00"
 SCORE_FORMAT = "0.0000"
 INT_FORMAT = "#,##0"
-FORMATS = {"money": MONEY_FORMAT, "pct": PCT_FORMAT, "score": SCORE_FORMAT, "int": INT_FORMAT}
+FORMATS = {"money": MONEY_FORMAT, "pct": PCT_FORMAT, "score": SCORE_FORMAT, "int": INT_FORMAT, "date": "yyyy-mm-dd"}
+EXCEL_EPOCH = date(1899, 12, 30)
 WIDTHS = {"text": 28, "code": 12, "money": 17, "pct": 9, "score": 10, "int": 9, "date": 12}
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F3")
 TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
@@ -152,6 +153,10 @@ def _rows_xml(sheet: Sheet, first_row: int, styles: dict[tuple[str, bool], int])
             if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool) and col.kind not in (
                     "text", "code"):
                 cells.append(f'<c r="{letter}{r}"{style}><v>{value}</v></c>')
+                continue
+            if isinstance(value, date) and col.kind == "date":
+                serial = ((value.date() if isinstance(value, datetime) else value) - EXCEL_EPOCH).days
+                cells.append(f'<c r="{letter}{r}"{style}><v>{serial}</v></c>')  # a real date cell
                 continue
             text = _XML_ILLEGAL.sub("", value.isoformat() if isinstance(value, date) else str(value))
             space = ' xml:space="preserve"' if text != text.strip() else ""
