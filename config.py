@@ -28,6 +28,7 @@ class Config:
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15
     ALLOW_DEMO_DATA = True
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))  # reverse proxies whose X-Forwarded-* to trust
     TODAY = None  # a fixed ISO date for tests and demos; None means the real date in Asia/Bangkok
 
 

@@ -19,6 +19,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app = Flask(__name__)
     app.config.from_object(config_cls)
     app.config.update(overrides)
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     register_database(app)
     register_extensions(app)
     register_blueprints(app)

@@ -103,3 +103,22 @@ def test_server_error_page_is_thai_and_hides_the_traceback(database_url):
     html = resp.get_data(as_text=True)
     assert resp.status_code == 500
     assert "ระบบขัดข้อง" in html and "secret internals" not in html and "Traceback" not in html
+
+
+def test_behind_a_trusted_proxy_the_client_address_is_recorded(database_url):
+    proxied = create_app("testing", DATABASE_URL=database_url, TRUSTED_PROXIES=1)
+
+    @proxied.route("/whoami")
+    def whoami():
+        from flask import request
+
+        return request.remote_addr
+
+    client = proxied.test_client()
+    resp = client.get("/whoami", headers={"X-Forwarded-For": "203.0.113.7"}, environ_base={"REMOTE_ADDR": "10.0.0.1"})
+    assert resp.get_data(as_text=True) == "203.0.113.7"
+    direct = create_app("testing", DATABASE_URL=database_url)
+    direct.add_url_rule("/whoami", "whoami", whoami)
+    resp = direct.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.7"},
+                                    environ_base={"REMOTE_ADDR": "10.0.0.1"})
+    assert resp.get_data(as_text=True) == "10.0.0.1"  # untrusted header ignored
