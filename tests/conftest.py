@@ -90,7 +90,12 @@ def _fresh_database(request):
 
 @pytest.fixture
 def ctx(app):
-    """An app context with the scoped session; the session is removed afterwards."""
+    """An app context with the scoped session; the session is removed afterwards.
+
+    Do not use the test client while this context is open: Flask reuses the pushed app context for
+    the client's requests, so `g` (Flask-Login's user, the CSRF token) leaks between requests. Build
+    data here, close it (or use `with app.app_context():`), then drive the client.
+    """
     with app.app_context():
         yield db.session
         db.session.remove()
