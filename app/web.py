@@ -53,6 +53,13 @@ def show_date(d, long: bool = False) -> str:
     return cal.thai_date(d, long) if is_thai() else cal.english_date(d)
 
 
+def local_name(obj) -> str:
+    """An object's name in the UI language: name_th, or name_en in English when it has one."""
+    if not is_thai() and getattr(obj, "name_en", None):
+        return obj.name_en
+    return obj.name_th
+
+
 def status_label(status) -> str:
     """Translated label of a workflow status."""
     return gettext(STATUS_LABELS[Status(status)])
@@ -66,6 +73,11 @@ def role_label(role) -> str:
 def action_label(action) -> str:
     """Translated label of a review action."""
     return gettext(ACTION_LABELS[ReviewAction(action)])
+
+
+def show_period(start: date, end: date) -> str:
+    """An installment period in the UI language with Buddhist years: ต.ค. 2559 – ก.พ. 2560 / Oct 2559 – Feb 2560."""
+    return cal.thai_period(start, end) if is_thai() else cal.english_period(start, end)
 
 
 def domain_message(err) -> str:
@@ -115,7 +127,8 @@ def register(app: Flask) -> None:
     app.add_template_filter(status_label, "status_label")
     app.add_template_filter(role_label, "role_label")
     app.add_template_filter(action_label, "action_label")
-    app.add_template_filter(lambda s, e: cal.thai_period(s, e), "thperiod")
+    app.add_template_filter(show_period, "thperiod")
+    app.add_template_filter(local_name, "name")
     app.add_template_global(today, "today")
     app.add_template_global(demo_loaded, "demo_loaded")
     app.add_template_global(is_thai, "is_thai")

@@ -21,7 +21,7 @@ from wtforms import SelectChoice
 
 from .. import db
 from ..auth.loaders import fiscal_year_or_404, lao_or_404, province_or_404
-from ..domain.errors import DomainError, ValidationError
+from ..domain.errors import N_, DomainError, ValidationError
 from ..domain.money import from_satang
 from ..domain.workflow import Role
 from ..extensions import login_manager
@@ -51,33 +51,33 @@ from .imports import Upload
 OPEN_TO_EVERY_ROLE = {"admin.audit", "admin.audit_export"}  # scoped on the server per role
 
 AUDIT_ACTION_LABELS = {
-    "record_installment": "บันทึกข้อมูลงวด",
-    "confirm_installment": "ยืนยันข้อมูล",
-    "unconfirm_installment": "ไม่ยืนยันข้อมูล",
-    "return_installment": "ส่งกลับแก้ไข",
-    "password_changed": "เปลี่ยนรหัสผ่าน",
-    "password_reset": "ตั้งรหัสผ่านใหม่",
-    "account_enabled": "เปิดใช้บัญชี",
-    "account_disabled": "ปิดใช้บัญชี",
-    "account_locked": "ระงับบัญชีชั่วคราว",
-    "user_created": "สร้างบัญชีผู้ใช้",
-    "user_updated": "แก้ไขบัญชีผู้ใช้",
-    "accounts_bulk_created": "สร้างบัญชี อปท. ทั้งชุด",
-    "fiscal_year_created": "สร้างปีงบประมาณ",
-    "fiscal_year_schedule_changed": "เปลี่ยนรูปแบบงวด",
-    "deadlines_changed": "แก้ไขกำหนดเวลา",
-    "rounds_changed": "แก้ไขรอบการประเมิน",
-    "item_activation_changed": "แก้ไขรายการรายได้ที่ใช้",
-    "lao_created": "เพิ่ม อปท.",
-    "lao_updated": "แก้ไขข้อมูล อปท.",
-    "lao_deactivated": "ปิดใช้ อปท.",
-    "lao_reactivated": "เปิดใช้ อปท.",
-    "lao_import": "นำเข้าทะเบียน อปท.",
-    "baseline_import": "นำเข้าข้อมูลฐานรายปี",
-    "entries_import": "นำเข้าข้อมูลรายงวด",
-    "api_token_issued": "ออกโทเค็น API",
-    "api_token_revoked": "ยกเลิกโทเค็น API",
-    "kpi_settings_changed": "แก้ไขเกณฑ์คะแนน KPI",
+    "record_installment": N_("บันทึกข้อมูลงวด"),
+    "confirm_installment": N_("ยืนยันข้อมูล"),
+    "unconfirm_installment": N_("ไม่ยืนยันข้อมูล"),
+    "return_installment": N_("ส่งกลับแก้ไข"),
+    "password_changed": N_("เปลี่ยนรหัสผ่าน"),
+    "password_reset": N_("ตั้งรหัสผ่านใหม่"),
+    "account_enabled": N_("เปิดใช้บัญชี"),
+    "account_disabled": N_("ปิดใช้บัญชี"),
+    "account_locked": N_("ระงับบัญชีชั่วคราว"),
+    "user_created": N_("สร้างบัญชีผู้ใช้"),
+    "user_updated": N_("แก้ไขบัญชีผู้ใช้"),
+    "accounts_bulk_created": N_("สร้างบัญชี อปท. ทั้งชุด"),
+    "fiscal_year_created": N_("สร้างปีงบประมาณ"),
+    "fiscal_year_schedule_changed": N_("เปลี่ยนรูปแบบงวด"),
+    "deadlines_changed": N_("แก้ไขกำหนดเวลา"),
+    "rounds_changed": N_("แก้ไขรอบการประเมิน"),
+    "item_activation_changed": N_("แก้ไขรายการรายได้ที่ใช้"),
+    "lao_created": N_("เพิ่ม อปท."),
+    "lao_updated": N_("แก้ไขข้อมูล อปท."),
+    "lao_deactivated": N_("ปิดใช้ อปท."),
+    "lao_reactivated": N_("เปิดใช้ อปท."),
+    "lao_import": N_("นำเข้าทะเบียน อปท."),
+    "baseline_import": N_("นำเข้าข้อมูลฐานรายปี"),
+    "entries_import": N_("นำเข้าข้อมูลรายงวด"),
+    "api_token_issued": N_("ออกโทเค็น API"),
+    "api_token_revoked": N_("ยกเลิกโทเค็น API"),
+    "kpi_settings_changed": N_("แก้ไขเกณฑ์คะแนน KPI"),
 }
 
 

@@ -4,7 +4,7 @@ import calendar as _cal
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from .errors import DomainError, N_
+from .errors import N_, DomainError
 
 BE_OFFSET = 543
 SCHEDULES = ("monthly", "dla2560", "annual")
@@ -131,6 +131,13 @@ def thai_period(start: date, end: date) -> str:
     """A period as Thai month names with B.E. years: ต.ค. 2559 – ก.พ. 2560 (one month: ต.ค. 2559)."""
     a = f"{THAI_MONTHS_SHORT[start.month - 1]} {be_year(start.year)}"
     b = f"{THAI_MONTHS_SHORT[end.month - 1]} {be_year(end.year)}"
+    return a if (start.year, start.month) == (end.year, end.month) else f"{a} – {b}"
+
+
+def english_period(start: date, end: date) -> str:
+    """A period with English month names and B.E. years: Oct 2559 – Feb 2560 (one month: Oct 2559)."""
+    a = f"{EN_MONTHS_SHORT[start.month - 1]} {be_year(start.year)}"
+    b = f"{EN_MONTHS_SHORT[end.month - 1]} {be_year(end.year)}"
     return a if (start.year, start.month) == (end.year, end.month) else f"{a} – {b}"
 
 

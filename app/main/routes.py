@@ -4,7 +4,7 @@ from pathlib import Path
 
 import fontpkg_sarabun
 import plotly
-from flask import abort, redirect, render_template, request, send_from_directory, session, url_for
+from flask import abort, redirect, request, send_from_directory, session, url_for
 from flask_login import current_user, login_required
 
 from ..auth.loaders import safe_next

@@ -8,11 +8,10 @@ from wtforms import SelectChoice
 
 from .. import db
 from ..auth.loaders import fiscal_year_or_404, province_or_404, roles_required
-from ..domain import calendar as cal
 from ..domain import comparison as cmp
-from ..domain.errors import DomainError, N_, NotPermittedError, ValidationError
+from ..domain.errors import N_, DomainError, NotPermittedError, ValidationError
 from ..domain.workflow import Role
-from ..web import domain_message, today
+from ..web import domain_message, show_period, today
 from . import bp, charts, exports, queries, tables
 from .forms import ComparisonForm, KpiForm, KpiSettingsForm, MonitoringForm
 from .operations import save_kpi_settings
@@ -34,7 +33,7 @@ def _through_choices(year: int | None) -> list[SelectChoice]:
         return choices
     for inst in queries.installments(year):
         choices.append(SelectChoice(str(inst.number), _("งวดที่ %(n)s (%(period)s)", n=inst.number,
-                                                        period=cal.thai_period(inst.start, inst.end))))
+                                                        period=show_period(inst.start, inst.end))))
     for rnd in queries.rounds(year):
         choices.append(SelectChoice(f"r{rnd.id}", _("%(name)s (ถึงงวดที่ %(n)s)", name=rnd.name,
                                                      n=rnd.last_installment)))
@@ -238,7 +237,7 @@ def _monitoring():
     year = form.year.data if form.year.data in years else year_default
     insts = queries.installments(year) if year else []
     form.number.choices = [SelectChoice(i.number, _("งวดที่ %(n)s (%(period)s)", n=i.number,
-                                                    period=cal.thai_period(i.start, i.end))) for i in insts]
+                                                    period=show_period(i.start, i.end))) for i in insts]
     if form.number.data is None or not request.args.get("number"):
         form.number.data = queries.default_installment(year, today()) if year else None
         if form.number.data is None and insts:

@@ -9,7 +9,7 @@ from ..domain import calendar as cal
 from ..domain import comparison as cmp
 from ..domain.money import format_baht, from_satang
 from ..domain.workflow import STATUS_LABELS, Status
-from ..web import to_local
+from ..web import show_date, show_period
 from . import exports
 from .exports import Column
 from .queries import ComparisonResult, MonitoringResult, Rollup
@@ -29,12 +29,12 @@ def _numbers(numbers: list[int]) -> str:
 
 def _period(bounds: list[str]) -> str:
     """[start, end] ISO dates as a Thai period."""
-    return cal.thai_period(date.fromisoformat(bounds[0]), date.fromisoformat(bounds[1]))
+    return show_period(date.fromisoformat(bounds[0]), date.fromisoformat(bounds[1]))
 
 
 def as_of(dt: datetime | None) -> str:
     """A UTC timestamp as Thai local date and time."""
-    return cal.thai_date(to_local(dt), with_time=True) if dt else "–"
+    return show_date(dt) if dt else "–"
 
 
 def selection_lines(result: ComparisonResult) -> list[str]:
@@ -178,8 +178,8 @@ def monitoring_sheet(result: MonitoringResult) -> exports.Sheet:
     records[-1]["province_name"] = _("รวม")
     inst = result.installment
     notes = [_("ปีงบประมาณ %(year)s งวดที่ %(n)s (%(period)s) กำหนดบันทึก %(entry)s กำหนดยืนยัน %(confirm)s",
-               year=result.year, n=inst.number, period=cal.thai_period(inst.start, inst.end),
-               entry=cal.thai_date(inst.entry_deadline), confirm=cal.thai_date(inst.confirm_deadline)),
+               year=result.year, n=inst.number, period=show_period(inst.start, inst.end),
+               entry=show_date(inst.entry_deadline), confirm=show_date(inst.confirm_deadline)),
              _("ข้อมูล ณ %(at)s", at=as_of(result.computed_at))]
     return exports.Sheet(_("ติดตามจังหวัด"), _("การติดตามการบันทึกและยืนยันข้อมูลรายจังหวัด"), notes,
                          exports.frame(records, columns), columns, {len(records) - 1})
@@ -198,7 +198,7 @@ def trend_sheet(result: MonitoringResult) -> exports.Sheet:
                Column("laos", _("จำนวน อปท."), "int"), Column("recorded", _("บันทึกแล้ว"), "int"),
                Column("recorded_pct", _("ร้อยละที่บันทึก"), "pct"), Column("confirmed", _("ยืนยันแล้ว"), "int"),
                Column("confirmed_pct", _("ร้อยละที่ยืนยัน"), "pct")]
-    records = [{**t, "installment": t["number"], "period": cal.thai_period(t["start"], t["end"])} for t in result.trend]
+    records = [{**t, "installment": t["number"], "period": show_period(t["start"], t["end"])} for t in result.trend]
     return exports.Sheet(_("แนวโน้มรายงวด"), _("อัตราการบันทึกและยืนยันข้อมูลทั้งประเทศรายงวด ปีงบประมาณ %(year)s",
                                                  year=result.year),
                          [_("ข้อมูล ณ %(at)s", at=as_of(result.computed_at))], exports.frame(records, columns),
@@ -252,7 +252,7 @@ def rollup_sheets(data: Rollup) -> list[exports.Sheet]:
                  Column("item_name", _("รายการรายได้"), "text"), Column("amount", _("จำนวนเงิน (บาท)"), "money"),
                  Column("status", _("สถานะ"), "text")]
     labels = {"PAO": _("อบจ."), "MUNICIPALITY": _("เทศบาล"), "SAO": _("อบต.")}
-    long = [{**x, "lao_type": labels[x["lao_type"]], "period": cal.thai_period(x["period_start"], x["period_end"]),
+    long = [{**x, "lao_type": labels[x["lao_type"]], "period": show_period(x["period_start"], x["period_end"]),
              "amount": None if x["amount_satang"] is None else from_satang(x["amount_satang"]),
              "status": status_text(x["status"])} for x in data.long]
     notes = [_("จังหวัด%(name)s ปีงบประมาณ %(year)s", name=data.province.name_th, year=data.year),
@@ -261,7 +261,7 @@ def rollup_sheets(data: Rollup) -> list[exports.Sheet]:
                  Column("lao_name", _("อปท."), "text"), Column("lao_type", _("ประเภท"), "text")]
     for inst in data.installments:
         wide_cols.append(Column(f"i{inst.number}", _("งวด %(n)s (%(period)s)", n=inst.number,
-                                                      period=cal.thai_period(inst.start, inst.end)), "money"))
+                                                      period=show_period(inst.start, inst.end)), "money"))
     wide_cols.append(Column("year_total", _("รวมทั้งปี"), "money"))
     wide = []
     for w in data.wide:

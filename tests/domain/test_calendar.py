@@ -88,3 +88,8 @@ def test_circular_worked_example_sums_and_round_one(amounts, total, round1):
     values = [Decimal(a) for a in amounts]
     assert cal.cumulative(values, 8) == total
     assert cal.cumulative(values, 6) == round1
+
+
+def test_english_period_keeps_buddhist_years():
+    assert cal.english_period(date(2016, 10, 1), date(2017, 2, 28)) == "Oct 2559 – Feb 2560"
+    assert cal.english_period(date(2017, 3, 1), date(2017, 3, 31)) == "Mar 2560"
