@@ -138,6 +138,40 @@ class StatusReport:
     late_count: int = 0
 
 
+@dataclass
+class ProvinceStatus:
+    """One province's line of the national INR911 summary."""
+
+    province_code: str
+    province_name: str
+    total: int
+    recorded: int
+    recorded_pct: Decimal
+    not_recorded_pct: Decimal
+
+    @property
+    def not_recorded(self) -> int:
+        """LAOs that have not recorded."""
+        return self.total - self.recorded
+
+
+def status_by_province(installment: Installment, lao_type: str | None = None) -> list[ProvinceStatus]:
+    """INR911 counts per province (one GROUP BY), in Thai dictionary order; shares add up to 100.00 per row."""
+    report_join = and_(InstallmentReport.lao_id == Lao.id, InstallmentReport.installment_id == installment.id)
+    stmt = _in_scope(
+        select(Province.code, Province.name_th, func.count(Lao.id),
+               func.count(InstallmentReport.id).filter(InstallmentReport.status.in_(RECORDED_STATUSES)))
+        .select_from(Lao).join(Province, Province.id == Lao.province_id).outerjoin(InstallmentReport, report_join)
+        .group_by(Province.code, Province.name_th),
+        None, lao_type, None,
+    )
+    lines = []
+    for code, name, total, recorded in db.session.execute(stmt):
+        pct_recorded, pct_not = shares([recorded, total - recorded])
+        lines.append(ProvinceStatus(code, name, total, recorded, pct_recorded, pct_not))
+    return sorted(lines, key=lambda line: thai_sort_key(line.province_name))
+
+
 def status_report(installment: Installment, province_id: int | None = None, lao_type: str | None = None,
                   district_id: int | None = None) -> StatusReport:
     """INR911 for `installment`: every active LAO in scope split into recorded / not recorded.

@@ -167,10 +167,14 @@ def followup_export(fmt: str):
 def status():
     """INR911: the LAOs that recorded and those that did not, side by side with counts and percentages."""
     sel = selection.resolve(current_user, request.args, today(), allow_all_provinces=True)
-    report = None
+    report = by_province = None
     if sel.installment is not None:
         report = queries.status_report(sel.installment, sel.province_id, sel.lao_type, sel.district_id)
-    return render_template("verify/status.html", sel=sel, inst=sel.installment, report=report)
+        if sel.province_id is None:  # the whole country: per-province counts first, 7,800 names on request
+            by_province = queries.status_by_province(sel.installment, sel.lao_type)
+    show_lists = sel.province_id is not None or request.args.get("lists") == "1"
+    return render_template("verify/status.html", sel=sel, inst=sel.installment, report=report,
+                           by_province=by_province, show_lists=show_lists)
 
 
 @bp.route("/matrix")

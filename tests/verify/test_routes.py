@@ -344,7 +344,7 @@ def test_inr911_verifier_sees_own_province_and_national_sees_all(site, client, a
     assert re.search(r'data-testid="total-recorded">0 \(0\.00%\)', html)
     national = app.test_client()
     login(national, "national")
-    html = _page(national, "/verify/status")
+    html = _page(national, "/verify/status?lists=1")
     assert "อบต.สันผีเสื้อ" in html and "อบต.ริมกก" in html
     assert re.search(r'data-testid="total-recorded">1 \(20\.00%\)', html)
 
@@ -455,3 +455,22 @@ def test_pages_render_in_english(site, client, app, url, marker):
     client.get("/lang/en")
     html = _page(client, url)
     assert '<html lang="en">' in html and marker in html
+
+
+def test_national_inr911_opens_on_a_province_summary_and_lists_names_on_request(site, app, client):
+    with app.app_context():
+        record(db.session.merge(site["laos"]["sao1"]), inst(2570, 1))
+        record(db.session.merge(site["laos"]["far"]), inst(2570, 1))
+        db.session.commit()
+    login(client, "national")
+    html = client.get("/verify/status?year=2570&number=1").get_data(as_text=True)
+    summary = html[html.index('data-testid="by-province"'):]
+    summary = summary[:summary.index("</table>")]
+    rows = re.findall(r"<tr><td><a [^>]*>([^<]+)</a></td>\s*<td class=\"num\">(\d+)</td><td class=\"num\">(\d+)</td>"
+                      r"<td class=\"num\">([\d.]+)</td>\s*<td class=\"num\">(\d+)</td><td class=\"num\">([\d.]+)</td>",
+                      summary)
+    assert rows == [("เชียงราย", "1", "1", "100.00", "0", "0.00"), ("เชียงใหม่", "4", "1", "25.00", "3", "75.00")]
+    assert 'data-testid="list-recorded"' not in html  # no 7,800-name lists by default
+    assert 'data-testid="show-lists"' in html
+    listed = client.get("/verify/status?year=2570&number=1&lists=1").get_data(as_text=True)
+    assert 'data-testid="list-recorded"' in listed and "อบต.ริมกก" in listed
