@@ -34,12 +34,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
 
 def register_database(app: Flask) -> None:
-    """Create the engine from DATABASE_URL and remove the scoped session after each request."""
-    app.extensions["engine"] = db.make_engine(app.config["DATABASE_URL"])
-
-    @app.teardown_appcontext
-    def _remove_session(_exc):
-        db.session.remove()
+    """Create the engine from DATABASE_URL; one transaction per request (see db.init_app)."""
+    db.init_app(app)
 
 
 def _select_locale() -> str:
@@ -86,24 +82,42 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    """Thai error pages for 400/403/404/409/500 that never show a traceback."""
+    """Thai error pages for 400/403/404/409/500 that never show a traceback; domain errors a view did not
+    handle become 403 (not permitted), 409 (conflict, locked) or 400 (a broken rule), the request's
+    transaction rolled back."""
     from flask import render_template
     from flask_wtf.csrf import CSRFError
 
+    from .domain.errors import ConflictError, DomainError, LockedError, NotPermittedError, ValidationError
+    from .web import domain_message
+
     def render(code: int):
         def handler(_error):
-            if code == 500:
-                db.session.rollback()
+            db.session.rollback()
             return render_template(f"errors/{code}.html"), code
 
         return handler
 
-    for code in (403, 404, 500):
+    for code in (403, 404, 409, 500):
         app.register_error_handler(code, render(code))
 
     @app.errorhandler(CSRFError)
     def _csrf(_error):
+        db.session.rollback()
         return render_template("errors/400.html", csrf=True), 400
+
+    @app.errorhandler(DomainError)
+    def _domain_error(err: DomainError):
+        db.session.rollback()
+        if isinstance(err, NotPermittedError):
+            code = 403
+        elif isinstance(err, (ConflictError, LockedError)):
+            code = 409
+        else:
+            code = 400
+        errors = err.errors.values() if isinstance(err, ValidationError) else [err]
+        messages = [domain_message(e) for e in errors]
+        return render_template(f"errors/{code}.html", messages=messages), code
 
 
 def register_template_helpers(app: Flask) -> None:

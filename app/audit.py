@@ -2,6 +2,8 @@
 
 from datetime import datetime
 
+from sqlalchemy.orm import Session
+
 from . import db
 from .models import AuditEvent, User, utcnow
 
@@ -18,8 +20,9 @@ def record(
     old: dict | None = None,
     new: dict | None = None,
     at: datetime | None = None,
+    session: Session | None = None,
 ) -> AuditEvent:
-    """Add one AuditEvent to the session (flushed with the change it describes)."""
+    """Add one AuditEvent to the request's session (flushed with the change it describes), or to `session`."""
     event = AuditEvent(
         at=at or utcnow(),
         user_id=actor.id if actor is not None else None,
@@ -33,5 +36,5 @@ def record(
         old_values=old,
         new_values=new,
     )
-    db.session.add(event)
+    (session or db.session).add(event)
     return event

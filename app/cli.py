@@ -55,13 +55,13 @@ def db_revision(message: str):
 
 @click.command("seed")
 @with_appcontext
+@db.unit_of_work
 def seed_command():
     """Load the reference data: provinces and districts (geothai) and revenue items."""
     from .reference import seed_geography, seed_items
 
     np, nd = seed_geography()
     ni = seed_items()
-    db.session.commit()
     click.echo(f"provinces +{np}, districts +{nd}, revenue items +{ni}")
 
 

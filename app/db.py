@@ -1,11 +1,19 @@
-"""Database engine and session, bound in create_app; SQLite pragmas and immediate write transactions."""
+"""Database engine and session, bound in create_app; the unit of work (one transaction per request or CLI
+command), SQLite pragmas, and the one seam for write locks (BEGIN IMMEDIATE / SELECT ... FOR UPDATE)."""
 
+import contextlib
 import contextvars
+from collections.abc import Callable, Iterator
+from functools import wraps
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import create_engine, event
+from flask import Flask, Response, current_app
+from flask.cli import AppGroup
+from sqlalchemy import Select, create_engine, event
 from sqlalchemy.engine import Engine
-from flask import current_app
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Base(DeclarativeBase):
@@ -15,9 +23,10 @@ class Base(DeclarativeBase):
 class AppSession(Session):
     """A session bound to the engine of the current Flask app (several apps can live in one process)."""
 
-    def get_bind(self, *args, **kwargs):
+    def get_bind(self, *args: Any, **kwargs: Any) -> Engine:
         """The current app's engine."""
-        return current_app.extensions["engine"]
+        engine: Engine = current_app.extensions["engine"]
+        return engine
 
 
 session = scoped_session(sessionmaker(class_=AppSession, expire_on_commit=False, autoflush=True))
@@ -36,7 +45,7 @@ def make_engine(url: str, **kwargs) -> Engine:
 
 def _setup_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # SQLAlchemy emits BEGIN itself (see _on_begin)
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
@@ -47,7 +56,7 @@ def _setup_sqlite(engine: Engine) -> None:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):
+    def _on_begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if _immediate.get() else "BEGIN")
 
 
@@ -84,7 +93,81 @@ def begin_write() -> None:
     s.info["write_tx"] = True
 
 
+def locked(stmt: Select[Any]) -> Select[Any]:
+    """`stmt` made into the locking read of a write use case: the one seam for write locks.
+
+    Starts the write transaction (BEGIN IMMEDIATE on SQLite, where the whole database is the lock) and
+    adds FOR UPDATE (PostgreSQL locks the selected rows until commit; SQLite ignores it), re-reading
+    the rows so a state check sees what another transaction committed.
+    """
+    begin_write()
+    return stmt.with_for_update().execution_options(populate_existing=True)
+
+
+@contextlib.contextmanager
+def apart() -> Iterator[Session]:
+    """A short transaction of its own, committed at once whatever becomes of the request's.
+
+    Only for the two writes that must survive a request that fails or only reads: counting a failed
+    login and a token's last use. Call it before the request's own transaction writes (on SQLite the
+    two would wait for each other's lock).
+    """
+    token = _immediate.set(True)
+    try:
+        with Session(bind=current_app.extensions["engine"], expire_on_commit=False) as side, side.begin():
+            yield side
+    finally:
+        _immediate.reset(token)
+
+
+def finish_request(response: Response) -> Response:
+    """Commit the request's transaction when the view answered normally (status < 400), else roll back."""
+    s = session()
+    if s.in_transaction():
+        if response.status_code < 400:
+            s.commit()
+        else:
+            s.rollback()
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Bind the engine and the request's unit of work to `app`: commit after a normal response, roll
+    back after an error response or an exception, remove the session when the app context ends."""
+    app.extensions["engine"] = make_engine(app.config["DATABASE_URL"])
+    app.after_request(finish_request)
+
+    @app.teardown_appcontext
+    def _remove_session(_exc: BaseException | None) -> None:
+        session.remove()  # rolls back whatever the request left uncommitted (an exception, a failed commit)
+
+
+def unit_of_work(fn: F) -> F:
+    """Decorator for CLI commands: commit once when `fn` returns, roll back on any exception."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            result = fn(*args, **kwargs)
+        except BaseException:
+            session.rollback()
+            raise
+        session.commit()
+        return result
+
+    return cast(F, wrapper)
+
+
+class UnitOfWorkGroup(AppGroup):
+    """A command group whose commands each run as one unit of work (see `unit_of_work`)."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], Any]:  # type: ignore[override]
+        """Like AppGroup.command, the callback wrapped in a transaction."""
+        register = super().command(*args, **kwargs)
+        return lambda fn: register(unit_of_work(fn))
+
+
 @event.listens_for(session, "after_transaction_end")
-def _clear_write_flag(sess, transaction):
+def _clear_write_flag(sess: Session, transaction: Any) -> None:
     if transaction.parent is None:
         sess.info.pop("write_tx", None)

@@ -3,10 +3,11 @@
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, flash, g
 from flask_babel import get_locale, gettext
 
 from .domain import calendar as cal
+from .domain.errors import DomainError, ValidationError
 from .domain.money import format_baht, format_pct
 from .domain.workflow import ACTION_LABELS, ROLE_LABELS, STATUS_LABELS, ReviewAction, Role, Status
 
@@ -80,10 +81,43 @@ def show_period(start: date, end: date) -> str:
     return cal.thai_period(start, end) if is_thai() else cal.english_period(start, end)
 
 
-def domain_message(err) -> str:
+def domain_message(err: DomainError) -> str:
     """Translate a DomainError's message and fill its parameters."""
     text = gettext(err.message)
     return text % err.params if err.params else text
+
+
+def _form_field(form, name: str | None):
+    """The field of `form` an error names: the form's own `field_for_error`, an attribute, or a
+    'rows-0-amount' path into its FieldLists; None when it names no field."""
+    if not name:
+        return None
+    if hasattr(form, "field_for_error"):
+        return form.field_for_error(name)
+    target = form
+    for part in name.split("-"):
+        if part.isdigit() and target is not None:
+            index = int(part)
+            target = target[index] if index < len(getattr(target, "entries", ())) else None
+        else:
+            target = getattr(target, part, None)
+    return target if target is not form and hasattr(target, "errors") else None
+
+
+def refuse(form, err: DomainError, default: str | None = None) -> None:
+    """The one way a view reports a refused operation on its form: roll the request's transaction back,
+    then show the DomainError (or each error of a ValidationError) next to the field it names (or
+    `default`), or as a flashed message when it names no field of the form."""
+    from . import db
+
+    db.session.rollback()
+    errors = err.errors.values() if isinstance(err, ValidationError) else [err]
+    for e in errors:
+        field = _form_field(form, e.field) or _form_field(form, default)
+        if field is None:
+            flash(domain_message(e), "error")
+        else:
+            field.errors = [*field.errors, domain_message(e)]
 
 
 def demo_loaded() -> bool:

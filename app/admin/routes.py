@@ -21,13 +21,13 @@ from wtforms import SelectChoice
 
 from .. import db
 from ..auth.loaders import fiscal_year_or_404, lao_or_404, province_or_404
-from ..domain.errors import N_, DomainError, ValidationError
+from ..domain.errors import N_, DomainError
 from ..domain.money import from_satang
 from ..domain.workflow import Role
 from ..extensions import login_manager
 from ..models import LAO_TYPES, AuditEvent, FiscalYear, Lao, RevenueItem, User
 from ..reference import year_has_figures
-from ..web import domain_message, today
+from ..web import refuse, today
 from . import bp, exports, operations, queries, staging
 from .forms import (
     CLASS_LABELS,
@@ -121,19 +121,6 @@ def _page() -> int:
     return request.args.get("page", 1, type=int) or 1
 
 
-def _attach(form, err: DomainError, default: str | None = None) -> None:
-    """Show a DomainError (or each error of a ValidationError) next to its form field, else as a flash."""
-    errors = err.errors.values() if isinstance(err, ValidationError) else [err]
-    for e in errors:
-        target = form
-        for part in (e.field or default or "").split("-"):
-            target = target[int(part)] if part.isdigit() and target is not None else getattr(target, part, None)
-        if target is None or not hasattr(target, "errors") or target is form:
-            flash(domain_message(e), "error")
-        else:
-            target.errors = [*target.errors, domain_message(e)]
-
-
 # ---------------------------------------------------------------------------------------------------
 # Dashboard
 
@@ -167,10 +154,8 @@ def years():
         try:
             operations.create_year(current_user, request.remote_addr, form.year.data, form.schedule.data)
         except DomainError as err:
-            db.session.rollback()
-            _attach(form, err)
+            refuse(form, err)
         else:
-            db.session.commit()
             flash(_("สร้างปีงบประมาณ %(year)s แล้ว", year=form.year.data), "success")
             return redirect(url_for("admin.year_edit", year=form.year.data))
     return render_template("admin/years.html", form=form, years=queries.years_overview())
@@ -222,10 +207,8 @@ def year_edit(year: int):
                     (c, t): bool(form[f"item_{c}_{t}"].data) for c, t in keys})
                 message = _("บันทึกรายการรายได้แล้ว (เปลี่ยน %(n)s รายการ)", n=n)
         except DomainError as err:
-            db.session.rollback()
-            _attach(form, err)
+            refuse(form, err)
         else:
-            db.session.commit()
             flash(message, "success")
             return redirect(url_for("admin.year_edit", year=year))
     elif form is None and request.method == "POST":
@@ -283,10 +266,8 @@ def lao_edit(code: str | None):
         try:
             saved = operations.save_lao(current_user, request.remote_addr, lao, details)
         except DomainError as err:
-            db.session.rollback()
-            _attach(form, err)
+            refuse(form, err)
         else:
-            db.session.commit()
             flash(_("บันทึกข้อมูล %(name)s แล้ว", name=saved.name_th), "success")
             return redirect(url_for("admin.lao_edit", code=saved.code))
     users = db.session.scalars(select(User).where(User.lao_id == lao.id)).all() if lao else []
@@ -302,7 +283,6 @@ def lao_set_active(code: str):
         abort(400)
     active = request.form.get("active") == "1"
     operations.set_lao_active(current_user, request.remote_addr, lao, active)
-    db.session.commit()
     flash(_("เปิดใช้ %(name)s แล้ว", name=lao.name_th) if active else _("ปิดใช้ %(name)s แล้ว", name=lao.name_th),
           "success")
     return redirect(url_for("admin.lao_edit", code=lao.code))
@@ -340,14 +320,12 @@ def _import_view(kind_of_page: str, template: str, upload_form, done_endpoint: s
         try:
             plan = _run_import(kind, upload, dry_run=False, confirm=confirm)
         except DomainError as err:
-            db.session.rollback()
-            flash(domain_message(err), "error")
+            refuse(apply_form, err)
             return redirect(request.path)
         if plan.errors:
-            db.session.rollback()
+            db.session.rollback()  # all or nothing: a plan with errors writes nothing
             flash(_("ข้อมูลมีข้อผิดพลาด ไม่ได้บันทึกแม้แต่รายการเดียว"), "error")
         else:
-            db.session.commit()
             staging.discard(upload.sha256)
             if plan.has_changes:
                 flash(_("นำเข้าแฟ้ม %(file)s แล้ว: เพิ่ม %(created)s เปลี่ยน %(changed)s ไม่เปลี่ยน %(same)s",
@@ -365,7 +343,7 @@ def _import_view(kind_of_page: str, template: str, upload_form, done_endpoint: s
         try:
             plan = _run_import(kind, upload, dry_run=True, confirm=confirm)
         except DomainError as err:
-            _attach(upload_form, err, default="file")
+            refuse(upload_form, err, default="file")
         else:
             if not plan.errors and plan.has_changes:
                 staging.stage(upload)  # kept for the apply button, which names it by its SHA-256
@@ -444,12 +422,10 @@ def user_edit(user_id: int | None):
             else:
                 operations.update_user(current_user, request.remote_addr, user, details)
         except DomainError as err:
-            db.session.rollback()
             if err.field == "scope":
                 err.field = "lao_code" if role == Role.LAO_OFFICER.value else "province"
-            _attach(form, err)
+            refuse(form, err)
         else:
-            db.session.commit()
             if user is None:
                 return _password_page(saved, password, created=True)
             flash(_("บันทึกบัญชี %(username)s แล้ว", username=user.username), "success")
@@ -467,10 +443,8 @@ def user_set_active(user_id: int):
     try:
         operations.set_user_active(current_user, request.remote_addr, user, active)
     except DomainError as err:
-        db.session.rollback()
-        flash(domain_message(err), "error")
+        refuse(ButtonForm(), err)
     else:
-        db.session.commit()
         flash(_("เปิดใช้บัญชี %(u)s แล้ว", u=user.username) if active else _("ปิดใช้บัญชี %(u)s แล้ว", u=user.username),
               "success")
     return redirect(url_for("admin.user_edit", user_id=user.id))
@@ -483,7 +457,6 @@ def user_reset(user_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     password = operations.reset_user_password(current_user, request.remote_addr, user)
-    db.session.commit()
     return _password_page(user, password, created=False)
 
 
@@ -498,7 +471,6 @@ def users_bulk():
     if form.validate_on_submit():
         province = province_or_404(form.province.data, current_user) if form.province.data else None
         result = operations.bulk_create_lao_accounts(current_user, request.remote_addr, province)
-        db.session.commit()
         if not result.accounts:
             flash(_("ทุก อปท. ที่เลือกมีบัญชีผู้ใช้แล้ว"), "info")
             return redirect(url_for("admin.users_bulk"))

@@ -323,7 +323,6 @@ def record(lao_code: str, fy: int, n: int):
         )
     except ConflictError as err:
         return conflict(err, lao, inst)
-    db.session.commit()
     return ok(installment_state(lao, inst))
 
 
@@ -345,7 +344,6 @@ def review(lao_code: str, fy: int, n: int):
             check_version(req.version, report.version if report else 0)
         except ConflictError as err:
             return conflict(err, lao, inst)
-    db.session.commit()
     return ok(installment_state(lao, inst))
 
 

@@ -80,9 +80,8 @@ def user_for_token(raw: str | None, now: datetime | None = None) -> User | None:
         return None
     now = now or utcnow()
     if row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION:
-        db.begin_write()
-        db.session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
-        db.session.commit()
+        with db.apart() as side:
+            side.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
     return row.User
 
 

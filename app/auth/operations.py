@@ -3,7 +3,7 @@
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import audit, db
@@ -39,7 +39,6 @@ def authenticate(username: str, password: str, ip: str | None, max_failures: int
     Raises DomainError(None, ...) with a message that says whether the account is locked.
     """
     now = now or utcnow()
-    db.begin_write()
     user = db.session.scalar(select(User).where(func.lower(User.username) == (username or "").strip().lower()))
     if user is None:
         check_password_hash(_DUMMY_HASH, password or "")
@@ -50,26 +49,36 @@ def authenticate(username: str, password: str, ip: str | None, max_failures: int
             None, N_("บัญชีนี้ถูกระงับชั่วคราวเนื่องจากใส่รหัสผ่านผิดหลายครั้ง กรุณาลองใหม่ในอีก %(minutes)s นาที"),
             minutes=minutes,
         )
+    # the slow hash is checked before any lock is taken, so logins never hold up other users' saves
     if not check_password_hash(user.password_hash, password or ""):
-        user.failed_logins += 1
-        if user.failed_logins >= max_failures:
-            user.locked_until = now + timedelta(minutes=lock_minutes)
-            user.failed_logins = 0
-            audit.record(user, ip, "account_locked", "user", user.username,
-                         lao_id=user.lao_id, province_id=user.province_id)
-            db.session.commit()
+        if _count_failure(user, ip, max_failures, lock_minutes, now):
             raise DomainError(
                 None, N_("ใส่รหัสผ่านผิดเกิน %(n)s ครั้ง บัญชีถูกระงับชั่วคราว %(minutes)s นาที"),
                 n=max_failures, minutes=lock_minutes,
             )
-        db.session.commit()
         raise DomainError(None, N_("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"))
     if not user.active:
         raise DomainError(None, N_("บัญชีนี้ถูกปิดการใช้งาน กรุณาติดต่อ สถจ. หรือผู้ดูแลระบบ"))
+    user = db.session.scalar(db.locked(select(User).where(User.id == user.id)))
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
     return user
+
+
+def _count_failure(user: User, ip: str | None, max_failures: int, lock_minutes: int, now: datetime) -> bool:
+    """Count a wrong password in a transaction of its own (the refused request rolls back); lock the
+    account when the count reaches `max_failures`. Returns whether this failure locked it."""
+    with db.apart() as side:
+        side.execute(update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1))
+        locked = side.execute(
+            update(User).where(User.id == user.id, User.failed_logins >= max_failures)
+            .values(locked_until=now + timedelta(minutes=lock_minutes), failed_logins=0)
+        ).rowcount
+        if locked:
+            audit.record(user, ip, "account_locked", "user", user.username, lao_id=user.lao_id,
+                         province_id=user.province_id, session=side)
+    return bool(locked)
 
 
 def change_password(user: User, current: str, new: str, confirm: str, ip: str | None) -> None:

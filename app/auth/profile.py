@@ -8,10 +8,9 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Length
 
-from .. import db
 from ..api import tokens
 from ..domain.errors import DomainError, NotPermittedError
-from ..web import domain_message
+from ..web import refuse
 from . import bp
 
 
@@ -51,10 +50,8 @@ def create_token():
     try:
         raw = tokens.issue_token(current_user, form.name.data or "", actor=current_user, ip=request.remote_addr)
     except DomainError as err:
-        db.session.rollback()
-        form.name.errors.append(domain_message(err))
+        refuse(form, err, default="name")
         return _render(form)
-    db.session.commit()
     return _render(CreateTokenForm(formdata=None), new_token=raw)
 
 
@@ -71,12 +68,9 @@ def revoke_token(token_id: int):
     try:
         tokens.revoke_token(current_user, token_id, request.remote_addr)
     except NotPermittedError:
-        db.session.rollback()
-        abort(404)
+        abort(404)  # another's token: as if it did not exist
     except DomainError as err:
-        db.session.rollback()
-        flash(domain_message(err), "warning")
+        refuse(form, err)
     else:
-        db.session.commit()
         flash(_("ยกเลิกโทเค็นแล้ว โปรแกรมที่ใช้โทเค็นนี้จะเข้าถึงระบบไม่ได้อีก"), "success")
     return redirect(url_for("auth.profile"))

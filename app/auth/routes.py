@@ -3,11 +3,12 @@
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
 
 from .. import db
 from ..domain.errors import DomainError
 from ..models import User
-from ..web import domain_message
+from ..web import refuse
 from . import bp, operations
 from .forms import ChangePasswordForm, LoginForm
 from .loaders import safe_next
@@ -39,10 +40,8 @@ def login():
                 current_app.config["LOGIN_MAX_FAILURES"], current_app.config["LOGIN_LOCK_MINUTES"],
             )
         except DomainError as err:
-            db.session.rollback()
-            form.password.errors.append(domain_message(err))
+            refuse(form, err, default="password")
         else:
-            db.session.commit()
             lang, size = session.get("lang"), session.get("text_size")
             session.clear()
             if lang:
@@ -61,10 +60,8 @@ def login():
 @login_required
 def logout():
     """Log out and end every session of this account (the rotating token changes)."""
-    db.begin_write()
-    user = db.session.get(User, current_user.id)
+    user = db.session.scalar(db.locked(select(User).where(User.id == current_user.id)))
     user.session_token = operations.new_session_token()
-    db.session.commit()
     logout_user()
     session.clear()
     flash(_("ออกจากระบบแล้ว"), "info")
@@ -83,10 +80,8 @@ def change_password():
                 form.confirm_password.data, request.remote_addr,
             )
         except DomainError as err:
-            db.session.rollback()
-            getattr(form, err.field or "new_password").errors.append(domain_message(err))
+            refuse(form, err, default="new_password")
         else:
-            db.session.commit()
             login_user(db.session.get(User, current_user.id))  # this session continues with the new token
             flash(_("เปลี่ยนรหัสผ่านเรียบร้อยแล้ว"), "success")
             return redirect(url_for("main.index"))

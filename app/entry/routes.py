@@ -10,7 +10,7 @@ from ..domain import typo_guard
 from ..domain.errors import N_, ConflictError, DomainError, NotPermittedError, ValidationError
 from ..domain.money import format_baht, parse_amount
 from ..domain.workflow import Role
-from ..web import action_time, domain_message, today
+from ..web import action_time, domain_message, refuse, today
 from . import bp, operations, queries
 from .forms import amount_field, entry_form, explain_field
 
@@ -118,14 +118,9 @@ def edit(lao_code: str, year: int, number: int):
             now=action_time(),
         )
     except NotPermittedError:
-        db.session.rollback()
-        abort(403)
+        raise  # the app's 403 page
     except ValidationError as err:
-        db.session.rollback()
-        for name, problem in err.errors.items():
-            target = form.field_for_error(name)
-            if target is not None:
-                target.errors = [*target.errors, domain_message(problem)]
+        refuse(form, err)
         view = queries.installment_view(lao, installment, today())
         return _render_form(view, form, error=_("ยังไม่ได้บันทึก กรุณาแก้ไขรายการที่มีข้อความสีแดง"))
     except ConflictError as err:
@@ -137,7 +132,6 @@ def edit(lao_code: str, year: int, number: int):
         db.session.rollback()
         view = queries.installment_view(lao, installment, today())
         return _render_form(view, form, 409, error=domain_message(err))
-    db.session.commit()
     days = queries.late_days(installment, report, today())
     if days:
         flash(_("บันทึกข้อมูลงวดที่ %(n)s เรียบร้อยแล้ว (บันทึกหลังกำหนด %(days)s วัน)", n=number, days=days),

@@ -39,6 +39,12 @@ class ComparisonForm(_SelectorForm):
     ], default="name")
     submit = SubmitField(_l("แสดงรายงาน"))
 
+    def field_for_error(self, name: str | None):
+        """The selector an error names (the operation's base_year is this form's base), or None."""
+        name = "base" if name == "base_year" else name
+        field = getattr(self, name, None) if name else None
+        return field if hasattr(field, "errors") else None
+
 
 class MonitoringForm(_SelectorForm):
     """Selectors of the monitoring page: fiscal year and installment."""

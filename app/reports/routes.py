@@ -6,12 +6,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from .. import db
 from ..auth.loaders import fiscal_year_or_404, province_or_404, roles_required
 from ..domain import comparison as cmp
-from ..domain.errors import N_, DomainError, NotPermittedError, ValidationError
+from ..domain.errors import N_, DomainError, NotPermittedError
 from ..domain.workflow import Role
-from ..web import domain_message, show_period, today
+from ..web import refuse, show_period, today
 from . import bp, charts, exports, queries, tables
 from .forms import ComparisonForm, KpiForm, KpiSettingsForm, MonitoringForm
 from .operations import save_kpi_settings
@@ -63,17 +62,6 @@ def _selection_args() -> dict:
             for k in SELECTION_ARGS if k in request.args}
 
 
-def _apply_error(form, err: DomainError) -> None:
-    """Show a DomainError next to its selector, or as a flash when it concerns no field."""
-    field = getattr(form, err.field, None) if err.field else None
-    if field is None and err.field == "base_year":
-        field = getattr(form, "base", None)
-    if field is not None:
-        field.errors = [*field.errors, domain_message(err)]
-    else:
-        flash(domain_message(err), "error")
-
-
 def _comparison(province_code: str | None = None):
     """(form, result or None, shown groups) for the comparison selectors of this request."""
     years = queries.fiscal_years()
@@ -93,7 +81,7 @@ def _comparison(province_code: str | None = None):
         result = queries.comparison(form.base.data, form.year.data, through, form.basis.data, form.status.data,
                                     province_code, round_id=round_id, order=form.order.data or "name")
     except DomainError as err:
-        _apply_error(form, err)
+        refuse(form, err)
         return form, None, groups
     return form, result, groups
 
@@ -248,7 +236,7 @@ def _monitoring():
     try:
         return form, queries.monitoring(year, form.number.data, today())
     except DomainError as err:
-        _apply_error(form, err)
+        refuse(form, err)
         return form, None
 
 
@@ -323,7 +311,7 @@ def _kpi():
     except DomainError as err:
         if err.field == "base_year":
             err = DomainError("year", N_("ไม่มีข้อมูลปีก่อนหน้า (%(year)s) ให้เปรียบเทียบ"), year=year - 1)
-        _apply_error(form, err)
+        refuse(form, err)
         return form, None, [], settings
     return form, result, cmp.scorecard(result.rows, settings), settings
 
@@ -384,17 +372,10 @@ def kpi_settings():
                               [form[f"t{i}"].data for i in range(1, 6)],
                               {"pao": form.weight_pao.data, "mun": form.weight_mun.data, "sao": form.weight_sao.data})
         except NotPermittedError:
-            db.session.rollback()
-            abort(403)
-        except ValidationError as err:
-            db.session.rollback()
-            for name, e in err.errors.items():
-                form[name].errors = [*form[name].errors, domain_message(e)]
+            raise  # the app's 403 page
         except DomainError as err:
-            db.session.rollback()
-            flash(domain_message(err), "error")
+            refuse(form, err)
         else:
-            db.session.commit()
             flash(_("บันทึกเกณฑ์ KPI ของปีงบประมาณ %(year)s แล้ว", year=year), "success")
             return redirect(url_for("reports.kpi_settings", year=year))
     return render_template("reports/kpi_settings.html", form=form, year=year, years=years, current=current,

@@ -10,7 +10,7 @@ from ..auth.loaders import fiscal_year_or_404, roles_required
 from ..domain.errors import N_, DomainError, NotPermittedError, ValidationError
 from ..domain.workflow import ReviewAction, Role
 from ..models import User, utcnow
-from ..web import action_time, domain_message, show_date, today
+from ..web import action_time, refuse, show_date, today
 from . import bp, exports, operations, queries, selection
 from .forms import ActionForm, ReviewForm, parse_rows
 
@@ -89,21 +89,12 @@ def review():
             now=action_time(),
         )
     except NotPermittedError:
-        db.session.rollback()
-        abort(403)
+        raise  # the app's 403 page
     except DomainError as err:
-        db.session.rollback()
         # form-level problems go next to their fields; a row's problem (its state) is a message
-        errors = err.errors if isinstance(err, ValidationError) else {"laos": err}
-        for name, error in errors.items():
-            target = getattr(form, name, None) if name in ("position", "phone", "action", "reason") else None
-            if target is not None:
-                target.errors = [*target.errors, domain_message(error)]
-            else:
-                flash(domain_message(error), "error")
+        refuse(form, err if isinstance(err, ValidationError) else DomainError(None, err.message, **err.params))
         flash(_("ยังไม่ได้บันทึกการดำเนินการใด ๆ กรุณาแก้ไขแล้วบันทึกอีกครั้ง"), "error")
         return _screen(sel, form, set(ticked), 400)
-    db.session.commit()
     _flash_result(result, form.action.data, sel.installment)
     return redirect(url_for("verify.home", **sel.args()))
 
@@ -229,7 +220,6 @@ def account_reset(user_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     password = operations.reset_lao_password(current_user, target, request.remote_addr)
-    db.session.commit()
     resp = make_response(render_template("verify/password_reset.html", target=target, new_password=password))
     resp.headers["Cache-Control"] = "no-store"  # the one-time password must not stay in a cache
     return resp
@@ -243,10 +233,8 @@ def _set_active(user_id: int, active: bool):
     try:
         operations.set_lao_account_active(current_user, target, active, request.remote_addr)
     except DomainError as err:
-        db.session.rollback()
-        flash(domain_message(err), "error")
+        refuse(ActionForm(), err)
     else:
-        db.session.commit()
         flash(_("เปิดใช้งานบัญชี %(u)s แล้ว", u=target.username) if active
               else _("ปิดใช้งานบัญชี %(u)s แล้ว", u=target.username), "success")
     province = target.lao.province.code if target.lao else None

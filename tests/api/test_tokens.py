@@ -48,6 +48,7 @@ def test_user_for_token_refuses_unknown_revoked_and_inactive(world, ctx):
     assert user_for_token(raw).username == "officer"
     assert user_for_token(raw + "x") is None
     assert user_for_token("") is None and user_for_token(None) is None
+    db.session.rollback()  # the last-use write went apart: end this read, as a request's write (begin_write) does
 
     officer = db.session.merge(world.users["officer"])
     officer.active = False
@@ -62,19 +63,25 @@ def test_user_for_token_refuses_unknown_revoked_and_inactive(world, ctx):
     assert user_for_token(raw) is None
 
 
+def _reread(token: ApiToken) -> None:
+    """Read `token` again in a new transaction: the last-use write is committed apart from this session's."""
+    db.session.rollback()
+    db.session.refresh(token)
+
+
 def test_last_used_is_written_at_most_once_a_minute(world, ctx):
     raw = world.tokens["national"]
     now = utcnow()
     user_for_token(raw, now=now)
     token = db.session.scalar(select(ApiToken).where(ApiToken.name == "national script"))
-    db.session.refresh(token)
+    _reread(token)
     assert token.last_used_at == now
     user_for_token(raw, now=now + timedelta(seconds=30))
-    db.session.refresh(token)
+    _reread(token)
     assert token.last_used_at == now  # within the minute: no write
     later = now + timedelta(seconds=61)
     user_for_token(raw, now=later)
-    db.session.refresh(token)
+    _reread(token)
     assert token.last_used_at == later
 
 
