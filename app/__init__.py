@@ -49,13 +49,14 @@ def _select_locale() -> str:
 
 def register_extensions(app: Flask) -> None:
     """Bind login manager, CSRF, Babel and Bootstrap."""
-    from .auth.loaders import load_user
+    from .auth.loaders import load_user, require_scope
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
+    app.before_request(require_scope)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     bootstrap.init_app(app)

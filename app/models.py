@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import Base
 from .domain.money import from_satang
+from .domain.scope import Scope, scope_for
 from .domain.workflow import Role, Status
 
 LAO_TYPES = ("PAO", "MUNICIPALITY", "SAO")
@@ -253,13 +254,11 @@ class User(Base):
         return self.role_enum in roles
 
     @property
-    def scope_province_id(self) -> int | None:
-        """The province the user is limited to (LAO officers: their LAO's province), None for national."""
-        if self.role == Role.PROVINCE_VERIFIER.value:
-            return self.province_id
-        if self.role == Role.LAO_OFFICER.value and self.lao is not None:
-            return self.lao.province_id
-        return None
+    def scope(self) -> Scope:
+        """What the user may see: national, its province, its LAO, or nothing (domain.scope.scope_for)."""
+        return scope_for(self.role, lao_id=self.lao_id,
+                         lao_province_id=self.lao.province_id if self.lao_id is not None and self.lao else None,
+                         province_id=self.province_id)
 
 
 class AuditEvent(Base):

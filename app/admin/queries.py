@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import func, or_, select
 
 from .. import db
-from ..domain.workflow import Role
+from ..auth.loaders import in_scope, scope_of
 from ..models import AuditEvent, District, FiscalYear, Installment, Lao, Province, User
 
 PER_PAGE = 50
@@ -156,14 +156,6 @@ class AuditFilters:
     date_to: date | None = None
 
 
-def audit_scope(viewer: User):
-    """The condition limiting audit events to what `viewer` may read: all, its province, or its LAO."""
-    role = viewer.role_enum
-    if role in (Role.NATIONAL_VIEWER, Role.ADMIN):
-        return None
-    if role == Role.PROVINCE_VERIFIER:
-        return AuditEvent.province_id == viewer.province_id if viewer.province_id else false()
-    return AuditEvent.lao_id == viewer.lao_id if viewer.lao_id else false()
 
 
 def _utc(day: date) -> datetime:
@@ -176,8 +168,8 @@ def audit_query(viewer: User, f: AuditFilters):
             .outerjoin(Lao, Lao.id == AuditEvent.lao_id)
             .outerjoin(Province, Province.id == AuditEvent.province_id)
             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
-    scope = audit_scope(viewer)
-    conditions = [] if scope is None else [scope]
+    stmt = in_scope(stmt, scope_of(viewer), province_id=AuditEvent.province_id, lao_id=AuditEvent.lao_id)
+    conditions = []
     if f.province:
         conditions.append(Province.code == f.province)
     if f.lao:
@@ -190,14 +182,14 @@ def audit_query(viewer: User, f: AuditFilters):
         conditions.append(AuditEvent.at >= _utc(f.date_from))
     if f.date_to:
         conditions.append(AuditEvent.at < _utc(f.date_to + timedelta(days=1)))
-    return stmt.where(and_(*conditions)) if conditions else stmt
+    return stmt.where(*conditions)
 
 
 def audit_actions(viewer: User) -> list[str]:
     """The actions present in the events `viewer` may read (for the filter)."""
     stmt = select(AuditEvent.action).distinct().order_by(AuditEvent.action)
-    scope = audit_scope(viewer)
-    return list(db.session.scalars(stmt if scope is None else stmt.where(scope)))
+    return list(db.session.scalars(
+        in_scope(stmt, scope_of(viewer), province_id=AuditEvent.province_id, lao_id=AuditEvent.lao_id)))
 
 
 def audit_stream(stmt, batch: int = 1000):

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from .. import db
-from ..auth.loaders import fiscal_year_or_404, installment_or_404, lao_or_404, province_or_404
+from ..auth.loaders import fiscal_year_or_404, in_scope, installment_or_404, lao_or_404, province_or_404, scope_province
 from ..domain import comparison as cmp
 from ..domain.errors import ConflictError, DomainError, LockedError, NotPermittedError, ValidationError
 from ..domain.workflow import Role, Status, check_version
@@ -44,6 +44,8 @@ def _authenticate():
         return error_response(401, "invalid_token", _("โทเค็นไม่ถูกต้อง ถูกยกเลิกแล้ว หรือบัญชีถูกปิดการใช้งาน"))
     g.api_user = user
     g._login_user = user  # Flask-Login's current_user is the token's user here, never a cookie session's
+    if user.scope.is_nothing:  # fail closed: an account whose assignment does not fit its role
+        return error_response(403, "forbidden", _("บัญชีนี้ไม่มีสิทธิ์ทำรายการนี้"))
     return None
 
 
@@ -188,16 +190,14 @@ def laos():
         conditions.append(Lao.province_id == province_or_404(province_code, user).id)
     if lao_type:
         conditions.append(Lao.lao_type == lao_type)
-    if user.role == Role.LAO_OFFICER.value:
-        conditions.append(Lao.id == user.lao_id)
-    elif user.role == Role.PROVINCE_VERIFIER.value:
-        conditions.append(Lao.province_id == user.province_id)
-    total = db.session.scalar(select(func.count(Lao.id)).where(*conditions))
+    scope = user.scope
+    total = db.session.scalar(in_scope(select(func.count(Lao.id)).where(*conditions), scope,
+                                       province_id=Lao.province_id, lao_id=Lao.id))
     rows = db.session.execute(
-        select(Lao.code, Lao.name_th, Lao.name_en, Lao.lao_type, Province.code, District.code)
-        .join(Province, Province.id == Lao.province_id)
-        .join(District, District.id == Lao.district_id)
-        .where(*conditions)
+        in_scope(select(Lao.code, Lao.name_th, Lao.name_en, Lao.lao_type, Province.code, District.code)
+                 .join(Province, Province.id == Lao.province_id)
+                 .join(District, District.id == Lao.district_id)
+                 .where(*conditions), scope, province_id=Lao.province_id, lao_id=Lao.id)
         .order_by(Lao.code)
         .limit(limit)
         .offset(offset)
@@ -358,11 +358,7 @@ def report_province(code: str | None) -> Province | None:
     forbidden_unless(Role.PROVINCE_VERIFIER, Role.NATIONAL_VIEWER, Role.ADMIN)
     if code:
         return province_or_404(code, user)
-    if user.role == Role.PROVINCE_VERIFIER.value:
-        if user.province_id is None:  # a verifier without a province must not fall through to national
-            raise RequestError(403, "forbidden", _("บัญชีนี้ไม่มีสิทธิ์ทำรายการนี้"))
-        return db.session.get(Province, user.province_id)
-    return None
+    return scope_province(user)
 
 
 def _status_lao(row) -> dict:
@@ -389,8 +385,7 @@ def status_report():
     district = None
     if district_code:
         district = db.session.scalar(select(District).where(District.code == district_code))
-        scope = province.id if province else actor().scope_province_id
-        if district is None or (scope is not None and district.province_id != scope):
+        if district is None or (province is not None and district.province_id != province.id):
             raise NotFound()
     rep = build_status_report(inst, province_id=province.id if province else None, lao_type=lao_type,
                               district_id=district.id if district else None)

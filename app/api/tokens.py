@@ -36,7 +36,7 @@ def issue_token(user: User, name: str = "", *, actor: User | None = None, ip: st
     db.session.add(token)
     db.session.flush()
     audit.record(actor, ip, "api_token_issued", "api_token", str(token.id), lao_id=user.lao_id,
-                 province_id=user.scope_province_id, new={"user": user.username, "name": name})
+                 province_id=user.scope.province_id, new={"user": user.username, "name": name})
     db.session.flush()
     return raw
 
@@ -58,7 +58,7 @@ def revoke_token(actor: User | None, token_id: int, ip: str | None) -> ApiToken:
     token.revoked_at = utcnow()
     owner = token.user
     audit.record(actor, ip, "api_token_revoked", "api_token", str(token.id), lao_id=owner.lao_id,
-                 province_id=owner.scope_province_id, new={"user": owner.username, "name": token.name})
+                 province_id=owner.scope.province_id, new={"user": owner.username, "name": token.name})
     db.session.flush()
     return token
 

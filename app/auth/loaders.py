@@ -3,11 +3,14 @@
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort
+from typing import Any
+
+from flask import abort, request
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Select, false, select
 
 from .. import db
+from ..domain.scope import NOTHING, Reach, Scope
 from ..domain.workflow import Role
 from ..models import FiscalYear, Installment, Lao, Province, User
 
@@ -52,14 +55,50 @@ def roles_required(*roles: Role):
     return decorator
 
 
+def scope_of(user: User | None) -> Scope:
+    """The access scope of `user` (nothing for no user): the one place every loader and query asks."""
+    return user.scope if user is not None and getattr(user, "is_authenticated", False) else NOTHING
+
+
+def in_scope(stmt: Select[Any], scope: Scope, *, province_id: Any, lao_id: Any = None) -> Select[Any]:
+    """`stmt` limited to `scope`: no condition nationally, `province_id` = its province, `lao_id` = its LAO
+    (or, for a statement without an LAO column, nothing), and nothing at all for the NOTHING scope."""
+    if scope.is_national:
+        return stmt
+    if scope.reach == Reach.PROVINCE:
+        return stmt.where(province_id == scope.province_id)
+    if scope.reach == Reach.LAO and lao_id is not None:
+        return stmt.where(lao_id == scope.lao_id)
+    return stmt.where(false())
+
+
+def require_scope() -> None:
+    """Before every request: a signed-in account whose scope is nothing is refused (403) everywhere but
+    signing out, changing language and static files — it fails closed rather than falling through to national."""
+    if request.endpoint in OPEN_WITHOUT_SCOPE or request.blueprint == "api" or not current_user.is_authenticated:
+        return  # the API authenticates by token and checks the token owner's scope itself
+    if scope_of(current_user).is_nothing:
+        abort(403)
+
+
+OPEN_WITHOUT_SCOPE = {None, "static", "bootstrap.static", "main.font", "main.plotly_js", "main.set_language",
+                      "main.set_text_size", "auth.logout", "auth.login"}
+
+
+def scope_province(user: User) -> Province | None:
+    """The province `user`'s scope is limited to (None for national scope); 403 when the scope is nothing."""
+    scope = scope_of(user)
+    if scope.is_national:
+        return None
+    province = db.session.get(Province, scope.province_id) if scope.province_id is not None else None
+    if province is None:
+        abort(403)
+    return province
+
+
 def can_see_lao(user: User, lao: Lao) -> bool:
     """Whether `user` may read `lao`: its own LAO, its province's LAOs, or everything nationally."""
-    role = user.role_enum
-    if role in (Role.NATIONAL_VIEWER, Role.ADMIN):
-        return True
-    if role == Role.PROVINCE_VERIFIER:
-        return user.province_id == lao.province_id
-    return user.lao_id == lao.id
+    return scope_of(user).covers_lao(lao.id, lao.province_id)
 
 
 def lao_or_404(code: str, user: User) -> Lao:
@@ -71,12 +110,10 @@ def lao_or_404(code: str, user: User) -> Lao:
 
 
 def province_or_404(code: str, user: User) -> Province:
-    """The province with `code` if `user` may see it; 404 otherwise."""
+    """The province with `code` if `user`'s scope reaches into it; 404 otherwise. (An LAO officer reaches
+    its own province, as a label or filter; the rows it then sees are still limited by `in_scope`.)"""
     province = db.session.scalar(select(Province).where(Province.code == code))
-    if province is None:
-        abort(404)
-    scope = user.scope_province_id
-    if scope is not None and scope != province.id:
+    if province is None or not scope_of(user).touches_province(province.id):
         abort(404)
     return province
 

@@ -99,7 +99,7 @@ def change_password(user: User, current: str, new: str, confirm: str, ip: str | 
     user.must_change_password = False
     user.session_token = new_session_token()
     audit.record(user, ip, "password_changed", "user", user.username, lao_id=user.lao_id,
-                 province_id=user.scope_province_id)
+                 province_id=user.scope.province_id)
     db.session.flush()
 
 
@@ -118,7 +118,7 @@ def reset_password(actor: User, target: User, ip: str | None) -> str:
     target.locked_until = None
     target.session_token = new_session_token()
     audit.record(actor, ip, "password_reset", "user", target.username, lao_id=target.lao_id,
-                 province_id=target.scope_province_id)
+                 province_id=target.scope.province_id)
     db.session.flush()
     return password
 
@@ -132,6 +132,6 @@ def set_active(actor: User, target: User, active: bool, ip: str | None) -> None:
     if not active:
         target.session_token = new_session_token()
     audit.record(actor, ip, "account_enabled" if active else "account_disabled", "user", target.username,
-                 lao_id=target.lao_id, province_id=target.scope_province_id,
+                 lao_id=target.lao_id, province_id=target.scope.province_id,
                  old={"active": old}, new={"active": active})
     db.session.flush()

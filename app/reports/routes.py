@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from ..auth.loaders import fiscal_year_or_404, province_or_404, roles_required
+from ..auth.loaders import fiscal_year_or_404, province_or_404, roles_required, scope_of, scope_province
 from ..domain import comparison as cmp
 from ..domain.errors import N_, DomainError, NotPermittedError
 from ..domain.workflow import Role
@@ -118,10 +118,9 @@ def _download(data: bytes, filename: str, mimetype: str) -> Response:
 
 
 def _verifier_province_code() -> str | None:
-    """A provincial verifier's own province code (None for national roles)."""
-    if current_user.role == Role.PROVINCE_VERIFIER.value and current_user.province is not None:
-        return current_user.province.code
-    return None
+    """The province code a non-national reader is limited to (None for national roles); 403 for no scope."""
+    province = scope_province(current_user)
+    return province.code if province is not None else None
 
 
 def _scoped_province_code() -> str | None:
@@ -165,7 +164,7 @@ def province(code: str):
         return _entry_view_url(lao_code, result.selection["year"], result.selection["through"])
 
     return _render_comparison("reports/province.html", form, result, groups, province=prov, entry_url=entry_url,
-                              national=current_user.role != Role.PROVINCE_VERIFIER.value)
+                              national=scope_of(current_user).is_national)
 
 
 @bp.route("/export/comparison.<fmt>")

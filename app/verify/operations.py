@@ -26,7 +26,7 @@ def check_may_review(actor: User, lao: Lao) -> None:
     """A province verifier reviews its own province's LAOs, an admin any; NotPermittedError otherwise."""
     if actor.role == Role.ADMIN.value:
         return
-    if actor.role != Role.PROVINCE_VERIFIER.value or actor.province_id != lao.province_id:
+    if actor.role != Role.PROVINCE_VERIFIER.value or not actor.scope.covers_province(lao.province_id):
         raise NotPermittedError(None, N_("บัญชีนี้ไม่มีสิทธิ์ตรวจสอบข้อมูลของ อปท. นี้"))
 
 
@@ -141,7 +141,7 @@ def check_may_manage_account(actor: User, target: User) -> None:
         actor.role != Role.PROVINCE_VERIFIER.value
         or target.role != Role.LAO_OFFICER.value
         or target.lao is None
-        or target.lao.province_id != actor.province_id
+        or not actor.scope.covers_province(target.lao.province_id)
     ):
         raise NotPermittedError(None, N_("บัญชีนี้ไม่มีสิทธิ์จัดการบัญชีผู้ใช้นี้"))
 

@@ -10,9 +10,9 @@ from flask_babel import gettext
 from sqlalchemy import select
 
 from .. import db
-from ..auth.loaders import installment_or_404, province_or_404
+from ..auth.loaders import installment_or_404, province_or_404, scope_of, scope_province
 from ..domain.errors import N_
-from ..domain.workflow import Role, Status
+from ..domain.workflow import Status
 from ..models import District, Installment, Lao, Province, User
 from . import queries
 
@@ -87,8 +87,8 @@ def all_provinces() -> list[Province]:
 
 
 def province_choices(user: User) -> list[Province]:
-    """Provinces a user may switch between: none for a verifier (own province only), else all."""
-    return [] if user.role == Role.PROVINCE_VERIFIER.value else all_provinces()
+    """Provinces a user may switch between: every one for a national scope, else none (its own only)."""
+    return all_provinces() if scope_of(user).is_national else []
 
 
 def resolve_province(user: User, code: str | None, allow_all: bool = False) -> Province | None:
@@ -96,12 +96,11 @@ def resolve_province(user: User, code: str | None, allow_all: bool = False) -> P
 
     With `allow_all` an empty code means every province (None); otherwise the default province.
     """
-    if user.role == Role.PROVINCE_VERIFIER.value:
-        if user.province is None:
-            abort(403)
-        if code and code != user.province.code:
+    own = scope_province(user)
+    if own is not None:
+        if code and code != own.code:
             abort(404)
-        return user.province
+        return own
     if code:
         return province_or_404(code, user)
     return None if allow_all else default_province()
