@@ -1,7 +1,7 @@
 """Views of the reports area: comparison (INF508) and drill-down, monitoring, KPI scorecard, exports."""
 
 import pandas as pd
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -99,10 +99,8 @@ def _comparison(province_code: str | None = None):
 
 
 def _entry_view_url(lao_code: str, year: int, number: int) -> str:
-    """Link to an LAO's read-only installment detail (entry.detail, or its path while not registered)."""
-    if "entry.detail" in current_app.view_functions:
-        return url_for("entry.detail", lao_code=lao_code, year=year, number=number)
-    return f"/entry/{lao_code}/{year}/{number}/view"
+    """Link to an LAO's read-only installment detail (entry.detail)."""
+    return url_for("entry.detail", lao_code=lao_code, year=year, number=number)
 
 
 def _comparison_charts(result, groups) -> dict[str, str]:
