@@ -18,7 +18,9 @@ from ..domain.errors import DomainError
 from ..domain.workflow import Role
 from ..models import FiscalYear, Installment, Province, User
 from ..web import today
-from . import exports, operations
+from . import accounts, exports
+from . import imports as file_imports
+from . import years as year_setup
 from .imports import Upload
 
 fiscal_year_group = AppGroup("fiscal-year", help="Fiscal years and their installment schedules.")
@@ -94,7 +96,7 @@ def _report(plan, dry_run: bool, started: float) -> None:
 def fiscal_year_create(year: int, schedule: str):
     """Create fiscal year YEAR (B.E.) with its installments, deadlines and default rounds."""
     try:
-        operations.create_year(None, None, year, schedule)
+        year_setup.create_year(None, None, year, schedule)
     except DomainError as err:
         _fail(err)
     db.session.commit()
@@ -122,7 +124,7 @@ def import_laos(file: str, dry_run: bool):
     started = time.perf_counter()
     progress = _Progress("checking rows")
     try:
-        plan = operations.import_laos(None, None, _read(file), dry_run=dry_run, progress=progress)
+        plan = file_imports.import_laos(None, None, _read(file), dry_run=dry_run, progress=progress)
     except DomainError as err:
         _fail(err)
     finally:
@@ -134,9 +136,9 @@ def _import_figures(kind: str, file: str, dry_run: bool, confirm: bool) -> None:
     started = time.perf_counter()
     progress = _Progress("checking rows")
     try:
-        plan = operations.import_figures(None, None, _read(file), kind, confirm=confirm, dry_run=dry_run,
-                                         today=today(), ceiling=current_app.config["AMOUNT_CEILING"],
-                                         progress=progress)
+        plan = file_imports.import_figures(None, None, _read(file), kind, confirm=confirm, dry_run=dry_run,
+                                           today=today(), ceiling=current_app.config["AMOUNT_CEILING"],
+                                           progress=progress)
     except DomainError as err:
         _fail(err)
     finally:
@@ -177,8 +179,8 @@ def users_create(username: str, role: str, scope: str | None, full_name: str, pa
     if password_stdin and not password:
         raise click.ClickException("no password on standard input")
     try:
-        user, one_time = operations.create_user(None, None, username,
-                                                operations.AccountDetails(full_name, "", "", role, scope), password)
+        user, one_time = accounts.create_user(None, None, username,
+                                              accounts.AccountDetails(full_name, "", "", role, scope), password)
     except DomainError as err:
         _fail(err)
     db.session.commit()
@@ -217,8 +219,8 @@ def users_bulk_create(province: str | None, out: str, workers: int | None):
         prov = db.session.scalar(select(Province).where(Province.code == province))
         if prov is None:
             raise click.ClickException(f"no province {province}")
-    result = operations.bulk_create_lao_accounts(None, None, prov, workers=workers,
-                                                 progress=lambda m: click.echo(m, err=True))
+    result = accounts.bulk_create_lao_accounts(None, None, prov, workers=workers,
+                                               progress=lambda m: click.echo(m, err=True))
     if not result.accounts:
         db.session.rollback()
         click.echo("every LAO already has an account")
