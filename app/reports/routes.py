@@ -91,7 +91,8 @@ def _comparison(province_code: str | None = None):
     try:
         through, round_id = _parse_through(form.through.data)
         result = queries.comparison(form.base.data, form.year.data, through, form.basis.data, form.status.data,
-                                    province_code, round_id=round_id, order=form.order.data or "name")
+                                    province_code, round_id=round_id, order=form.order.data or "name",
+                                    today=today())
     except DomainError as err:
         _apply_error(form, err)
         return form, None, groups
@@ -113,7 +114,7 @@ def _comparison_charts(result, groups) -> dict[str, str]:
             out[f"pct_{g}"] = charts.to_json(charts.pct_bars(
                 pct[pct["group"] == g], _("ร้อยละที่เปลี่ยนแปลงรายจังหวัด: %(group)s", group=labels[g]),
                 _("ร้อยละที่เปลี่ยนแปลง")))
-    scope = result.selection["province_name"] or _("ทั้งประเทศ")
+    scope = result.selection.province_name or _("ทั้งประเทศ")
     out["cumulative"] = charts.to_json(charts.cumulative_lines(
         lines, _("ยอดสะสมรายงวด %(scope)s (รวมทุกประเภท)", scope=scope), _("บาท")))
     return out
@@ -172,7 +173,7 @@ def province(code: str):
 
     def entry_url(lao_code: str) -> str:
         """The LAO's installment detail at the last installment compared."""
-        return _entry_view_url(lao_code, result.selection["year"], result.selection["through"])
+        return _entry_view_url(lao_code, result.selection.year, result.selection.through)
 
     return _render_comparison("reports/province.html", form, result, groups, province=prov, entry_url=entry_url,
                               national=current_user.role != Role.PROVINCE_VERIFIER.value)
@@ -190,7 +191,7 @@ def export(fmt: str):
         return redirect(url_for("reports.province", code=code, **_selection_args()) if code
                         else url_for("reports.home", **_selection_args()))
     s = result.selection
-    name = f"comparison_{s['year']}_vs_{s['base_year']}_{code or 'national'}"
+    name = f"comparison_{s.year}_vs_{s.base_year}_{code or 'national'}"
     if fmt == "csv":
         return _download(tables.comparison_csv(result, bom=True, excel_safe=True), f"{name}.csv",
                          "text/csv; charset=utf-8")
@@ -317,7 +318,7 @@ def _kpi():
     try:
         through, round_id = _parse_through(form.through.data)
         result = queries.comparison(year - 1, year, through, cmp.BASIS_SAME_PERIOD, form.status.data,
-                                    round_id=round_id)
+                                    round_id=round_id, today=today())
     except DomainError as err:
         if err.field == "base_year":
             err = DomainError("year", N_("ไม่มีข้อมูลปีก่อนหน้า (%(year)s) ให้เปรียบเทียบ"), year=year - 1)
@@ -346,7 +347,7 @@ def kpi_export(fmt: str):
     if result is None:
         return redirect(url_for("reports.kpi"))
     sheet = tables.kpi_sheet(rows, result, settings)
-    name = f"kpi_{result.selection['year']}_{result.selection['through']}"
+    name = f"kpi_{result.selection.year}_{result.selection.through}"
     if fmt == "csv":
         return _download(exports.csv_bytes(sheet.df, sheet.columns), f"{name}.csv", "text/csv; charset=utf-8")
     return _download(exports.xlsx_bytes([sheet]), f"{name}.xlsx", XLSX)

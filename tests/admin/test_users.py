@@ -202,8 +202,10 @@ def test_bulk_username_taken_by_someone_else_gets_a_prefix(ctx):
     assert [a.username for a in result.accounts] == ["lao5500002"]
 
 
-def test_hashing_in_a_process_pool_gives_valid_hashes(ctx):
+def test_hashing_in_a_process_pool_gives_valid_hashes(app, ctx):
     from werkzeug.security import check_password_hash
+
+    from app.resources import close_resources
 
     passwords = [f"pw-{i:03d}-secret" for i in range(70)]
     hashes, workers = hash_many(passwords, workers=2)
@@ -211,6 +213,10 @@ def test_hashing_in_a_process_pool_gives_valid_hashes(ctx):
     assert hashes[0].startswith(BULK_HASH_METHOD + "$")
     assert check_password_hash(hashes[0], passwords[0]) and check_password_hash(hashes[69], passwords[69])
     assert not check_password_hash(hashes[1], passwords[0])
+    pool = app.extensions["resources"]["password_pool_2"]  # the app owns the pool and shuts it down
+    close_resources(app)
+    with pytest.raises(RuntimeError):
+        pool.submit(print)
 
 
 def test_cli_bulk_create_writes_the_sheet(app, runner, tmp_path):
