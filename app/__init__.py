@@ -6,7 +6,7 @@ from flask import Flask, has_request_context, session as http_session
 
 from config import CONFIGS
 
-from . import db
+from . import db, resources
 from .extensions import babel, bootstrap, csrf, login_manager
 
 
@@ -25,6 +25,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         n = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     register_database(app)
+    register_resources(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -36,6 +37,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 def register_database(app: Flask) -> None:
     """Create the engine from DATABASE_URL; one transaction per request (see db.init_app)."""
     db.init_app(app)
+
+
+def register_resources(app: Flask) -> None:
+    """Let the app own its background executors and side engines; they are closed with the app (at exit)."""
+    resources.init_app(app)
 
 
 def _select_locale() -> str:

@@ -2,10 +2,40 @@
 
 from datetime import datetime
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from . import db
 from .models import AuditEvent, User, utcnow
+
+
+def values(
+    actor: User | None,
+    ip: str | None,
+    action: str,
+    object_type: str,
+    object_id: str | None = None,
+    *,
+    lao_id: int | None = None,
+    province_id: int | None = None,
+    old: dict | None = None,
+    new: dict | None = None,
+    at: datetime | None = None,
+) -> dict:
+    """The column values of one audit event: the one place an audit row is built."""
+    return {
+        "at": at or utcnow(),
+        "user_id": actor.id if actor is not None else None,
+        "username": actor.username if actor is not None else "system",
+        "ip": ip,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "lao_id": lao_id,
+        "province_id": province_id,
+        "old_values": old,
+        "new_values": new,
+    }
 
 
 def record(
@@ -23,18 +53,13 @@ def record(
     session: Session | None = None,
 ) -> AuditEvent:
     """Add one AuditEvent to the request's session (flushed with the change it describes), or to `session`."""
-    event = AuditEvent(
-        at=at or utcnow(),
-        user_id=actor.id if actor is not None else None,
-        username=actor.username if actor is not None else "system",
-        ip=ip,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        lao_id=lao_id,
-        province_id=province_id,
-        old_values=old,
-        new_values=new,
-    )
+    event = AuditEvent(**values(actor, ip, action, object_type, object_id, lao_id=lao_id, province_id=province_id,
+                                old=old, new=new, at=at))
     (session or db.session).add(event)
     return event
+
+
+def record_many(rows: list[dict]) -> None:
+    """Insert audit events built by values() with one executemany statement (bulk use cases)."""
+    if rows:
+        db.session.execute(insert(AuditEvent.__table__), rows)

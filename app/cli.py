@@ -1,6 +1,5 @@
 """Flask CLI commands: database migrations, reference data, demo data. They call the same operations as the web."""
 
-import importlib
 import time
 
 import click
@@ -16,14 +15,11 @@ def register(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(seed_command)
     app.cli.add_command(demo_command)
-    for area in ("entry", "verify", "reports", "admin", "api"):
-        try:
-            module = importlib.import_module(f"app.{area}.commands")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"app.{area}.commands":
-                raise
-            continue
-        module.register(app)
+    from .admin import commands as admin_commands
+    from .reports import commands as reports_commands
+
+    reports_commands.register(app)
+    admin_commands.register(app)
 
 
 @click.group("db", cls=AppGroup)

@@ -60,11 +60,6 @@ def _setup_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if _immediate.get() else "BEGIN")
 
 
-def is_sqlite() -> bool:
-    """Whether the bound engine is SQLite."""
-    return session.get_bind().dialect.name == "sqlite"
-
-
 def begin_write() -> None:
     """Start the write transaction of a use case.
 

@@ -429,7 +429,7 @@ def build_demo(today: dt.date, seed: int = 2560, scale: float = 1.0, progress=No
 
 
 def _hash_password() -> str:
-    from .auth.operations import hash_password
+    from .auth.passwords import hash_password
 
     return hash_password(DEMO_PASSWORD)
 

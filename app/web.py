@@ -137,7 +137,7 @@ def demo_loaded() -> bool:
 def nav_items() -> list[tuple[str, str, tuple[str, ...]]]:
     """Main menu entries: endpoint, translated label, roles that see it."""
     lao, ver, nat, adm = (r.value for r in (Role.LAO_OFFICER, Role.PROVINCE_VERIFIER, Role.NATIONAL_VIEWER, Role.ADMIN))
-    items = [
+    return [
         ("entry.home", gettext("บันทึกข้อมูลรายได้"), (lao,)),
         ("verify.home", gettext("ตรวจสอบและยืนยันข้อมูล"), (ver, adm)),
         ("verify.status", gettext("สถานะการบันทึก (INR911)"), (ver, nat, adm)),
@@ -149,8 +149,6 @@ def nav_items() -> list[tuple[str, str, tuple[str, ...]]]:
         ("admin.home", gettext("ผู้ดูแลระบบ"), (adm,)),
         ("admin.audit", gettext("ประวัติการแก้ไข"), (lao, ver, nat, adm)),
     ]
-    views = current_app.view_functions
-    return [item for item in items if item[0] in views]
 
 
 def register(app: Flask) -> None:
@@ -167,4 +165,3 @@ def register(app: Flask) -> None:
     app.add_template_global(demo_loaded, "demo_loaded")
     app.add_template_global(is_thai, "is_thai")
     app.add_template_global(nav_items, "nav_items")
-    app.add_template_global(lambda name: name in current_app.view_functions, "has_endpoint")

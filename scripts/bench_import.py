@@ -100,7 +100,7 @@ def main() -> None:
         url = f"sqlite:///{Path(tmp.name) / 'bench.db'}"
     migrate.upgrade(url)
     app = create_app("development", DATABASE_URL=url, TODAY=TODAY.isoformat())
-    from app.admin import operations
+    from app.admin import accounts, imports
     from app.admin.imports import Upload
     from app.models import Entry, InstallmentReport
 
@@ -114,8 +114,8 @@ def main() -> None:
         setup(n_laos, args.accounts)
 
         def run(dry_run: bool):
-            plan = operations.import_figures(None, None, upload, "entries", dry_run=dry_run, today=TODAY,
-                                             ceiling=Decimal("10000000000"))
+            plan = imports.import_figures(None, None, upload, "entries", dry_run=dry_run, today=TODAY,
+                                          ceiling=Decimal("10000000000"))
             assert not plan.errors, plan.errors[:5]
             if dry_run:
                 db.session.rollback()
@@ -136,7 +136,7 @@ def main() -> None:
               f"reimport_s={again:.2f} rows={len(rows)}")
         if args.accounts:
             db.session.execute(text("SELECT 1"))
-            result = operations.bulk_create_lao_accounts(None, None, None, workers=args.workers)
+            result = accounts.bulk_create_lao_accounts(None, None, None, workers=args.workers)
             db.session.commit()
             print(f"bulk accounts                     {len(result.accounts):,} accounts in {result.seconds:.1f} s "
                   f"(hashing {result.hash_seconds:.1f} s in {result.workers} process(es))")

@@ -115,7 +115,8 @@ def _laos(rng: np.random.Generator) -> list[tuple]:
 
 def build_dataset(url: str, seed: int = 2562) -> None:
     """Create the schema and fill it with the synthetic national dataset (commits)."""
-    from app.auth.operations import hash_password, new_session_token
+    from app.auth.operations import new_session_token
+    from app.auth.passwords import hash_password
     from app.models import District, FiscalYear, Installment, Province, RevenueItem
     from app.reference import create_fiscal_year, seed_geography, seed_items
 

@@ -11,6 +11,7 @@ from werkzeug.serving import make_server
 
 from app import create_app, db, migrate
 from app.reference import seed_geography, seed_items
+from app.resources import close_resources
 
 KEEP_TABLES = {"alembic_version", "provinces", "districts", "revenue_items"}
 
@@ -51,7 +52,8 @@ def app(database_url):
         seed_geography()
         seed_items()
         db.session.commit()
-    return application
+    yield application
+    close_resources(application)
 
 
 def _clean(engine) -> None:

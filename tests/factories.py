@@ -3,7 +3,8 @@
 from sqlalchemy import select
 
 from app import db
-from app.auth.operations import hash_password, new_session_token
+from app.auth.operations import new_session_token
+from app.auth.passwords import hash_password
 from app.models import District, Lao, Province, User
 from app.reference import create_fiscal_year
 

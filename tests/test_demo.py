@@ -9,7 +9,7 @@ from app import create_app, db
 from app.auth.loaders import load_user
 from app.db import Base
 from app.demo import DEMO_PASSWORD, DEMO_SETTING, build_demo
-from app.domain.calendar import build_schedule, fiscal_year_of, latest_closed
+from app.domain.calendar import build_schedule, fiscal_year_of
 from app.models import Entry, FiscalYear, Installment, InstallmentReport, Lao, Province, Setting, User
 
 TODAY = datetime.date(2026, 11, 21)
@@ -55,7 +55,7 @@ def test_demo_dataset(tmp_path):
             assert users["demo_national"].province_id is None
 
             # The officer's latest closed installment of the current year is still to be recorded ...
-            spec = latest_closed(build_schedule(current, "monthly"), TODAY)
+            spec = [i for i in build_schedule(current, "monthly") if i.period_end < TODAY][-1]
             inst = s.scalar(select(Installment).where(Installment.fiscal_year_id == current,
                                                       Installment.number == spec.number))
             assert not s.scalars(select(Entry).where(Entry.lao_id == officer.lao_id,

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
@@ -18,12 +17,15 @@ from ..domain.errors import DomainError
 from ..domain.workflow import Role
 from ..models import FiscalYear, Installment, Province, User
 from ..web import today
-from . import exports, operations
+from . import accounts, exports
+from . import imports as file_imports
+from . import years as year_setup
 from .imports import Upload
 
-fiscal_year_group = AppGroup("fiscal-year", help="Fiscal years and their installment schedules.")
-import_group = AppGroup("import", help="Import the LAO register or figures from CSV or XLSX (all or nothing).")
-users_group = AppGroup("users", help="Accounts and API tokens.")
+# each command is one unit of work: committed when it returns, rolled back when it fails
+fiscal_year_group = db.UnitOfWorkGroup("fiscal-year", help="Fiscal years and their installment schedules.")
+import_group = db.UnitOfWorkGroup("import", help="Import the LAO register or figures from CSV or XLSX (all or nothing).")
+users_group = db.UnitOfWorkGroup("users", help="Accounts and API tokens.")
 
 
 def register(app: Flask) -> None:
@@ -33,7 +35,6 @@ def register(app: Flask) -> None:
 
 
 def _fail(err: DomainError) -> None:
-    db.session.rollback()
     raise click.ClickException(str(err))
 
 
@@ -65,7 +66,6 @@ def _report(plan, dry_run: bool, started: float) -> None:
     """Print a plan's bad rows (and fail) or its counts."""
     elapsed = time.perf_counter() - started
     if plan.errors:
-        db.session.rollback()
         for e in plan.errors:
             click.echo(f"line {e.line}, {e.column or '-'}: {e}", err=True)
         raise click.ClickException(f"{len(plan.errors)} bad row(s): nothing was imported")
@@ -77,7 +77,6 @@ def _report(plan, dry_run: bool, started: float) -> None:
     if dry_run:
         db.session.rollback()
     elif plan.has_changes:
-        db.session.commit()
         click.echo("imported")
     else:
         click.echo("nothing to change")
@@ -94,10 +93,9 @@ def _report(plan, dry_run: bool, started: float) -> None:
 def fiscal_year_create(year: int, schedule: str):
     """Create fiscal year YEAR (B.E.) with its installments, deadlines and default rounds."""
     try:
-        operations.create_year(None, None, year, schedule)
+        year_setup.create_year(None, None, year, schedule)
     except DomainError as err:
         _fail(err)
-    db.session.commit()
     n = db.session.scalar(select(func.count(Installment.id)).where(Installment.fiscal_year_id == year))
     click.echo(f"fiscal year {year} created: {schedule}, {n} installment(s)")
 
@@ -122,7 +120,7 @@ def import_laos(file: str, dry_run: bool):
     started = time.perf_counter()
     progress = _Progress("checking rows")
     try:
-        plan = operations.import_laos(None, None, _read(file), dry_run=dry_run, progress=progress)
+        plan = file_imports.import_laos(None, None, _read(file), dry_run=dry_run, progress=progress)
     except DomainError as err:
         _fail(err)
     finally:
@@ -134,9 +132,9 @@ def _import_figures(kind: str, file: str, dry_run: bool, confirm: bool) -> None:
     started = time.perf_counter()
     progress = _Progress("checking rows")
     try:
-        plan = operations.import_figures(None, None, _read(file), kind, confirm=confirm, dry_run=dry_run,
-                                         today=today(), ceiling=current_app.config["AMOUNT_CEILING"],
-                                         progress=progress)
+        plan = file_imports.import_figures(None, None, _read(file), kind, confirm=confirm, dry_run=dry_run,
+                                           today=today(), ceiling=current_app.config["AMOUNT_CEILING"],
+                                           progress=progress)
     except DomainError as err:
         _fail(err)
     finally:
@@ -177,11 +175,10 @@ def users_create(username: str, role: str, scope: str | None, full_name: str, pa
     if password_stdin and not password:
         raise click.ClickException("no password on standard input")
     try:
-        user, one_time = operations.create_user(None, None, username,
-                                                operations.AccountDetails(full_name, "", "", role, scope), password)
+        user, one_time = accounts.create_user(None, None, username,
+                                              accounts.AccountDetails(full_name, "", "", role, scope), password)
     except DomainError as err:
         _fail(err)
-    db.session.commit()
     click.echo(f"user {user.username} created ({role}{', ' + scope if scope else ''})")
     if one_time:
         click.echo(f"one-time password: {one_time}")
@@ -201,7 +198,6 @@ def users_token(username: str, name: str):
         token = issue_token(user, name)
     except DomainError as err:
         _fail(err)
-    db.session.commit()
     click.echo(token)
 
 
@@ -217,16 +213,14 @@ def users_bulk_create(province: str | None, out: str, workers: int | None):
         prov = db.session.scalar(select(Province).where(Province.code == province))
         if prov is None:
             raise click.ClickException(f"no province {province}")
-    result = operations.bulk_create_lao_accounts(None, None, prov, workers=workers,
-                                                 progress=lambda m: click.echo(m, err=True))
+    result = accounts.bulk_create_lao_accounts(None, None, prov, workers=workers,
+                                               progress=lambda m: click.echo(m, err=True))
     if not result.accounts:
-        db.session.rollback()
         click.echo("every LAO already has an account")
         return
-    # write the sheet before committing: accounts whose passwords nobody can read would be useless.
-    # force_locale: the app's locale selector reads the HTTP session, which a command does not have
+    # the sheet is written before the command returns and commits: accounts whose passwords nobody can
+    # read would be useless. force_locale: the app's locale selector reads the HTTP session, which a command does not have
     with force_locale("th"):
         Path(out).write_bytes(exports.accounts_xlsx(result.accounts))
-    db.session.commit()
     click.echo(f"{len(result.accounts)} accounts created in {result.seconds:.1f} s "
                f"(hashing {result.hash_seconds:.1f} s in {result.workers} process(es)); passwords in {out}")

@@ -5,11 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
 
 from .. import db
 from ..auth.loaders import in_scope, scope_of
-from ..models import AuditEvent, District, FiscalYear, Installment, Lao, Province, User
+from ..models import (
+    LAO_TYPES,
+    AuditEvent,
+    District,
+    FiscalYear,
+    Installment,
+    ItemActivation,
+    Lao,
+    Province,
+    RevenueItem,
+    User,
+)
 
 PER_PAGE = 50
 BANGKOK_OFFSET = timedelta(hours=7)  # audit times are stored in UTC; filters are Thai calendar days
@@ -195,3 +206,25 @@ def audit_actions(viewer: User) -> list[str]:
 def audit_stream(stmt, batch: int = 1000):
     """Yield the rows of an audit query `batch` at a time (an export of any size without loading it all)."""
     yield from db.session.execute(stmt.execution_options(yield_per=batch))
+
+
+def item_matrix(year: int) -> dict[tuple[str, str], bool]:
+    """Whether each (item code, LAO type) is collected in `year`: the admin's override, else the item's own rule."""
+    overrides = {(code, t): active for code, t, active in db.session.execute(
+        select(RevenueItem.code, ItemActivation.lao_type, ItemActivation.active)
+        .join(RevenueItem, RevenueItem.id == ItemActivation.item_id)
+        .where(ItemActivation.fiscal_year_id == year))}
+    items = db.session.scalars(select(RevenueItem).order_by(RevenueItem.sort_order)).all()
+    return {(i.code, t): overrides.get((i.code, t), i.applies(t, year)) for i in items for t in LAO_TYPES}
+
+def laos_without_officer(province_id: int | None) -> list:
+    """Active LAOs (of a province, or all) that have no LAO-officer account at all, with their place names.
+
+    Rows: id, code, name_th, lao_type, province_id, province name, district name.
+    """
+    q = (select(Lao.id, Lao.code, Lao.name_th, Lao.lao_type, Lao.province_id, Province.name_th, District.name_th)
+         .join(Province, Province.id == Lao.province_id).join(District, District.id == Lao.district_id)
+         .where(Lao.active.is_(True), ~exists().where(User.lao_id == Lao.id)).order_by(Lao.id))
+    if province_id is not None:
+        q = q.where(Lao.province_id == province_id)
+    return db.session.execute(q).all()

@@ -28,7 +28,10 @@ from ..extensions import login_manager
 from ..models import LAO_TYPES, AuditEvent, FiscalYear, Lao, RevenueItem, User
 from ..reference import year_has_figures
 from ..web import refuse, today
-from . import bp, exports, operations, queries, staging
+from . import accounts, bp, exports, queries, staging
+from . import imports as file_imports
+from . import register as lao_register
+from . import years as year_setup
 from .forms import (
     CLASS_LABELS,
     LAO_TYPE_LABELS,
@@ -152,7 +155,7 @@ def years():
     form = YearCreateForm()
     if form.validate_on_submit():
         try:
-            operations.create_year(current_user, request.remote_addr, form.year.data, form.schedule.data)
+            year_setup.create_year(current_user, request.remote_addr, form.year.data, form.schedule.data)
         except DomainError as err:
             refuse(form, err)
         else:
@@ -183,7 +186,7 @@ def year_edit(year: int):
         {"entry_deadline": i.entry_deadline, "confirm_deadline": i.confirm_deadline} for i in fy.installments]})
     rounds = [{"name": r.name, "last_installment": r.last_installment} for r in fy.rounds]
     rounds_form = build("rounds", RoundsForm, {"rows": rounds + [{}, {}]})
-    matrix = operations.item_matrix(year)
+    matrix = queries.item_matrix(year)
     items_form = build("items", items_form_cls, {f"item_{c}_{t}": matrix[(c, t)] for c, t in keys})
 
     forms = {"schedule": schedule_form, "deadlines": deadlines_form, "rounds": rounds_form, "items": items_form}
@@ -192,18 +195,18 @@ def year_edit(year: int):
         ip = request.remote_addr
         try:
             if which == "schedule":
-                operations.change_schedule(current_user, ip, year, form.schedule.data)
+                year_setup.change_schedule(current_user, ip, year, form.schedule.data)
                 message = _("เปลี่ยนรูปแบบงวดแล้ว")
             elif which == "deadlines":
-                n = operations.set_deadlines(current_user, ip, year, [
+                n = year_setup.set_deadlines(current_user, ip, year, [
                     (row.form.entry_deadline.data, row.form.confirm_deadline.data) for row in form.rows])
                 message = _("แก้ไขกำหนดเวลาแล้ว %(n)s งวด", n=n)
             elif which == "rounds":
-                operations.set_rounds(current_user, ip, year, [
+                year_setup.set_rounds(current_user, ip, year, [
                     (row.form.name.data, row.form.last_installment.data) for row in form.rows])
                 message = _("บันทึกรอบการประเมินแล้ว")
             else:
-                n = operations.set_item_activations(current_user, ip, year, {
+                n = year_setup.set_item_activations(current_user, ip, year, {
                     (c, t): bool(form[f"item_{c}_{t}"].data) for c, t in keys})
                 message = _("บันทึกรายการรายได้แล้ว (เปลี่ยน %(n)s รายการ)", n=n)
         except DomainError as err:
@@ -259,12 +262,12 @@ def lao_edit(code: str | None):
     if lao is not None:
         form.code.data = lao.code  # the code names the LAO everywhere: never changed here
     if form.validate_on_submit():
-        details = operations.LaoDetails(
+        details = lao_register.LaoDetails(
             code=form.code.data, name_th=form.name_th.data, name_en=form.name_en.data or "",
             lao_type=form.lao_type.data, municipality_class=form.municipality_class.data or None,
             province_code=form.province.data, district_code=form.district.data)
         try:
-            saved = operations.save_lao(current_user, request.remote_addr, lao, details)
+            saved = lao_register.save_lao(current_user, request.remote_addr, lao, details)
         except DomainError as err:
             refuse(form, err)
         else:
@@ -282,7 +285,7 @@ def lao_set_active(code: str):
     if not form.validate_on_submit():
         abort(400)
     active = request.form.get("active") == "1"
-    operations.set_lao_active(current_user, request.remote_addr, lao, active)
+    lao_register.set_lao_active(current_user, request.remote_addr, lao, active)
     flash(_("เปิดใช้ %(name)s แล้ว", name=lao.name_th) if active else _("ปิดใช้ %(name)s แล้ว", name=lao.name_th),
           "success")
     return redirect(url_for("admin.lao_edit", code=lao.code))
@@ -295,8 +298,8 @@ def lao_set_active(code: str):
 def _run_import(kind: str, upload: Upload, dry_run: bool, confirm: bool):
     """Run the LAO or figures import use case for a web request."""
     if kind == "laos":
-        return operations.import_laos(current_user, request.remote_addr, upload, dry_run=dry_run)
-    return operations.import_figures(current_user, request.remote_addr, upload, kind, confirm=confirm,
+        return file_imports.import_laos(current_user, request.remote_addr, upload, dry_run=dry_run)
+    return file_imports.import_figures(current_user, request.remote_addr, upload, kind, confirm=confirm,
                                      dry_run=dry_run, today=today(),
                                      ceiling=current_app.config["AMOUNT_CEILING"])
 
@@ -413,14 +416,14 @@ def user_edit(user_id: int | None):
         role = form.role.data
         scope = {Role.LAO_OFFICER.value: form.lao_code.data,
                  Role.PROVINCE_VERIFIER.value: form.province.data}.get(role)
-        details = operations.AccountDetails(form.full_name.data or "", form.position.data or "",
+        details = accounts.AccountDetails(form.full_name.data or "", form.position.data or "",
                                             form.phone.data or "", role, (scope or "").strip() or None)
         try:
             if user is None:
-                saved, password = operations.create_user(current_user, request.remote_addr, form.username.data,
+                saved, password = accounts.create_user(current_user, request.remote_addr, form.username.data,
                                                          details)
             else:
-                operations.update_user(current_user, request.remote_addr, user, details)
+                accounts.update_user(current_user, request.remote_addr, user, details)
         except DomainError as err:
             if err.field == "scope":
                 err.field = "lao_code" if role == Role.LAO_OFFICER.value else "province"
@@ -441,7 +444,7 @@ def user_set_active(user_id: int):
         abort(400)
     active = request.form.get("active") == "1"
     try:
-        operations.set_user_active(current_user, request.remote_addr, user, active)
+        accounts.set_user_active(current_user, request.remote_addr, user, active)
     except DomainError as err:
         refuse(ButtonForm(), err)
     else:
@@ -456,7 +459,7 @@ def user_reset(user_id: int):
     user = _user_or_404(user_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    password = operations.reset_user_password(current_user, request.remote_addr, user)
+    password = accounts.reset_user_password(current_user, request.remote_addr, user)
     return _password_page(user, password, created=False)
 
 
@@ -470,7 +473,7 @@ def users_bulk():
     form.province.choices = _province_choices(_("ทั้งประเทศ"))
     if form.validate_on_submit():
         province = province_or_404(form.province.data, current_user) if form.province.data else None
-        result = operations.bulk_create_lao_accounts(current_user, request.remote_addr, province)
+        result = accounts.bulk_create_lao_accounts(current_user, request.remote_addr, province)
         if not result.accounts:
             flash(_("ทุก อปท. ที่เลือกมีบัญชีผู้ใช้แล้ว"), "info")
             return redirect(url_for("admin.users_bulk"))

@@ -411,6 +411,6 @@ def comparison_report():
     status = schemas.query_choice(request.args, "status", tuple(cmp.STATUS_SETS), default=cmp.STATUS_CONFIRMED)
     province = report_province(schemas.query_code(request.args, "province", schemas.PROVINCE_CODE))
     result = report_queries.comparison(base, year, through=through, basis=basis, status=status,
-                                province_code=province.code if province else None)
+                                province_code=province.code if province else None, today=today())
     *rows, total = (schemas.jsonable(record) for record in result.records())
-    return ok({"selection": schemas.jsonable(result.selection), "rows": rows, "total": total})
+    return ok({"selection": schemas.jsonable(result.selection.as_dict()), "rows": rows, "total": total})

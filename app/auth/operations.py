@@ -4,24 +4,19 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import audit, db
 from ..domain.errors import DomainError, N_
 from ..models import User, utcnow
+from .passwords import hash_password, verify_password
 
 MIN_PASSWORD_LENGTH = 8
-_DUMMY_HASH = generate_password_hash("timing-equaliser")
+_DUMMY_HASH = hash_password("timing-equaliser")
 
 
 def new_session_token() -> str:
     """A fresh random alternative id; storing it ends every existing session of the user."""
     return secrets.token_hex(16)
-
-
-def hash_password(password: str) -> str:
-    """A slow salted hash (scrypt) of `password`."""
-    return generate_password_hash(password)
 
 
 def validate_new_password(password: str, username: str) -> None:
@@ -41,7 +36,7 @@ def authenticate(username: str, password: str, ip: str | None, max_failures: int
     now = now or utcnow()
     user = db.session.scalar(select(User).where(func.lower(User.username) == (username or "").strip().lower()))
     if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")
+        verify_password(_DUMMY_HASH, password or "")
         raise DomainError(None, N_("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"))
     if user.locked_until is not None and user.locked_until > now:
         minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
@@ -50,7 +45,7 @@ def authenticate(username: str, password: str, ip: str | None, max_failures: int
             minutes=minutes,
         )
     # the slow hash is checked before any lock is taken, so logins never hold up other users' saves
-    if not check_password_hash(user.password_hash, password or ""):
+    if not verify_password(user.password_hash, password or ""):
         if _count_failure(user, ip, max_failures, lock_minutes, now):
             raise DomainError(
                 None, N_("ใส่รหัสผ่านผิดเกิน %(n)s ครั้ง บัญชีถูกระงับชั่วคราว %(minutes)s นาที"),
@@ -88,12 +83,12 @@ def change_password(user: User, current: str, new: str, confirm: str, ip: str | 
     """
     db.begin_write()
     user = db.session.get(User, user.id, populate_existing=True)
-    if not check_password_hash(user.password_hash, current or ""):
+    if not verify_password(user.password_hash, current or ""):
         raise DomainError("current_password", N_("รหัสผ่านปัจจุบันไม่ถูกต้อง"))
     if new != confirm:
         raise DomainError("confirm_password", N_("รหัสผ่านใหม่ทั้งสองช่องไม่ตรงกัน"))
     validate_new_password(new, user.username)
-    if check_password_hash(user.password_hash, new):
+    if verify_password(user.password_hash, new):
         raise DomainError("new_password", N_("รหัสผ่านใหม่ต้องไม่ซ้ำกับรหัสผ่านเดิม"))
     user.password_hash = hash_password(new)
     user.must_change_password = False

@@ -94,12 +94,6 @@ def build_schedule(fy: int, kind: str) -> list[InstallmentSpec]:
     raise DomainError("schedule", N_("ไม่รู้จักรูปแบบงวด %(kind)s"), kind=kind)
 
 
-def latest_closed(specs: list[InstallmentSpec], today: date) -> InstallmentSpec | None:
-    """The last installment whose period has ended before `today`, or None."""
-    closed = [s for s in specs if s.period_end < today]
-    return closed[-1] if closed else None
-
-
 def days_late(deadline: date, done_on: date | None, today: date) -> int:
     """Days past `deadline`: of the day it was done, or of today when not done; 0 when on time."""
     ref = done_on if done_on is not None else today
@@ -139,8 +133,3 @@ def english_period(start: date, end: date) -> str:
     a = f"{EN_MONTHS_SHORT[start.month - 1]} {be_year(start.year)}"
     b = f"{EN_MONTHS_SHORT[end.month - 1]} {be_year(end.year)}"
     return a if (start.year, start.month) == (end.year, end.month) else f"{a} – {b}"
-
-
-def cumulative(amounts: list, through: int) -> object:
-    """Sum of the first `through` installment amounts (installment numbers start at 1)."""
-    return sum(amounts[:through], type(amounts[0])(0) if amounts else 0)

@@ -1,6 +1,5 @@
 """KPI scoring on the five-level method of Thai government scorecards."""
 
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from .errors import DomainError, N_
@@ -35,25 +34,6 @@ def score(result: Decimal, thresholds: tuple[Decimal, ...], higher_is_better: bo
     return value.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
 
 
-def normalise_weights(points: list[Decimal]) -> list[Decimal]:
-    """Weights in percent from points (9 of 65 -> 13.85), rounded half up to 2 places."""
-    total = sum((Decimal(p) for p in points), Decimal(0))
-    if total <= 0:
-        raise DomainError("weights", N_("น้ำหนักรวมต้องมากกว่าศูนย์"))
-    return [(Decimal(p) * 100 / total).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) for p in points]
-
-
 def weighted(score_value: Decimal, weight_pct: Decimal) -> Decimal:
     """Weighted score = score x weight% / 100, to 4 decimals."""
     return (Decimal(score_value) * Decimal(weight_pct) / 100).quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
-
-
-@dataclass(frozen=True)
-class ScoreLine:
-    """One scored category of a scorecard row."""
-
-    category: str
-    result: Decimal | None
-    score: Decimal
-    weight: Decimal
-    weighted: Decimal

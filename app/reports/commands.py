@@ -5,13 +5,14 @@ import sys
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
 
+from .. import db
 from ..domain import comparison as cmp
 from ..domain.errors import DomainError
+from ..web import today
 from . import exports, queries, tables
 
-report_group = AppGroup("report", help="Reports: the year-over-year comparison (INF508).")
+report_group = db.UnitOfWorkGroup("report", help="Reports: the year-over-year comparison (INF508).")
 
 
 @report_group.command("comparison")
@@ -35,7 +36,8 @@ def comparison_command(base_year, year, through, basis, status, province_code, o
     the total row last with code TOTAL. UTF-8 without a BOM (the web export adds one for Excel).
     """
     try:
-        result = queries.comparison(base_year, year, through, basis, status, province_code, order=order)
+        result = queries.comparison(base_year, year, through, basis, status, province_code, order=order,
+                                    today=today())
     except DomainError as err:
         raise click.ClickException(str(err)) from err
     if fmt == "csv":

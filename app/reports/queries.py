@@ -6,15 +6,13 @@ grouped rows with the pure functions of app.domain.comparison.
 
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
-from threading import Lock
 
-from flask import current_app
 from sqlalchemy import and_, case, func, literal_column, select
 
-from .. import db
+from .. import db, resources
 from ..domain import comparison as cmp
 from ..domain.errors import DomainError, N_
 from ..domain.thai_sort import thai_sort_key
@@ -35,24 +33,24 @@ from ..models import (
 ORDERS = ("name", "code")
 RECORDED_SET = cmp.STATUS_SETS[cmp.STATUS_RECORDED]
 WORKERS = 4
-_EXECUTOR = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="reports")
-_ENGINE_LOCK = Lock()
 
 
 # --------------------------------------------------------------------------------------------------
 # Side queries
 
 
+def _executor() -> ThreadPoolExecutor:
+    """The app's threads for side queries (made on first use, shut down with the app: app.resources)."""
+    return resources.get(
+        "reports_executor", lambda _app: ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="reports"))
+
+
 def _side_engine():
     """The app's engine for side queries: its own pool of WORKERS connections, so side queries never
     wait for connections that requests hold (and requests never wait for theirs)."""
-    app = current_app._get_current_object()
-    with _ENGINE_LOCK:
-        engine = app.extensions.get("reports_side_engine")
-        if engine is None:
-            engine = db.make_engine(app.config["DATABASE_URL"], pool_size=WORKERS, max_overflow=0)
-            app.extensions["reports_side_engine"] = engine
-    return engine
+    return resources.get(
+        "reports_side_engine",
+        lambda app: db.make_engine(app.config["DATABASE_URL"], pool_size=WORKERS, max_overflow=0))
 
 
 def _beside(fn):
@@ -73,7 +71,7 @@ def _beside(fn):
         with engine.connect() as conn:
             return fn(conn.execute)
 
-    future = _EXECUTOR.submit(run)
+    future = _executor().submit(run)
     return future.result
 
 
@@ -257,11 +255,52 @@ def _coverage(expected: int, complete: tuple[int, int] | None) -> cmp.Coverage:
 # The comparison
 
 
-@dataclass
+@dataclass(frozen=True)
+class Selection:
+    """Exactly what a comparison counts: its parameters, the installments and periods matched, and coverage.
+
+    Periods are (first day, last day) as ISO dates; `laos` are the active LAOs expected; `not_recorded`,
+    `not_confirmed` and `missing` (LAOs whose figures are not all counted) describe the current year,
+    the `base_` counts the base year; `computed_at` is ISO, UTC.
+    """
+
+    level: str
+    base_year: int
+    year: int
+    through: int
+    round: str | None
+    basis: str
+    basis_used: str
+    basis_fallback: bool
+    status: str
+    statuses: tuple[str, ...]
+    province_code: str | None
+    province_name: str | None
+    current_installments: tuple[int, ...]
+    base_installments: tuple[int, ...]
+    current_period: tuple[str, str]
+    base_period: tuple[str, str]
+    laos: int
+    not_recorded: int
+    not_confirmed: int
+    missing: int
+    base_not_recorded: int
+    base_not_confirmed: int
+    base_missing: int
+    order: str
+    computed_at: str
+
+    def as_dict(self) -> dict:
+        """The selection as JSON-ready plain values under the field names, in field order."""
+        values = ((f.name, getattr(self, f.name)) for f in fields(self))
+        return {name: list(value) if isinstance(value, tuple) else value for name, value in values}
+
+
+@dataclass(frozen=True)
 class ComparisonResult:
     """The comparison table: selection, rows (provinces or LAOs), total, and chart series.
 
-    - `selection`: dict of plain values describing exactly what is counted (see comparison()).
+    - `selection`: a Selection describing exactly what is counted (see comparison()).
     - `rows`: list of app.domain.comparison.Row; `row.record(level)` gives the CSV field names
       (province_code/lao_code, ..._name, pao_base, pao_current, pao_pct, mun_*, sao_*, all_*);
       `row["pao_pct"]` reads one field. Amounts are Decimal baht, percents Decimal or None.
@@ -272,12 +311,12 @@ class ComparisonResult:
     """
 
     level: str
-    selection: dict
+    selection: Selection
     rows: list[cmp.Row]
     total: cmp.Row
-    groups: list[tuple[cmp.Row, list[cmp.Row]]] = field(default_factory=list)
-    series: dict = field(default_factory=dict)
-    computed_at: datetime | None = None
+    groups: list[tuple[cmp.Row, list[cmp.Row]]]
+    series: dict[str, list[tuple[int, date, date, dict[str, int]]]]
+    computed_at: datetime
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -294,26 +333,23 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
                round_id: int | None = None, order: str = "name", today: date | None = None) -> ComparisonResult:
     """Compare each province's (or, with `province_code`, each LAO's) revenue by category against a base year.
 
-    - `through`: current-year installments 1..through (default: the latest whose period has ended);
-      `round_id` names an evaluation round of `year` instead (its last installment).
+    - `through`: current-year installments 1..through (default: the latest whose period has ended by
+      `today`, which callers pass); `round_id` names an evaluation round of `year` instead (its last installment).
     - `basis`: "same-period" compares with the base year's installments covering the same months
       (matched by months shifted back by year - base_year); when the base year's schedule cannot
       cover them exactly (e.g. an annual base year) the whole base year is used and
-      selection["basis_fallback"] is True. "full-year" always uses the whole base year (the target).
+      selection.basis_fallback is True. "full-year" always uses the whole base year (the target).
     - `status`: "confirmed" counts installments the provincial office confirmed; "recorded" counts
       everything the LAOs entered (recorded, confirmed and returned).
     - `order`: "name" (Thai dictionary order) or "code".
 
-    selection keys: level, base_year, year, through, round, basis, basis_used, basis_fallback, status,
+    Selection fields: level, base_year, year, through, round, basis, basis_used, basis_fallback, status,
     statuses, province_code, province_name, current_installments, base_installments,
     current_period, base_period (ISO dates), laos, not_recorded, not_confirmed, missing (LAOs whose
     figures are not all counted, current year), base_not_recorded, base_not_confirmed, base_missing,
     computed_at (ISO, UTC).
     Raises DomainError (field base_year, year, through, round, basis, status, order or province).
     """
-    from ..web import today as app_today
-
-    today = today or app_today()
     if status not in cmp.STATUS_SETS:
         raise DomainError("status", N_("ไม่รู้จักตัวเลือกข้อมูลนี้"))
     if basis not in cmp.BASES:
@@ -332,6 +368,8 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
             raise DomainError("round", N_("ไม่พบรอบการประเมินนี้ในปีงบประมาณ %(year)s"), year=year)
         through, round_name = rnd.last_installment, rnd.name
     if through is None:
+        if today is None:
+            raise TypeError("comparison() needs `today` to choose the latest ended installment")
         through = cmp.default_through([i.period for i in cur_inst], today)
         if through is None:
             raise DomainError("through", N_("ปีงบประมาณ %(year)s ยังไม่มีงวดที่สิ้นสุด"), year=year)
@@ -363,41 +401,43 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
     slot.update({i.id: s[3] for i, s in zip(base_inst, series["base"])})
 
     if province is None:
-        result = _national(sums, side_of, slot, complete_cur, complete_base, order)
+        level, groups = "national", []
+        rows, total = _national(sums, side_of, slot, complete_cur, complete_base, order)
     else:
-        result = _provincial(province, sums, side_of, slot, complete_cur, complete_base, order)
-    result.series = {k: [(n, a, b, dict(v)) for n, a, b, v in s] for k, s in series.items()}
-    result.computed_at = utcnow()
-    cur_cov, base_cov = result.total.coverage["current"], result.total.coverage["base"]
-    result.selection = {
-        "level": result.level,
-        "base_year": base_year,
-        "year": year,
-        "through": through,
-        "round": round_name,
-        "basis": basis,
-        "basis_used": match.basis,
-        "basis_fallback": match.fallback,
-        "status": status,
-        "statuses": list(statuses),
-        "province_code": province.code if province else None,
-        "province_name": province.name_th if province else None,
-        "current_installments": list(match.current),
-        "base_installments": list(match.base),
-        "current_period": [cur_by_no[match.current[0]].start.isoformat(),
-                           cur_by_no[match.current[-1]].end.isoformat()],
-        "base_period": [base_by_no[match.base[0]].start.isoformat(), base_by_no[match.base[-1]].end.isoformat()],
-        "laos": cur_cov.laos,
-        "not_recorded": cur_cov.not_recorded,
-        "not_confirmed": cur_cov.not_confirmed,
-        "missing": cur_cov.missing(status),
-        "base_not_recorded": base_cov.not_recorded,
-        "base_not_confirmed": base_cov.not_confirmed,
-        "base_missing": base_cov.missing(status),
-        "order": order,
-        "computed_at": result.computed_at.isoformat(timespec="seconds"),
-    }
-    return result
+        level = "province"
+        rows, total, groups = _provincial(province, sums, side_of, slot, complete_cur, complete_base, order)
+    computed_at = utcnow()
+    cur_cov, base_cov = total.coverage["current"], total.coverage["base"]
+    selection = Selection(
+        level=level,
+        base_year=base_year,
+        year=year,
+        through=through,
+        round=round_name,
+        basis=basis,
+        basis_used=match.basis,
+        basis_fallback=match.fallback,
+        status=status,
+        statuses=tuple(statuses),
+        province_code=province.code if province else None,
+        province_name=province.name_th if province else None,
+        current_installments=tuple(match.current),
+        base_installments=tuple(match.base),
+        current_period=(cur_by_no[match.current[0]].start.isoformat(),
+                        cur_by_no[match.current[-1]].end.isoformat()),
+        base_period=(base_by_no[match.base[0]].start.isoformat(), base_by_no[match.base[-1]].end.isoformat()),
+        laos=cur_cov.laos,
+        not_recorded=cur_cov.not_recorded,
+        not_confirmed=cur_cov.not_confirmed,
+        missing=cur_cov.missing(status),
+        base_not_recorded=base_cov.not_recorded,
+        base_not_confirmed=base_cov.not_confirmed,
+        base_missing=base_cov.missing(status),
+        order=order,
+        computed_at=computed_at.isoformat(timespec="seconds"),
+    )
+    return ComparisonResult(level, selection, rows, total, groups,
+                            {k: [(n, a, b, dict(v)) for n, a, b, v in s] for k, s in series.items()}, computed_at)
 
 
 def _lao_counts(province_id: int | None = None) -> dict:
@@ -430,7 +470,7 @@ def _sort_key(order: str, code: str, name: str):
     return code if order == "code" else (thai_sort_key(name), code)
 
 
-def _national(sums, side_of, slot, complete_cur, complete_base, order) -> ComparisonResult:
+def _national(sums, side_of, slot, complete_cur, complete_base, order) -> tuple[list[cmp.Row], cmp.Row]:
     """One row per province that has LAOs or figures, and the total row."""
     counts = _lao_counts()
     by_province = _split_national(sums, side_of, slot)
@@ -446,10 +486,11 @@ def _national(sums, side_of, slot, complete_cur, complete_base, order) -> Compar
             )
         rows.append(row)
     rows.sort(key=lambda r: _sort_key(order, r.code, r.name))
-    return ComparisonResult("national", {}, rows, cmp.total_row(rows))
+    return rows, cmp.total_row(rows)
 
 
-def _provincial(province, sums, side_of, slot, complete_cur, complete_base, order) -> ComparisonResult:
+def _provincial(province, sums, side_of, slot, complete_cur, complete_base,
+                order) -> tuple[list[cmp.Row], cmp.Row, list[tuple[cmp.Row, list[cmp.Row]]]]:
     """One row per LAO (active, or with figures) grouped by district with subtotals, and the total row."""
     expected = _lao_counts(province.id)
     per_lao: dict = defaultdict(lambda: {"base": 0, "current": 0})
@@ -487,7 +528,7 @@ def _provincial(province, sums, side_of, slot, complete_cur, complete_base, orde
         subtotal = cmp.total_row(members, kind="district", code=d_code, name=names[d_code])
         groups.append((subtotal, members))
         rows.extend(members)
-    return ComparisonResult("province", {}, rows, cmp.total_row(rows), groups=groups)
+    return rows, cmp.total_row(rows), groups
 
 
 # --------------------------------------------------------------------------------------------------

@@ -41,36 +41,36 @@ def selection_lines(result: ComparisonResult) -> list[str]:
     """What the table counts, in words: installments and periods, basis, statuses, completeness, time."""
     s = result.selection
     lines = []
-    scope = _("จังหวัด%(name)s", name=s["province_name"]) if s["province_name"] else _("ทั้งประเทศ")
-    through = _("รอบ %(name)s", name=s["round"]) if s["round"] else _("ถึงงวดที่ %(n)s", n=s["through"])
+    scope = _("จังหวัด%(name)s", name=s.province_name) if s.province_name else _("ทั้งประเทศ")
+    through = _("รอบ %(name)s", name=s.round) if s.round else _("ถึงงวดที่ %(n)s", n=s.through)
     lines.append(_("%(scope)s · ปีงบประมาณ %(year)s %(through)s (งวดที่ %(cur)s, %(cur_period)s) "
                    "เทียบกับปีฐาน %(base)s (งวดที่ %(base_numbers)s, %(base_period)s)",
-                   scope=scope, year=s["year"], through=through, cur=_numbers(s["current_installments"]),
-                   cur_period=_period(s["current_period"]), base=s["base_year"],
-                   base_numbers=_numbers(s["base_installments"]), base_period=_period(s["base_period"])))
-    if s["basis_used"] == cmp.BASIS_SAME_PERIOD:
+                   scope=scope, year=s.year, through=through, cur=_numbers(s.current_installments),
+                   cur_period=_period(s.current_period), base=s.base_year,
+                   base_numbers=_numbers(s.base_installments), base_period=_period(s.base_period)))
+    if s.basis_used == cmp.BASIS_SAME_PERIOD:
         lines.append(_("ฐานการเปรียบเทียบ: ช่วงเดียวกันของปีฐาน"))
-    elif s["basis_fallback"]:
+    elif s.basis_fallback:
         lines.append(_("ฐานการเปรียบเทียบ: ทั้งปีของปีฐาน — งวดของปีฐานไม่ตรงกับช่วงเวลาที่เลือก "
                        "จึงเปรียบเทียบช่วงเดียวกันไม่ได้ ใช้ยอดทั้งปีของปีฐาน (ค่าเป้าหมาย) แทน"))
     else:
         lines.append(_("ฐานการเปรียบเทียบ: ทั้งปีของปีฐาน (ค่าเป้าหมาย)"))
-    if s["status"] == cmp.STATUS_CONFIRMED:
+    if s.status == cmp.STATUS_CONFIRMED:
         lines.append(_("นับเฉพาะข้อมูลที่ สถจ. ยืนยันแล้ว: ปีงบประมาณ %(year)s ยังไม่บันทึกครบ %(nr)s แห่ง "
                        "บันทึกครบแต่ยังไม่ยืนยันครบ %(nc)s แห่ง จาก อปท. %(laos)s แห่ง; ปีฐาน ยังไม่ครบ %(bm)s แห่ง",
-                       year=s["year"], nr=f"{s['not_recorded']:,}", nc=f"{s['not_confirmed']:,}",
-                       laos=f"{s['laos']:,}", bm=f"{s['base_missing']:,}"))
+                       year=s.year, nr=f"{s.not_recorded:,}", nc=f"{s.not_confirmed:,}",
+                       laos=f"{s.laos:,}", bm=f"{s.base_missing:,}"))
     else:
         lines.append(_("นับข้อมูลทั้งหมดที่ อปท. บันทึก (บันทึกแล้ว ยืนยันแล้ว และส่งกลับแก้ไข): ปีงบประมาณ %(year)s "
                        "ยังไม่บันทึกครบ %(nr)s แห่ง จาก อปท. %(laos)s แห่ง; ปีฐาน ยังไม่ครบ %(bm)s แห่ง",
-                       year=s["year"], nr=f"{s['not_recorded']:,}", laos=f"{s['laos']:,}", bm=f"{s['base_missing']:,}"))
+                       year=s.year, nr=f"{s.not_recorded:,}", laos=f"{s.laos:,}", bm=f"{s.base_missing:,}"))
     lines.append(_("ข้อมูล ณ %(at)s", at=as_of(result.computed_at)))
     return lines
 
 
 def is_partial(result: ComparisonResult) -> bool:
     """Whether some LAO's figures are not (all) counted in either year."""
-    return bool(result.selection["missing"] or result.selection["base_missing"])
+    return bool(result.selection.missing or result.selection.base_missing)
 
 
 def comparison_columns(result: ComparisonResult, groups: tuple[str, ...] = cmp.GROUPS) -> list[Column]:
@@ -85,8 +85,8 @@ def comparison_columns(result: ComparisonResult, groups: tuple[str, ...] = cmp.G
     for g in cmp.GROUPS:
         if g not in groups and g != "all":
             continue
-        cols += [Column(f"{g}_base", _("%(group)s ปี %(year)s", group=labels[g], year=s["base_year"]), "money"),
-                 Column(f"{g}_current", _("%(group)s ปี %(year)s", group=labels[g], year=s["year"]), "money"),
+        cols += [Column(f"{g}_base", _("%(group)s ปี %(year)s", group=labels[g], year=s.base_year), "money"),
+                 Column(f"{g}_current", _("%(group)s ปี %(year)s", group=labels[g], year=s.year), "money"),
                  Column(f"{g}_pct", _("%(group)s ร้อยละที่เปลี่ยนแปลง", group=labels[g]), "pct")]
     return cols
 
@@ -94,11 +94,11 @@ def comparison_columns(result: ComparisonResult, groups: tuple[str, ...] = cmp.G
 def comparison_title(result: ComparisonResult) -> str:
     """Title of the comparison report."""
     s = result.selection
-    if s["province_name"]:
+    if s.province_name:
         return _("รายงานเปรียบเทียบรายได้ที่ อปท. จัดเก็บเอง จังหวัด%(name)s ปีงบประมาณ %(year)s กับปี %(base)s",
-                 name=s["province_name"], year=s["year"], base=s["base_year"])
+                 name=s.province_name, year=s.year, base=s.base_year)
     return _("รายงานเปรียบเทียบรายได้ที่ อปท. จัดเก็บเอง (INF508) ปีงบประมาณ %(year)s กับปี %(base)s",
-             year=s["year"], base=s["base_year"])
+             year=s.year, base=s.base_year)
 
 
 def comparison_sheet(result: ComparisonResult, groups: tuple[str, ...] = cmp.GROUPS) -> exports.Sheet:
@@ -140,7 +140,7 @@ def comparison_json(result: ComparisonResult) -> dict:
             out[k] = None if v is None else (f"{v:.2f}" if not isinstance(v, str) else v)
         return out
 
-    return {"selection": result.selection, "rows": [plain(r.record(result.level)) for r in result.rows],
+    return {"selection": result.selection.as_dict(), "rows": [plain(r.record(result.level)) for r in result.rows],
             "total": plain(result.total.record(result.level))}
 
 
@@ -150,7 +150,7 @@ def chart_frames(result: ComparisonResult) -> tuple[pd.DataFrame, pd.DataFrame]:
                         for g in cmp.GROUPS], columns=["name", "group", "pct"])
     lines = []
     s = result.selection
-    for side, year in (("current", s["year"]), ("base", s["base_year"])):
+    for side, year in (("current", s.year), ("base", s.base_year)):
         running = 0
         for _n, start, end, sums in result.series.get(side, []):
             running += sum(sums.values())
@@ -239,7 +239,7 @@ def kpi_sheet(rows: list[cmp.KpiRow], result: ComparisonResult, settings: cmp.Kp
              selection_lines(result)[-1]]
     records = [kpi_record(r) for r in rows]
     return exports.Sheet(_("คะแนน KPI"), _("คะแนนตัวชี้วัดรายได้ที่จัดเก็บเองเทียบกับปีก่อน ปีงบประมาณ %(year)s",
-                                           year=s["year"]),
+                                           year=s.year),
                          notes, exports.frame(records, columns), columns, freeze_columns=3)
 
 

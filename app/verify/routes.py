@@ -1,9 +1,8 @@
 """Views of the verify area: the verification screen, follow-up export, INR911, progress matrix, accounts."""
 
-from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from .. import db
 from ..auth.loaders import fiscal_year_or_404, roles_required
@@ -32,13 +31,8 @@ def _labels():
 
 
 def detail_url(lao_code: str, year: int, number: int) -> str:
-    """The LAO's read-only installment page (entry.detail); built by string until that endpoint exists."""
-    if "entry.detail" in current_app.view_functions:
-        try:
-            return url_for("entry.detail", lao_code=lao_code, year=year, number=number)
-        except BuildError:
-            pass
-    return f"/entry/{lao_code}/{year}/{number}/view"
+    """The LAO's read-only installment page (entry.detail)."""
+    return url_for("entry.detail", lao_code=lao_code, year=year, number=number)
 
 
 # --------------------------------------------------------------------------- verification screen

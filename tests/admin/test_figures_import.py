@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from app import db
-from app.admin import operations
+from app.admin import imports, years
 from app.admin.imports import BASELINE_COLUMNS, ENTRY_COLUMNS, Upload
 from app.models import AuditEvent, Entry, FiscalYear, Installment, InstallmentReport, Lao, RevenueItem
 from tests import factories as f
@@ -30,8 +30,8 @@ def laos(ctx):
 def _run(kind, rows, *, dry_run=False, confirm=False, name="figures.csv", data=None):
     columns = BASELINE_COLUMNS if kind == "baseline" else ENTRY_COLUMNS
     file = Upload(name, data if data is not None else csv_bytes(columns, rows))
-    plan = operations.import_figures(None, None, file, kind, confirm=confirm, dry_run=dry_run, today=TODAY,
-                                     ceiling=CEILING)
+    plan = imports.import_figures(None, None, file, kind, confirm=confirm, dry_run=dry_run, today=TODAY,
+                                  ceiling=CEILING)
     if plan.errors or dry_run:
         db.session.rollback()
     else:
@@ -94,8 +94,8 @@ def test_reimporting_the_same_baseline_changes_nothing(laos):
 
 
 def test_baseline_goes_into_an_existing_annual_year_only_once_it_has_ended(laos):
-    operations.create_year(None, None, 2571, "annual")
-    operations.create_year(None, None, 2568, "annual")
+    years.create_year(None, None, 2571, "annual")
+    years.create_year(None, None, 2568, "annual")
     db.session.commit()
     plan = _run("baseline", [("2571", "S1", "SIGNBOARD", "1"), ("2568", "S1", "SIGNBOARD", "1")])
     assert [(e.line, e.column) for e in plan.errors] == [(2, "fiscal_year")]
@@ -197,7 +197,7 @@ def test_an_installment_needs_every_item_like_the_entry_form(laos):
 
 
 def test_item_switched_off_for_the_year_is_refused(laos):
-    operations.set_item_activations(None, None, 2570, {("SIGNBOARD", "SAO"): False})
+    years.set_item_activations(None, None, 2570, {("SIGNBOARD", "SAO"): False})
     db.session.commit()
     plan = _run("entries", [ENTRIES[0], ENTRIES[1]])
     assert [(e.line, e.column) for e in plan.errors] == [(3, "item_code")]

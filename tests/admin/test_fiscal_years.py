@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app import db
-from app.admin import operations
+from app.admin import years
 from app.domain.errors import DomainError, ValidationError
 from app.models import AuditEvent, Entry, FiscalYear, Installment, RevenueItem, Round
 from app.reference import items_for
@@ -56,11 +56,11 @@ def test_schedule_change_is_refused_once_the_year_has_figures(ctx):
     _add_figure(2570)
     db.session.commit()
     with pytest.raises(DomainError) as err:
-        operations.change_schedule(None, None, 2570, "dla2560")
+        years.change_schedule(None, None, 2570, "dla2560")
     db.session.rollback()
     assert "มีข้อมูลรายได้แล้ว" in str(err.value)
     assert len(db.session.get(FiscalYear, 2570).installments) == 12
-    operations.change_schedule(None, None, 2569, "dla2560")  # no figures yet: allowed
+    years.change_schedule(None, None, 2569, "dla2560")  # no figures yet: allowed
     db.session.commit()
     fy = db.session.get(FiscalYear, 2569)
     db.session.refresh(fy)
@@ -125,10 +125,10 @@ def test_rounds_are_replaced_and_checked(ctx):
     f.fiscal_year(2570)
     db.session.commit()
     with pytest.raises(ValidationError) as err:
-        operations.set_rounds(None, None, 2570, [("ครึ่งปี", 6), ("", None), ("ทั้งปี", 13)])
+        years.set_rounds(None, None, 2570, [("ครึ่งปี", 6), ("", None), ("ทั้งปี", 13)])
     db.session.rollback()
     assert set(err.value.errors) == {"rows-2-last_installment"}
-    operations.set_rounds(None, None, 2570, [("ทั้งปี", 12), ("ครึ่งปี", 6), ("", None)])
+    years.set_rounds(None, None, 2570, [("ทั้งปี", 12), ("ครึ่งปี", 6), ("", None)])
     db.session.commit()
     rounds = db.session.execute(select(Round.name, Round.last_installment).where(Round.fiscal_year_id == 2570)
                                 .order_by(Round.last_installment)).all()
@@ -182,12 +182,12 @@ def test_an_item_with_figures_cannot_be_switched_off(ctx):
     _add_figure(2570)
     db.session.commit()
     with pytest.raises(DomainError) as err:
-        operations.set_item_activations(None, None, 2570, {("SIGNBOARD", "SAO"): False})
+        years.set_item_activations(None, None, 2570, {("SIGNBOARD", "SAO"): False})
     assert "มีข้อมูลรายได้แล้ว 1 รายการ" in str(err.value)
     db.session.rollback()
     # switching it back on for a type that never had it, and off again, leaves no override behind
-    operations.set_item_activations(None, None, 2570, {("SIGNBOARD", "PAO"): True})
-    operations.set_item_activations(None, None, 2570, {("SIGNBOARD", "PAO"): False})
+    years.set_item_activations(None, None, 2570, {("SIGNBOARD", "PAO"): True})
+    years.set_item_activations(None, None, 2570, {("SIGNBOARD", "PAO"): False})
     db.session.commit()
     from app.models import ItemActivation
     assert db.session.scalars(select(ItemActivation)).all() == []

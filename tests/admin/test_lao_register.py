@@ -5,7 +5,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from app import db
-from app.admin import operations
+from app.admin import imports
 from app.admin.imports import Upload
 from app.models import AuditEvent, Entry, Lao
 from tests import factories as f
@@ -28,7 +28,7 @@ def _lao_count() -> int:
 
 
 def test_dry_run_shows_what_would_be_created_and_writes_nothing(ctx):
-    plan = operations.import_laos(None, None, _file(GOOD), dry_run=True)
+    plan = imports.import_laos(None, None, _file(GOOD), dry_run=True)
     db.session.commit()
     assert not plan.errors
     assert [c.code for c in plan.creates] == ["1500000", "2500101", "5500201"]
@@ -37,7 +37,7 @@ def test_dry_run_shows_what_would_be_created_and_writes_nothing(ctx):
 
 def test_real_run_creates_the_laos_and_one_audit_event_with_the_files_hash(ctx):
     file = _file(GOOD)
-    plan = operations.import_laos(None, None, file, dry_run=False)
+    plan = imports.import_laos(None, None, file, dry_run=False)
     db.session.commit()
     assert len(plan.creates) == 3
     city = db.session.scalar(select(Lao).where(Lao.code == "2500101"))
@@ -50,10 +50,10 @@ def test_real_run_creates_the_laos_and_one_audit_event_with_the_files_hash(ctx):
 
 
 def test_the_same_file_twice_changes_nothing(ctx):
-    operations.import_laos(None, None, _file(GOOD), dry_run=False)
+    imports.import_laos(None, None, _file(GOOD), dry_run=False)
     db.session.commit()
     before = db.session.execute(select(Lao.code, Lao.name_th, Lao.district_id).order_by(Lao.code)).all()
-    plan = operations.import_laos(None, None, _file(GOOD), dry_run=False)
+    plan = imports.import_laos(None, None, _file(GOOD), dry_run=False)
     db.session.commit()
     assert not plan.has_changes and plan.unchanged == 3
     assert db.session.execute(select(Lao.code, Lao.name_th, Lao.district_id).order_by(Lao.code)).all() == before
@@ -61,13 +61,13 @@ def test_the_same_file_twice_changes_nothing(ctx):
 
 
 def test_a_changed_row_updates_the_lao_and_the_audit_shows_old_and_new(ctx):
-    operations.import_laos(None, None, _file(GOOD), dry_run=False)
+    imports.import_laos(None, None, _file(GOOD), dry_run=False)
     db.session.commit()
     moved = [*GOOD[:2], ("5500201", "อบต.แม่ริมใหม่", "Test SAO", "SAO", "", "50", "5003")]
-    plan = operations.import_laos(None, None, _file(moved), dry_run=True)
+    plan = imports.import_laos(None, None, _file(moved), dry_run=True)
     assert [(c.code, c.old, c.new) for c in plan.updates] == [
         ("5500201", {"name_th": "อบต.แม่ริมทดสอบ", "district": "5002"}, {"name_th": "อบต.แม่ริมใหม่", "district": "5003"})]
-    operations.import_laos(None, None, _file(moved), dry_run=False)
+    imports.import_laos(None, None, _file(moved), dry_run=False)
     db.session.commit()
     sao = db.session.scalar(select(Lao).where(Lao.code == "5500201"))
     assert sao.name_th == "อบต.แม่ริมใหม่" and sao.district.code == "5003"
@@ -91,7 +91,7 @@ def test_every_kind_of_bad_row_is_named_by_line_and_column(ctx):
         ("9000004", "เทศบาลง", "", "MUNICIPALITY", "", "50", "5001"),               # 9: municipality without class
         ("9000005", "", "", "SAO", "", "50", "5001"),                               # 10: no Thai name
     ]
-    plan = operations.import_laos(None, None, _file(rows), dry_run=False)
+    plan = imports.import_laos(None, None, _file(rows), dry_run=False)
     db.session.rollback()
     found = {(e.line, e.column) for e in plan.errors}
     assert found == {(3, "province_code"), (4, "district_code"), (5, "lao_code"), (6, "lao_type"), (7, "lao_type"),
@@ -109,7 +109,7 @@ def test_every_kind_of_bad_row_is_named_by_line_and_column(ctx):
 def test_one_bad_row_among_a_thousand_changes_nothing_and_names_the_row(ctx):
     rows = [(f"S{i:05d}", f"อบต.ทดสอบ{i}", f"SAO {i}", "SAO", "", "50", "5001") for i in range(1000)]
     rows[637] = ("S00637", "อบต.ทดสอบ637", "SAO 637", "SAO", "", "50", "9999")
-    plan = operations.import_laos(None, None, _file(rows), dry_run=False)
+    plan = imports.import_laos(None, None, _file(rows), dry_run=False)
     db.session.rollback()
     assert [(e.line, e.column) for e in plan.errors] == [(639, "district_code")]
     assert _lao_count() == 0 and audit_count() == 0
@@ -122,15 +122,15 @@ def test_type_change_refused_for_an_lao_with_figures(ctx):
     item = db.session.scalar(select(RevenueItem).where(RevenueItem.code == "SIGNBOARD"))
     db.session.add(Entry(lao_id=lao.id, installment_id=fy.installments[0].id, item_id=item.id, amount_satang=100))
     db.session.commit()
-    plan = operations.import_laos(None, None, _file([("5500201", lao.name_th, lao.name_en, "MUNICIPALITY", "town",
-                                                      "50", "5002")]), dry_run=True)
+    plan = imports.import_laos(None, None, _file([("5500201", lao.name_th, lao.name_en, "MUNICIPALITY", "town",
+                                                   "50", "5002")]), dry_run=True)
     assert [(e.line, e.column) for e in plan.errors] == [(2, "lao_type")]
     assert "มีข้อมูลรายได้แล้ว" in str(plan.errors[0])
 
 
 def test_xlsx_with_numeric_code_cells_imports_like_csv(ctx):
     rows = [(1500000, "อบจ.เชียงใหม่", "Chiang Mai PAO", "PAO", None, 50, 5001)]
-    plan = operations.import_laos(None, None, Upload("laos.xlsx", xlsx_bytes(LAO_HEADER, rows)), dry_run=False)
+    plan = imports.import_laos(None, None, Upload("laos.xlsx", xlsx_bytes(LAO_HEADER, rows)), dry_run=False)
     db.session.commit()
     assert not plan.errors
     assert db.session.scalar(select(Lao.code).where(Lao.lao_type == "PAO")) == "1500000"
@@ -141,7 +141,7 @@ def test_missing_column_is_refused_with_a_clear_message(ctx):
     import pytest
 
     with pytest.raises(DomainError) as err:
-        operations.import_laos(None, None, Upload("x.csv", b"lao_code,name_th\n1,a\n"), dry_run=True)
+        imports.import_laos(None, None, Upload("x.csv", b"lao_code,name_th\n1,a\n"), dry_run=True)
     assert "province_code" in str(err.value)
 
 

@@ -8,8 +8,9 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from app import db
-from app.admin import operations
+from app.admin import accounts
 from app.api.tokens import user_for_token
+from app.auth.passwords import BULK_HASH_METHOD, hash_many
 from app.models import AuditEvent, User
 from tests import factories as f
 from tests.admin.conftest import audit_count
@@ -196,20 +197,26 @@ def test_bulk_username_taken_by_someone_else_gets_a_prefix(ctx):
     f.lao("SAO", "50", code="5500002")
     f.user("5500002", "national_viewer")  # an unrelated account already uses the code as its name
     db.session.commit()
-    result = operations.bulk_create_lao_accounts(None, None, f.province("50"))
+    result = accounts.bulk_create_lao_accounts(None, None, f.province("50"))
     db.session.commit()
     assert [a.username for a in result.accounts] == ["lao5500002"]
 
 
-def test_hashing_in_a_process_pool_gives_valid_hashes():
+def test_hashing_in_a_process_pool_gives_valid_hashes(app, ctx):
     from werkzeug.security import check_password_hash
 
+    from app.resources import close_resources
+
     passwords = [f"pw-{i:03d}-secret" for i in range(70)]
-    hashes, workers = operations.hash_many(passwords, workers=2)
+    hashes, workers = hash_many(passwords, workers=2)
     assert workers == 2 and len(hashes) == 70
-    assert hashes[0].startswith(operations.BULK_HASH_METHOD + "$")
+    assert hashes[0].startswith(BULK_HASH_METHOD + "$")
     assert check_password_hash(hashes[0], passwords[0]) and check_password_hash(hashes[69], passwords[69])
     assert not check_password_hash(hashes[1], passwords[0])
+    pool = app.extensions["resources"]["password_pool_2"]  # the app owns the pool and shuts it down
+    close_resources(app)
+    with pytest.raises(RuntimeError):
+        pool.submit(print)
 
 
 def test_cli_bulk_create_writes_the_sheet(app, runner, tmp_path):

@@ -1,7 +1,6 @@
 """Fiscal years, schedules, deadlines and Thai dates."""
 
 from datetime import date
-from decimal import Decimal
 
 import pytest
 
@@ -56,13 +55,6 @@ def test_unknown_schedule_is_refused():
         cal.build_schedule(2570, "weekly")
 
 
-def test_latest_closed_installment():
-    specs = cal.build_schedule(2569, "monthly")
-    assert cal.latest_closed(specs, date(2025, 10, 31)) is None
-    assert cal.latest_closed(specs, date(2025, 11, 1)).number == 1
-    assert cal.latest_closed(specs, date(2026, 3, 15)).number == 5
-
-
 def test_days_late():
     assert cal.days_late(date(2017, 3, 20), date(2017, 3, 20), date(2017, 4, 1)) == 0
     assert cal.days_late(date(2017, 3, 20), date(2017, 3, 25), date(2017, 4, 1)) == 5
@@ -75,19 +67,6 @@ def test_thai_dates_use_buddhist_era():
     assert cal.thai_period(date(2016, 10, 1), date(2017, 2, 28)) == "ต.ค. 2559 – ก.พ. 2560"
     assert cal.thai_period(date(2017, 3, 1), date(2017, 3, 31)) == "มี.ค. 2560"
     assert cal.english_date(date(2017, 3, 20)) == "20 Mar 2560"
-
-
-@pytest.mark.parametrize(
-    "amounts, total, round1",
-    [
-        ([30, 10, 10, 10, 10, 10, 10, 10], 100, 80),
-        ([50, 10, 10, 10, 5, 5, 5, 5], 100, 90),
-    ],
-)
-def test_circular_worked_example_sums_and_round_one(amounts, total, round1):
-    values = [Decimal(a) for a in amounts]
-    assert cal.cumulative(values, 8) == total
-    assert cal.cumulative(values, 6) == round1
 
 
 def test_english_period_keeps_buddhist_years():

@@ -7,7 +7,7 @@ import pytest
 
 from app.domain import typo_guard
 from app.domain.errors import ConflictError, DomainError, LockedError
-from app.domain.scoring import normalise_weights, score, weighted
+from app.domain.scoring import score, weighted
 from app.domain.thai_sort import thai_sort_key
 from app.domain.workflow import ReviewAction, Status, check_can_record, check_version, review_transition
 
@@ -94,5 +94,4 @@ def test_scoring_growth_thresholds_and_lower_is_better():
 
 
 def test_weights():
-    assert normalise_weights([Decimal(9), Decimal(56)])[0] == Decimal("13.85")
     assert weighted(Decimal("4.4425"), Decimal(20)) == Decimal("0.8885")

@@ -1,5 +1,6 @@
 """The comparison computed in SQL, checked cell by cell against the hand-computed dataset (conftest.py)."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -63,7 +64,7 @@ def test_recorded_counts_unconfirmed_and_returned_figures(dataset, ctx):
     assert cell(got["TOTAL"], "sao") == (D("1170.00"), D("1290.01"), D("10.26"))
     assert cell(got["TOTAL"], "all") == (D("16569.99"), D("15190.53"), D("-8.33"))
     assert cell(got["50"], "all") == (D("9450.00"), D("8310.51"), D("-12.06"))  # unchanged: all confirmed
-    assert result.selection["statuses"] == ["recorded", "confirmed", "returned"]
+    assert result.selection.statuses == ("recorded", "confirmed", "returned")
 
 
 def test_whole_base_year_counts_the_base_years_later_installments(dataset, ctx):
@@ -74,35 +75,34 @@ def test_whole_base_year_counts_the_base_years_later_installments(dataset, ctx):
     assert cell(got["TOTAL"], "pao") == (D("5900.00"), D("5400.50"), D("-8.47"))
     assert cell(got["TOTAL"], "all") == (D("17069.99"), D("14640.53"), D("-14.23"))
     s = result.selection
-    assert s["base_installments"] == list(range(1, 13)) and s["basis_used"] == "full-year"
-    assert not s["basis_fallback"]
+    assert s.base_installments == tuple(range(1, 13)) and s.basis_used == "full-year"
+    assert not s.basis_fallback
 
 
 def test_same_period_matches_the_months_and_says_what_is_counted(dataset, ctx):
     result = queries.comparison(2568, 2569, through=3)
     s = result.selection
-    assert s["current_installments"] == [1, 2, 3] and s["base_installments"] == [1, 2, 3]
-    assert s["current_period"] == ["2025-10-01", "2025-12-31"]
-    assert s["base_period"] == ["2024-10-01", "2024-12-31"]
+    assert s.current_installments == (1, 2, 3) and s.base_installments == (1, 2, 3)
+    assert s.current_period == ("2025-10-01", "2025-12-31")
+    assert s.base_period == ("2024-10-01", "2024-12-31")
     # 10 active LAOs; current year: S5 recorded nothing, S4 has unconfirmed installments
-    assert (s["laos"], s["not_recorded"], s["not_confirmed"], s["missing"]) == (10, 1, 1, 2)
-    assert (s["base_not_recorded"], s["base_missing"]) == (1, 1)  # S3 did not exist
+    assert (s.laos, s.not_recorded, s.not_confirmed, s.missing) == (10, 1, 1, 2)
+    assert (s.base_not_recorded, s.base_missing) == (1, 1)  # S3 did not exist
     recorded = queries.comparison(2568, 2569, through=3, status="recorded").selection
-    assert recorded["missing"] == 1  # only S5: recorded-but-unconfirmed figures are counted
+    assert recorded.missing == 1  # only S5: recorded-but-unconfirmed figures are counted
 
 
-def test_default_through_is_the_latest_ended_installment(dataset, app, ctx):
-    app.config["TODAY"] = "2026-01-15"  # December 2025 (installment 3) ended, January has not
-    assert queries.comparison(2568, 2569).selection["through"] == 3
-    app.config["TODAY"] = "2026-11-21"
-    assert queries.comparison(2568, 2569).selection["through"] == 12
+def test_default_through_is_the_latest_ended_installment(dataset, ctx):
+    # December 2025 (installment 3) ended, January has not
+    assert queries.comparison(2568, 2569, today=date(2026, 1, 15)).selection.through == 3
+    assert queries.comparison(2568, 2569, today=date(2026, 11, 21)).selection.through == 12
 
 
 def test_round_sets_the_cut_off(dataset, ctx):
     round6 = queries.rounds(2569)[0]
     result = queries.comparison(2568, 2569, round_id=round6.id)
-    assert result.selection["through"] == 6 and result.selection["round"] == round6.name
-    assert result.selection["base_installments"] == [1, 2, 3, 4, 5, 6]
+    assert result.selection.through == 6 and result.selection.round == round6.name
+    assert result.selection.base_installments == (1, 2, 3, 4, 5, 6)
     assert cell(rows_by_code(result)["50"], "pao") == (D("3500.00"), D("3300.50"), D("-5.70"))
 
 
@@ -147,19 +147,19 @@ def test_same_period_falls_back_to_the_whole_base_year_when_schedules_cannot_mat
     f.fiscal_year(2569)
     result = queries.comparison(2568, 2569, through=3)
     s = result.selection
-    assert s["basis"] == "same-period" and s["basis_used"] == "full-year" and s["basis_fallback"]
-    assert s["base_installments"] == [1]
+    assert s.basis == "same-period" and s.basis_used == "full-year" and s.basis_fallback
+    assert s.base_installments == (1,)
     # the whole year is a period the annual base year covers exactly
     whole = queries.comparison(2568, 2569, through=12).selection
-    assert whole["basis_used"] == "same-period" and not whole["basis_fallback"]
+    assert whole.basis_used == "same-period" and not whole.basis_fallback
 
 
 def test_eight_installment_year_matches_five_monthly_installments(ctx):
     f.fiscal_year(2559)
     f.fiscal_year(2560, "dla2560")
     s = queries.comparison(2559, 2560, through=1).selection
-    assert s["current_installments"] == [1] and s["base_installments"] == [1, 2, 3, 4, 5]
-    assert s["basis_used"] == "same-period"
+    assert s.current_installments == (1,) and s.base_installments == (1, 2, 3, 4, 5)
+    assert s.basis_used == "same-period"
 
 
 @pytest.mark.parametrize("kwargs, field", [
@@ -173,7 +173,7 @@ def test_eight_installment_year_matches_five_monthly_installments(ctx):
 ])
 def test_bad_selections_are_refused_with_the_field(dataset, ctx, kwargs, field):
     with pytest.raises(DomainError) as err:
-        queries.comparison(**kwargs)
+        queries.comparison(**kwargs, today=date(2026, 11, 21))
     assert err.value.field == field
 
 
@@ -191,3 +191,18 @@ def test_chart_series_hold_every_installment_of_the_base_year(dataset, ctx):
     assert [n for n, *_ in result.series["base"]] == list(range(1, 13))
     base6 = result.series["base"][5][3]
     assert base6 == {"PAO": 50000}  # 500.00 baht in satang
+
+
+def test_side_queries_run_on_the_apps_own_executor_and_engine_closed_with_it(dataset, app, ctx):
+    from app.resources import close_resources
+
+    queries.comparison(2568, 2569, through=3)
+    made = app.extensions["resources"]
+    executor, engine = made["reports_executor"], made["reports_side_engine"]
+    assert engine is not app.extensions["engine"] and engine.pool.size() == queries.WORKERS
+    close_resources(app)
+    assert made == {}
+    with pytest.raises(RuntimeError):  # shut down: no new side query can start on it
+        executor.submit(print)
+    queries.comparison(2568, 2569, through=3)  # the next report makes them again
+    assert made["reports_executor"] is not executor

@@ -16,7 +16,8 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 from app import create_app, db, migrate
-from app.auth.operations import hash_password, new_session_token
+from app.auth.operations import new_session_token
+from app.auth.passwords import hash_password
 from app.models import District, Entry, Installment, InstallmentReport, Lao, Province, RevenueItem, User
 from app.reference import create_fiscal_year, seed_geography, seed_items
 

@@ -1,0 +1,50 @@
+"""Background executors and side engines owned by the app: kept in app.extensions, closed with the app.
+
+create_app() calls init_app(); a resource is made on first use by get(); close_resources(app) shuts the
+executors down and disposes the engines (also run when the app is garbage-collected or the process exits).
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from threading import Lock
+
+from flask import Flask, current_app
+
+_LOCK = Lock()
+
+
+def init_app(app: Flask) -> None:
+    """Give `app` its (empty) set of resources and close them when the app goes away or the process exits."""
+    made: dict[str, object] = {}
+    app.extensions["resources"] = made
+    weakref.finalize(app, _close_all, made)
+
+
+def get(name: str, make: Callable[[Flask], object]) -> object:
+    """The current app's resource `name`, made with `make(app)` the first time it is asked for."""
+    app = current_app._get_current_object()
+    made = app.extensions["resources"]
+    with _LOCK:
+        resource = made.get(name)
+        if resource is None:
+            resource = made[name] = make(app)
+    return resource
+
+
+def close_resources(app: Flask) -> None:
+    """Shut down the app's executors and dispose of its side engines (they are made again if used later)."""
+    _close_all(app.extensions["resources"])
+
+
+def _close_all(made: dict[str, object]) -> None:
+    """Close every resource in `made`, newest first, and forget them."""
+    with _LOCK:
+        resources = list(made.values())[::-1]
+        made.clear()
+    for resource in resources:
+        if hasattr(resource, "shutdown"):
+            resource.shutdown(wait=True, cancel_futures=True)
+        else:
+            resource.dispose()
