@@ -10,7 +10,6 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from .. import db
 from ..auth.loaders import fiscal_year_or_404, in_scope, installment_or_404, lao_or_404, province_or_404, scope_province
-from ..domain import comparison as cmp
 from ..domain.errors import ConflictError, DomainError, LockedError, NotPermittedError, ValidationError
 from ..domain.workflow import Role, Status, check_version
 from ..entry import operations as entry_ops
@@ -21,9 +20,10 @@ from ..reports import queries as report_queries
 from ..verify import operations as verify_ops
 from ..verify.queries import status_report as build_status_report
 from ..web import domain_message, today
-from . import bp, schemas, tokens
-from .openapi import spec
-from .schemas import RequestError
+from . import bp, parsing, responses, tokens
+from .document import openapi_document
+from .models import ComparisonQuery, ItemsQuery, LaosQuery, RecordRequest, ReviewRequest, StatusQuery
+from .parsing import RequestError
 
 PUBLIC_ENDPOINTS = {"api.index", "api.openapi"}
 ALL_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -84,7 +84,7 @@ def _request_error(err: RequestError):
 def _domain_error(err: DomainError):
     """NotPermitted and Locked -> 403, Conflict -> 409, Validation and other rules -> 422."""
     db.session.rollback()
-    fields = schemas.domain_field_errors(err, domain_message, g.get("item_codes", ()))
+    fields = responses.domain_field_errors(err, domain_message, g.get("item_codes", ()))
     if isinstance(err, LockedError):
         return error_response(403, "locked", domain_message(err), fields)
     if isinstance(err, NotPermittedError):
@@ -156,7 +156,7 @@ def installment_from_path(code: str, fy: int, n: int) -> tuple[Lao, Installment]
     Values no row can have are refused before any query (a NUL byte or an integer beyond the column's
     range is an error in PostgreSQL, not an empty result).
     """
-    if not schemas.valid_code(code, schemas.LAO_CODE) or fy > 9999 or n > 99:
+    if not parsing.valid_lao_code(code) or fy > 9999 or n > 99:
         raise NotFound()
     return lao_or_404(code, actor()), installment_or_404(fy, n)
 
@@ -172,7 +172,7 @@ def index():
 @bp.route("/openapi.json")
 def openapi():
     """The OpenAPI 3 description of this API (no token needed)."""
-    return ok(spec())
+    return ok(openapi_document())
 
 
 # --- reference data --------------------------------------------------------------------------------
@@ -181,10 +181,8 @@ def openapi():
 def laos():
     """LAOs in the user's scope, optionally by province and type, ordered by code; limit/offset paging."""
     user = actor()
-    province_code = schemas.query_code(request.args, "province", schemas.PROVINCE_CODE)
-    lao_type = schemas.lao_type_param(request.args)
-    limit = schemas.query_int(request.args, "limit", minimum=1, maximum=schemas.MAX_LIMIT, default=schemas.MAX_LIMIT)
-    offset = schemas.query_int(request.args, "offset", default=0)
+    q = parsing.query(LaosQuery)
+    province_code, lao_type, limit, offset = q.province, q.type, q.limit, q.offset
     conditions = [Lao.active.is_(True)]
     if province_code:
         conditions.append(Lao.province_id == province_or_404(province_code, user).id)
@@ -240,8 +238,8 @@ def years():
 @bp.route("/items")
 def items():
     """Revenue items active in a fiscal year (for one LAO type, or any), with the types that collect them."""
-    year = schemas.query_int(request.args, "year", required=True, maximum=9999)
-    lao_type = schemas.lao_type_param(request.args)
+    q = parsing.query(ItemsQuery)
+    year, lao_type = q.year, q.type
     fiscal_year_or_404(year)
     by_code: dict[str, tuple] = {}
     for typ in (lao_type,) if lao_type else LAO_TYPES:
@@ -282,7 +280,7 @@ def installment_state(lao: Lao, inst: Installment) -> dict:
         "installment": inst.number,
         "status": report.status if report else Status.NOT_RECORDED.value,
         "version": report.version if report else 0,
-        "entries": {code: schemas.money(sums[code]) for code in codes},
+        "entries": {code: responses.money(sums[code]) for code in codes},
         "explanations": explanations_for(lao.id, inst.id),
         "recorder": recorder,
         "confirmer": confirmer,
@@ -311,14 +309,15 @@ def record(lao_code: str, fy: int, n: int):
     """Record or correct the installment's figures (the LAO's own officer), like the entry form."""
     user = actor()
     lao, inst = installment_from_path(lao_code, fy, n)
-    body = schemas.json_object(request.get_json(silent=True))
+    body = parsing.json_body()
     entry_ops.check_may_record(user, lao)  # refuse other roles before judging their request body
     g.item_codes = [i.code for i in items_for(lao.lao_type, inst.fiscal_year_id)]
-    req = schemas.parse_record(body, g.item_codes)
+    req = parsing.body(RecordRequest, body, item_codes=g.item_codes)
     try:
         entry_ops.record_installment(
             user, request.remote_addr, lao, inst, version=req.version, amounts=req.entries,
-            explanations=req.explanations, recorder=entry_ops.Recorder(req.name, req.position, req.phone),
+            explanations=req.explanations,
+            recorder=entry_ops.Recorder(req.recorder.name, req.recorder.position, req.recorder.phone),
             certify=req.certify, today=today(), ceiling=current_app.config["AMOUNT_CEILING"],
         )
     except ConflictError as err:
@@ -331,9 +330,9 @@ def review(lao_code: str, fy: int, n: int):
     """Confirm, unconfirm or return the installment (the province's verifier or an administrator)."""
     user = actor()
     lao, inst = installment_from_path(lao_code, fy, n)
-    body = schemas.json_object(request.get_json(silent=True))
+    body = parsing.json_body()
     verify_ops.check_may_review(user, lao)
-    req = schemas.parse_review(body)
+    req = parsing.body(ReviewRequest, body)
     result = verify_ops.review_installments(
         user, request.remote_addr, inst, {lao.id: req.version}, req.action,
         reason=req.reason, position=req.position, phone=req.phone, today=today(),
@@ -376,11 +375,9 @@ def _status_lao(row) -> dict:
 @bp.route("/reports/status")
 def status_report():
     """INR911: who recorded an installment and who did not, with counts and percentages."""
-    year = schemas.query_int(request.args, "year", required=True, maximum=9999)
-    number = schemas.query_int(request.args, "installment", required=True, maximum=99)
-    lao_type = schemas.lao_type_param(request.args)
-    district_code = schemas.query_code(request.args, "district", schemas.DISTRICT_CODE)
-    province = report_province(schemas.query_code(request.args, "province", schemas.PROVINCE_CODE))
+    q = parsing.query(StatusQuery)
+    year, number, lao_type, district_code = q.year, q.installment, q.type, q.district
+    province = report_province(q.province)
     inst = installment_or_404(year, number)
     district = None
     if district_code:
@@ -393,8 +390,8 @@ def status_report():
         "fiscal_year": rep.fiscal_year, "installment": rep.number,
         "province_code": province.code if province else None, "type": lao_type, "district_code": district_code,
         "total": rep.total,
-        "recorded_count": rep.recorded_count, "recorded_pct": schemas.jsonable(rep.recorded_pct),
-        "not_recorded_count": rep.not_recorded_count, "not_recorded_pct": schemas.jsonable(rep.not_recorded_pct),
+        "recorded_count": rep.recorded_count, "recorded_pct": responses.jsonable(rep.recorded_pct),
+        "not_recorded_count": rep.not_recorded_count, "not_recorded_pct": responses.jsonable(rep.not_recorded_pct),
         "confirmed_count": rep.confirmed_count, "returned_count": rep.returned_count, "late_count": rep.late_count,
         "recorded": [_status_lao(r) for r in rep.recorded],
         "not_recorded": [_status_lao(r) for r in rep.not_recorded],
@@ -404,13 +401,9 @@ def status_report():
 @bp.route("/reports/comparison")
 def comparison_report():
     """INF508: base year against fiscal year by province (or by LAO within one province) and category."""
-    base = schemas.query_int(request.args, "base", required=True, maximum=9999)
-    year = schemas.query_int(request.args, "year", required=True, maximum=9999)
-    through = schemas.query_int(request.args, "through", minimum=1, maximum=99)
-    basis = schemas.query_choice(request.args, "basis", cmp.BASES, default=cmp.BASIS_SAME_PERIOD)
-    status = schemas.query_choice(request.args, "status", tuple(cmp.STATUS_SETS), default=cmp.STATUS_CONFIRMED)
-    province = report_province(schemas.query_code(request.args, "province", schemas.PROVINCE_CODE))
-    result = report_queries.comparison(base, year, through=through, basis=basis, status=status,
-                                province_code=province.code if province else None, today=today())
-    *rows, total = (schemas.jsonable(record) for record in result.records())
-    return ok({"selection": schemas.jsonable(result.selection.as_dict()), "rows": rows, "total": total})
+    q = parsing.query(ComparisonQuery)
+    province = report_province(q.province)
+    result = report_queries.comparison(q.base, q.year, through=q.through, basis=q.basis, status=q.status,
+                                       province_code=province.code if province else None, today=today())
+    *rows, total = (responses.jsonable(record) for record in result.records())
+    return ok({"selection": responses.jsonable(result.selection.as_dict()), "rows": rows, "total": total})

@@ -8,10 +8,9 @@ from sqlalchemy import select
 from .. import audit, db
 from ..auth import operations as auth_operations
 from ..domain.errors import DomainError, N_, NotPermittedError, ValidationError
+from ..domain.limits import MAX_REASON
 from ..domain.workflow import ReviewAction, Role, Status, review_transition
 from ..models import Installment, InstallmentReport, Lao, User, utcnow
-
-MAX_REASON = 500
 
 
 @dataclass

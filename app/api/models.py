@@ -1,0 +1,383 @@
+"""API v1 request and response shapes as pydantic models: they validate requests and generate the OpenAPI document."""
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    RootModel,
+    ValidationInfo,
+    create_model,
+)
+from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import PydanticCustomError
+
+from ..domain import comparison as cmp
+from ..domain.limits import MAX_PHONE, MAX_POSITION, MAX_REASON
+from ..domain.workflow import ReviewAction, Status
+from ..entry.operations import MAX_EXPLANATION, RECORDER_LIMITS
+from ..models import LAO_TYPES
+
+MAX_INT = 2**31 - 1  # INTEGER columns on PostgreSQL; larger numbers could never match a row
+MAX_LIMIT = 1000
+MAX_YEAR = 9999
+MAX_INSTALLMENT = 99
+MAX_AMOUNT_TEXT = 40  # "1,234,567,890.50" and the like; the operation parses and bounds the amount itself
+MONEY_PATTERN = r"^-?[0-9]+\.[0-9]{2}$"
+LAO_CODE = r"^[A-Za-z0-9_-]{1,20}$"
+PROVINCE_CODE = r"^[0-9]{2}$"
+DISTRICT_CODE = r"^[0-9]{4}$"
+_QUERY_INT = re.compile(r"-?[0-9]{1,10}", re.ASCII)
+
+LaoType = Literal[LAO_TYPES]
+StatusName = Literal[tuple(s.value for s in Status)]
+
+
+# --- field types -----------------------------------------------------------------------------------
+
+def _query_int(value):
+    """A query string's digits as an int; anything else (signs aside, unicode digits, 11+ digits) is not one."""
+    if isinstance(value, str):
+        if not _QUERY_INT.fullmatch(value):
+            raise PydanticCustomError("int_parsing", "not an integer")
+        return int(value)
+    return value
+
+
+def query_int(minimum: int, maximum: int) -> Any:
+    """An integer query parameter within [minimum, maximum]."""
+    return Annotated[int, Field(strict=True, ge=minimum, le=maximum), BeforeValidator(_query_int)]
+
+
+def query_code(pattern: str) -> Any:
+    """A code query parameter (province, district) of the shape `pattern`."""
+    return Annotated[str, Field(pattern=pattern)]
+
+
+def _storable(value: str) -> str:
+    """Refuse characters a database cannot store (NUL); lone surrogates fail as string_unicode before this."""
+    if "\x00" in value:
+        raise PydanticCustomError("bad_characters", "characters a database cannot store")
+    return value
+
+
+def _absent_as_empty(value):
+    """JSON null in an optional text field reads as empty text, as an absent field does."""
+    return "" if value is None else value
+
+
+def text(limit: int, description: str | None = None) -> Any:
+    """An optional JSON string of at most `limit` characters (null reads as empty)."""
+    return Annotated[str, Field(strict=True, max_length=limit, description=description), AfterValidator(_storable),
+                     BeforeValidator(_absent_as_empty)]
+
+
+def _no_number(value):
+    """Refuse a JSON number as an amount: a float loses satang."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise PydanticCustomError("amount_number", "an amount must be a JSON string")
+    return value
+
+
+def _known_item(code: str, info: ValidationInfo) -> str:
+    """An item code the LAO records in the installment's fiscal year (the `item_codes` of the validation context)."""
+    codes = (info.context or {}).get("item_codes")
+    if codes is not None and code not in codes:
+        raise PydanticCustomError("unknown_item", "not an item of this LAO in this fiscal year")
+    return code
+
+
+ItemCode = Annotated[str, AfterValidator(_known_item)]
+Amount = Annotated[str, Field(strict=True, max_length=MAX_AMOUNT_TEXT), AfterValidator(_storable),
+                   BeforeValidator(_no_number)]
+Version = Annotated[int, Field(strict=True, ge=0, le=MAX_INT, description="the version last read; 0 when never recorded")]
+
+
+# --- query strings and path values -----------------------------------------------------------------
+
+class LaosQuery(BaseModel):
+    """Filters and paging of the LAO list."""
+
+    province: query_code(PROVINCE_CODE) | None = Field(None, description="province code (DOPA), e.g. 50")
+    type: LaoType | None = Field(None, description="LAO type")
+    limit: query_int(1, MAX_LIMIT) = Field(MAX_LIMIT, description="page size")
+    offset: query_int(0, MAX_INT) = Field(0, description="rows to skip")
+
+
+class ItemsQuery(BaseModel):
+    """The fiscal year (and LAO type) of the revenue item list."""
+
+    year: query_int(0, MAX_YEAR) = Field(description="fiscal year")
+    type: LaoType | None = Field(None, description="LAO type")
+
+
+class StatusQuery(BaseModel):
+    """The installment and filters of the status report (INR911)."""
+
+    year: query_int(0, MAX_YEAR) = Field(description="fiscal year")
+    installment: query_int(0, MAX_INSTALLMENT) = Field(description="installment number")
+    province: query_code(PROVINCE_CODE) | None = Field(None, description="province code")
+    type: LaoType | None = Field(None, description="LAO type")
+    district: query_code(DISTRICT_CODE) | None = Field(None, description="district code")
+
+
+class ComparisonQuery(BaseModel):
+    """The years, installments, basis, statuses and province of the comparison report (INF508)."""
+
+    base: query_int(0, MAX_YEAR) = Field(description="base fiscal year")
+    year: query_int(0, MAX_YEAR) = Field(description="fiscal year compared with the base")
+    through: query_int(1, MAX_INSTALLMENT) | None = Field(
+        None, description="last installment of `year` included (default: the latest whose period has ended)")
+    basis: Literal[cmp.BASES] = Field(
+        cmp.BASIS_SAME_PERIOD,
+        description="same-period compares the same months of the base year; full-year the whole base year")
+    status: Literal[tuple(cmp.STATUS_SETS)] = Field(
+        cmp.STATUS_CONFIRMED, description="installments the provincial office confirmed, or everything the LAOs recorded")
+    province: query_code(PROVINCE_CODE) | None = Field(None, description="one province: rows per LAO")
+
+
+class InstallmentPath(BaseModel):
+    """The path values naming one LAO's installment (anything else is 404)."""
+
+    lao_code: Annotated[str, Field(pattern=LAO_CODE)]
+    fy: Annotated[int, Field(ge=0, le=MAX_YEAR, description="Buddhist-era fiscal year, e.g. 2570")]
+    n: Annotated[int, Field(ge=0, le=MAX_INSTALLMENT, description="installment number")]
+
+
+# --- request bodies --------------------------------------------------------------------------------
+
+class RecorderInput(BaseModel):
+    """Who certifies the figures; the operation requires each part."""
+
+    name: text(RECORDER_LIMITS["recorder_name"]) = ""
+    position: text(RECORDER_LIMITS["recorder_position"]) = ""
+    phone: text(RECORDER_LIMITS["recorder_phone"]) = ""
+
+
+class RecordRequest(BaseModel):
+    """A PUT of an installment's figures; amounts are JSON strings (a JSON number is refused: floats lose satang)."""
+
+    version: Version
+    entries: dict[ItemCode, Amount] = Field(
+        description="amount per item code as a string: 1234.50 or 1,234.50 (numbers are refused)")
+    explanations: Annotated[dict[ItemCode, text(MAX_EXPLANATION)], BeforeValidator(lambda v: {} if v is None else v)] = (
+        Field(default_factory=dict, description="required for an amount far from the same period of last year"))
+    recorder: RecorderInput
+    certify: Annotated[bool, Field(strict=True), BeforeValidator(lambda v: False if v is None else v)] = Field(
+        False, description="must be true: the recorder certifies the figures")
+
+
+class ReviewRequest(BaseModel):
+    """A verifier's review of one installment."""
+
+    action: ReviewAction
+    version: Version
+    reason: text(MAX_REASON, "required for unconfirm and return") = ""
+    position: text(MAX_POSITION) = ""
+    phone: text(MAX_PHONE) = ""
+
+
+# --- responses -------------------------------------------------------------------------------------
+
+class Shape(BaseModel):
+    """A response object: exactly these keys."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Money(RootModel[Annotated[str, Field(pattern=MONEY_PATTERN, examples=["1234.50"])]]):
+    """Baht as a decimal string with exactly two places; never a JSON number."""
+
+
+class Percent(RootModel[Annotated[str, Field(pattern=MONEY_PATTERN)] | None]):
+    """Percent with two decimals as a string (rounded half away from zero); null when undefined."""
+
+
+class Error(BaseModel):
+    """An error: a machine-readable code, a Thai message and per-field messages."""
+
+    model_config = ConfigDict(extra="allow")
+
+    error: str = Field(description="machine-readable code: bad_request, unauthorized, invalid_token, forbidden, "
+                                   "locked, not_found, method_not_allowed, conflict, validation_error, domain_error")
+    message: str = Field(description="human-readable message (Thai)")
+    fields: dict[str, str] = Field(
+        description="per-field messages keyed by JSON path, e.g. entries.SIGNBOARD or recorder.phone")
+
+
+class ApiIndex(Shape):
+    """The API version and where this document is."""
+
+    version: str
+    openapi: str
+
+
+class Lao(Shape):
+    """A local administrative organisation."""
+
+    code: str
+    name_th: str
+    name_en: str
+    type: LaoType
+    province_code: str
+    district_code: str
+
+
+class InstallmentDates(Shape):
+    """An installment's period and deadlines."""
+
+    number: int
+    period_start: date
+    period_end: date
+    entry_deadline: date
+    confirm_deadline: date
+
+
+class Round(Shape):
+    """An evaluation round."""
+
+    name: str
+    last_installment: int = Field(description="cumulative through this installment")
+
+
+class FiscalYear(Shape):
+    """A fiscal year with its installments and evaluation rounds."""
+
+    fiscal_year: int = Field(description="Buddhist-era fiscal year")
+    start: date
+    end: date
+    schedule: Literal["monthly", "dla2560", "annual"]
+    installments: list[InstallmentDates]
+    rounds: list[Round]
+
+
+class Item(Shape):
+    """A revenue item and the LAO types that record it."""
+
+    code: str
+    name_th: str
+    name_en: str
+    lao_types: list[LaoType]
+
+
+class Recorder(Shape):
+    """Who recorded and certified the figures."""
+
+    name: str
+    position: str
+    phone: str
+    recorded_at: datetime
+    late: bool = Field(description="recorded after the entry deadline")
+
+
+class Confirmer(Shape):
+    """Who confirmed the figures."""
+
+    name: str
+    position: str
+    phone: str
+    confirmed_at: datetime
+    late: bool = Field(description="confirmed after the confirmation deadline")
+
+
+class InstallmentState(Shape):
+    """An LAO's installment: status, version, figures, certification and confirmation."""
+
+    lao_code: str
+    fiscal_year: int
+    installment: int
+    status: StatusName
+    version: int = Field(ge=0, description="send back in PUT and review; 0 when never recorded")
+    entries: dict[str, Money] = Field(description="amount per revenue item code")
+    explanations: dict[str, str] = Field(
+        description="the LAO's explanation of an unusual figure, per item code")
+    recorder: Recorder | None
+    confirmer: Confirmer | None
+    return_reason: str | None = Field(description="the verifier's reason of the last return or unconfirm")
+
+
+class ConflictError(Error):
+    """A stale version: the error and the installment as it is now."""
+
+    current: InstallmentState
+
+
+def _one_of_names(schema: dict) -> None:
+    """A row names a province or an LAO (and an absent name has no default to document)."""
+    for name in ("province_code", "province_name", "lao_code", "lao_name"):
+        schema["properties"][name].pop("default", None)
+    schema["anyOf"] = [{"required": ["province_code", "province_name"]}, {"required": ["lao_code", "lao_name"]}]
+
+
+class _RowNames(Shape):
+    """The names of a comparison row: a province's nationally, an LAO's within a province."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=lambda schema: _one_of_names(schema))
+
+    province_code: str | SkipJsonSchema[None] = None
+    province_name: str | SkipJsonSchema[None] = None
+    lao_code: str | SkipJsonSchema[None] = None
+    lao_name: str | SkipJsonSchema[None] = None
+
+
+ComparisonRow = create_model(
+    "ComparisonRow",
+    __base__=_RowNames,
+    __doc__="The columns of the report CSV: province_code and province_name nationally, lao_code and lao_name "
+            "within a province (the total row has code TOTAL). Amounts are Money strings (null in an LAO's row "
+            "for the other categories), percentages Percent strings.",
+    **{col: (Percent if col.endswith("_pct") else Money | None, ...) for col in cmp.AMOUNT_FIELDS},
+)
+
+
+class Comparison(Shape):
+    """The comparison report: what it counts, its rows and total."""
+
+    selection: dict[str, Any] = Field(
+        description="exactly what is counted: years, installments and periods compared, basis, statuses, "
+                    "province, and how many LAOs' figures are missing")
+    rows: list[ComparisonRow]
+    total: ComparisonRow
+
+
+class StatusLao(Shape):
+    """One LAO of the status report."""
+
+    lao_code: str
+    lao_name: str
+    type: LaoType
+    province_code: str
+    province_name: str
+    district_code: str
+    district_name: str
+    status: StatusName
+    version: int
+    recorded_at: datetime | None
+    recorded_late: bool
+    confirmed_at: datetime | None
+    confirmed_late: bool
+
+
+class StatusReport(Shape):
+    """The status report: counts, percentages, and the LAOs that recorded and did not."""
+
+    fiscal_year: int
+    installment: int
+    province_code: str | None
+    type: str | None
+    district_code: str | None
+    total: int
+    recorded_count: int
+    recorded_pct: Money
+    not_recorded_count: int
+    not_recorded_pct: Money
+    confirmed_count: int
+    returned_count: int
+    late_count: int
+    recorded: list[StatusLao]
+    not_recorded: list[StatusLao]
