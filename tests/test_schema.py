@@ -78,10 +78,8 @@ USER_SQL = text(
 
 def _refused(engine, sql, params, constraint: str) -> None:
     """Executing `sql` fails on the named CHECK constraint; nothing is kept."""
-    with engine.connect() as conn:
-        with pytest.raises(IntegrityError) as err:
-            with conn.begin():
-                conn.execute(sql, params)
+    with engine.connect() as conn, pytest.raises(IntegrityError) as err, conn.begin():
+        conn.execute(sql, params)
     assert constraint in str(err.value)
 
 
@@ -216,3 +214,36 @@ def test_migration_0003_stops_with_a_clear_message_and_changes_nothing(scratch_u
             "-20,-10,0,10,20")
         assert conn.execute(text("SELECT province_id FROM users")).scalar() == users[0][3]
     engine.dispose()
+
+
+# ------------------------------------------------------------------------------ typed KPI settings
+
+def test_kpi_settings_are_stored_as_decimals_with_two_places_and_audited_as_strings(ctx):
+    from app.domain.errors import ValidationError
+    from app.models import AuditEvent
+    from app.reports.operations import save_kpi_settings
+    from app.reports.queries import kpi_settings
+    from tests import factories as f
+
+    f.fiscal_year(2569)
+    admin = f.user("admin", "admin")
+    weights = {"pao": "40", "mun": "30", "sao": "30"}
+    save_kpi_settings(admin, None, 2569, ["-7.555", "-2.25", "0", "2.50", "7.5"], weights)
+    ctx.commit()
+    row = ctx.get(KpiSetting, 2569, populate_existing=True)
+    assert row.thresholds == (Decimal("-7.56"), Decimal("-2.25"), 0, Decimal("2.5"), Decimal("7.5"))
+    assert all(isinstance(v, Decimal) for v in (*row.thresholds, row.weight_pao, row.weight_sao))
+    assert [str(t) for t in kpi_settings(2569).thresholds] == ["-7.56", "-2.25", "0", "2.5", "7.5"]
+    event = ctx.scalar(select(AuditEvent).where(AuditEvent.action == "kpi_settings_changed"))
+    assert event.new_values == {"thresholds": "-7.56,-2.25,0,2.5,7.5", "weight_pao": "40.00",
+                                "weight_municipality": "30.00", "weight_sao": "30.00"}
+    # rounding to the column's 2 places must not merge two levels; nor may a threshold overflow it
+    with pytest.raises(ValidationError) as err:
+        save_kpi_settings(admin, None, 2569, ["1.001", "1.004", "2", "3", "4"], weights)
+    assert set(err.value.errors) == {"t2"}
+    ctx.rollback()
+    with pytest.raises(ValidationError) as err:
+        save_kpi_settings(admin, None, 2569, ["-1e9", "1", "2", "3", "4"], weights)
+    assert set(err.value.errors) == {"t1"}
+    ctx.rollback()
+    assert ctx.get(KpiSetting, 2569, populate_existing=True).t1 == Decimal("-7.56")

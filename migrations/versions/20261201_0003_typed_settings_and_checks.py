@@ -29,6 +29,7 @@ Downgrade restores the comma strings; cleared user scope columns are not restore
 
 import json
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 
 from alembic import op
 import sqlalchemy as sa
@@ -180,7 +181,7 @@ def _kpi_settings_to_numeric(conn) -> None:
             raise MigrationRefused(f"kpi_settings of fiscal year {year}: thresholds {row['thresholds']!r} are not "
                                    "five numbers; correct them on the KPI settings page, then upgrade again")
         t = [_decimal(p, year, "threshold", Decimal("9999999.99")) for p in parts]
-        if any(b <= a for a, b in zip(t, t[1:])):
+        if any(b <= a for a, b in pairwise(t)):
             raise MigrationRefused(f"kpi_settings of fiscal year {year}: thresholds {row['thresholds']!r} are not "
                                    "strictly increasing; correct them on the KPI settings page, then upgrade again")
         weights = {k: _decimal(row[k], year, k, Decimal(100))
