@@ -120,6 +120,7 @@ def _fix_user_scopes(conn) -> None:
 
 
 def _add_checks() -> None:
+    """Add the named CHECK constraints (SQLite: by rebuilding each table in batch mode)."""
     for table, checks in CHECKS.items():
         with op.batch_alter_table(table) as batch_op:
             for name, condition in checks:
@@ -127,6 +128,7 @@ def _add_checks() -> None:
 
 
 def _drop_checks() -> None:
+    """Drop the CHECK constraints added by this revision."""
     for table, checks in CHECKS.items():
         with op.batch_alter_table(table) as batch_op:
             for name, _condition in checks:
@@ -171,6 +173,7 @@ def _kpi_table(typed: bool) -> sa.Table:
 
 
 def _kpi_settings_to_numeric(conn) -> None:
+    """Rebuild kpi_settings with numeric columns, converting and validating every row."""
     old = _kpi_table(typed=False)
     rows = conn.execute(sa.select(old)).mappings().all()
     converted = []
@@ -205,6 +208,7 @@ def _plain(value) -> str:
 
 
 def _kpi_settings_to_strings(conn) -> None:
+    """Rebuild kpi_settings with the comma-string and text columns of revision 0002."""
     new = _kpi_table(typed=True)
     rows = conn.execute(sa.select(new)).mappings().all()
     op.drop_table("kpi_settings")
@@ -243,6 +247,7 @@ def _convert_lao_types(conn, to_json: bool) -> None:
 # ------------------------------------------------------------------------------------------ upgrade
 
 def upgrade() -> None:
+    """Check and convert the data, then type the columns and add the constraints."""
     conn = op.get_bind()
     _refuse_unknown_values(conn)
     _fix_user_scopes(conn)
@@ -252,6 +257,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Drop the constraints and restore the string formats of revision 0002."""
     conn = op.get_bind()
     _drop_checks()
     _convert_lao_types(conn, to_json=False)
