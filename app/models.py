@@ -7,11 +7,13 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
     Index,
     Integer,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -20,12 +22,32 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import Base
+from .domain.calendar import SCHEDULES
 from .domain.money import from_satang
 from .domain.scope import Scope, scope_for
 from .domain.workflow import Role, Status
 
 LAO_TYPES = ("PAO", "MUNICIPALITY", "SAO")
 MUNICIPALITY_CLASSES = ("city", "town", "subdistrict")
+ROLES = tuple(r.value for r in Role)
+STATUSES = tuple(s.value for s in Status)
+DEFAULT_THRESHOLDS = tuple(Decimal(t) for t in ("-10.00", "-5.00", "0.00", "5.00", "10.00"))
+
+
+def _sql_in(column: str, values) -> str:
+    """SQL text `column IN ('a', 'b')` for a CHECK constraint over a closed set of plain string values."""
+    quoted = ", ".join("'" + str(v).replace("'", "''") + "'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+def _role_scope_sql() -> str:
+    """SQL text of the users CHECK tying a role to its scope: officer an LAO, verifier a province, others neither."""
+    national = (Role.NATIONAL_VIEWER.value, Role.ADMIN.value)
+    return (
+        f"(role = '{Role.LAO_OFFICER.value}' AND lao_id IS NOT NULL AND province_id IS NULL)"
+        f" OR (role = '{Role.PROVINCE_VERIFIER.value}' AND province_id IS NOT NULL AND lao_id IS NULL)"
+        f" OR ({_sql_in('role', national)} AND lao_id IS NULL AND province_id IS NULL)"
+    )
 
 
 def utcnow() -> datetime:
@@ -72,7 +94,12 @@ class Lao(Base):
     province: Mapped[Province] = relationship()
     district: Mapped[District] = relationship()
 
-    __table_args__ = (Index("ix_laos_province_type", "province_id", "lao_type"),)
+    __table_args__ = (
+        Index("ix_laos_province_type", "province_id", "lao_type"),
+        CheckConstraint(_sql_in("lao_type", LAO_TYPES), name="ck_laos_lao_type"),
+        CheckConstraint("municipality_class IS NULL OR " + _sql_in("municipality_class", MUNICIPALITY_CLASSES),
+                        name="ck_laos_municipality_class"),
+    )
 
 
 class RevenueItem(Base):
@@ -83,7 +110,7 @@ class RevenueItem(Base):
     code: Mapped[str] = mapped_column(String(30), unique=True)
     name_th: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
-    lao_types: Mapped[str] = mapped_column(String(60))  # comma-separated LAO_TYPES
+    lao_types: Mapped[list[str]] = mapped_column(JSON)  # LAO_TYPES codes, e.g. ["MUNICIPALITY", "SAO"]
     first_fy: Mapped[int | None] = mapped_column(Integer)
     last_fy: Mapped[int | None] = mapped_column(Integer)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
@@ -91,7 +118,7 @@ class RevenueItem(Base):
     @property
     def type_list(self) -> list[str]:
         """LAO types this item applies to."""
-        return [t for t in self.lao_types.split(",") if t]
+        return [t for t in (self.lao_types or []) if t]
 
     def applies(self, lao_type: str, fy: int) -> bool:
         """Whether the item is collected by `lao_type` in fiscal year `fy`."""
@@ -114,6 +141,8 @@ class FiscalYear(Base):
         back_populates="fiscal_year", order_by="Installment.number"
     )
     rounds: Mapped[list["Round"]] = relationship(order_by="Round.last_installment")
+
+    __table_args__ = (CheckConstraint(_sql_in("schedule", SCHEDULES), name="ck_fiscal_years_schedule"),)
 
 
 class Installment(Base):
@@ -194,6 +223,7 @@ class InstallmentReport(Base):
     __table_args__ = (
         UniqueConstraint("lao_id", "installment_id", name="uq_report_lao_installment"),
         Index("ix_reports_installment_status", "installment_id", "status", "lao_id"),
+        CheckConstraint(_sql_in("status", STATUSES), name="ck_installment_reports_status"),
     )
 
     @property
@@ -223,6 +253,11 @@ class User(Base):
     session_token: Mapped[str] = mapped_column(String(64))
     lao: Mapped[Lao | None] = relationship()
     province: Mapped[Province | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(_sql_in("role", ROLES), name="ck_users_role"),
+        CheckConstraint(_role_scope_sql(), name="ck_users_role_scope"),
+    )
 
     # Flask-Login protocol
     @property
@@ -294,11 +329,28 @@ class KpiSetting(Base):
 
     __tablename__ = "kpi_settings"
     fiscal_year_id: Mapped[int] = mapped_column("fiscal_year", ForeignKey("fiscal_years.year"), primary_key=True)
-    thresholds: Mapped[str] = mapped_column(String(100), default="-10,-5,0,5,10")  # T1..T5, comma-separated
-    weight_pao: Mapped[str] = mapped_column(String(20), default="33.34")
-    weight_municipality: Mapped[str] = mapped_column(String(20), default="33.33")
-    weight_sao: Mapped[str] = mapped_column(String(20), default="33.33")
+    t1: Mapped[Decimal] = mapped_column(Numeric(9, 2), default=DEFAULT_THRESHOLDS[0])
+    t2: Mapped[Decimal] = mapped_column(Numeric(9, 2), default=DEFAULT_THRESHOLDS[1])
+    t3: Mapped[Decimal] = mapped_column(Numeric(9, 2), default=DEFAULT_THRESHOLDS[2])
+    t4: Mapped[Decimal] = mapped_column(Numeric(9, 2), default=DEFAULT_THRESHOLDS[3])
+    t5: Mapped[Decimal] = mapped_column(Numeric(9, 2), default=DEFAULT_THRESHOLDS[4])
+    weight_pao: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("33.34"))
+    weight_municipality: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("33.33"))
+    weight_sao: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("33.33"))
     updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    __table_args__ = (
+        CheckConstraint("t1 < t2 AND t2 < t3 AND t3 < t4 AND t4 < t5", name="ck_kpi_settings_thresholds_ordered"),
+        CheckConstraint(
+            "weight_pao BETWEEN 0 AND 100 AND weight_municipality BETWEEN 0 AND 100 AND weight_sao BETWEEN 0 AND 100",
+            name="ck_kpi_settings_weights_range",
+        ),
+    )
+
+    @property
+    def thresholds(self) -> tuple[Decimal, ...]:
+        """The growth thresholds T1..T5 (%) in order."""
+        return (self.t1, self.t2, self.t3, self.t4, self.t5)
 
 
 class ApiToken(Base):
@@ -325,7 +377,10 @@ class ItemActivation(Base):
     lao_type: Mapped[str] = mapped_column(String(12))
     active: Mapped[bool] = mapped_column(Boolean)
 
-    __table_args__ = (UniqueConstraint("fiscal_year", "item_id", "lao_type", name="uq_item_activation"),)
+    __table_args__ = (
+        UniqueConstraint("fiscal_year", "item_id", "lao_type", name="uq_item_activation"),
+        CheckConstraint(_sql_in("lao_type", LAO_TYPES), name="ck_item_activations_lao_type"),
+    )
 
 
 class Setting(Base):

@@ -10,13 +10,13 @@ from .models import District, Entry, FiscalYear, Installment, Province, RevenueI
 
 # code, Thai name, English name, LAO types, first FY, last FY, order
 REVENUE_ITEMS = (
-    ("PAO_OIL", "ภาษีน้ำมัน", "Oil and fuel tax", "PAO", None, None, 1),
-    ("PAO_TOBACCO", "ภาษียาสูบ", "Tobacco tax", "PAO", None, None, 2),
-    ("PAO_HOTEL", "ค่าธรรมเนียมจากผู้พักในโรงแรม", "Hotel guest fee", "PAO", None, None, 3),
-    ("HOUSE_LAND", "ภาษีโรงเรือนและที่ดิน", "House and land tax", "MUNICIPALITY,SAO", None, 2562, 10),
-    ("LOCAL_MAINT", "ภาษีบำรุงท้องที่", "Local maintenance tax", "MUNICIPALITY,SAO", None, 2562, 11),
-    ("LAND_BUILDING", "ภาษีที่ดินและสิ่งปลูกสร้าง", "Land and building tax", "MUNICIPALITY,SAO", 2563, None, 12),
-    ("SIGNBOARD", "ภาษีป้าย", "Signboard tax", "MUNICIPALITY,SAO", None, None, 13),
+    ("PAO_OIL", "ภาษีน้ำมัน", "Oil and fuel tax", ("PAO",), None, None, 1),
+    ("PAO_TOBACCO", "ภาษียาสูบ", "Tobacco tax", ("PAO",), None, None, 2),
+    ("PAO_HOTEL", "ค่าธรรมเนียมจากผู้พักในโรงแรม", "Hotel guest fee", ("PAO",), None, None, 3),
+    ("HOUSE_LAND", "ภาษีโรงเรือนและที่ดิน", "House and land tax", ("MUNICIPALITY", "SAO"), None, 2562, 10),
+    ("LOCAL_MAINT", "ภาษีบำรุงท้องที่", "Local maintenance tax", ("MUNICIPALITY", "SAO"), None, 2562, 11),
+    ("LAND_BUILDING", "ภาษีที่ดินและสิ่งปลูกสร้าง", "Land and building tax", ("MUNICIPALITY", "SAO"), 2563, None, 12),
+    ("SIGNBOARD", "ภาษีป้าย", "Signboard tax", ("MUNICIPALITY", "SAO"), None, None, 13),
 )
 
 ROUNDS_2560 = (("รอบที่ 1 (งวด 1–6)", 6), ("รอบที่ 2 (ทั้งปี)", 8))
@@ -49,7 +49,7 @@ def seed_items() -> int:
     n = 0
     for code, th, en, types, first, last, order in REVENUE_ITEMS:
         if code not in have:
-            db.session.add(RevenueItem(code=code, name_th=th, name_en=en, lao_types=types,
+            db.session.add(RevenueItem(code=code, name_th=th, name_en=en, lao_types=list(types),
                                        first_fy=first, last_fy=last, sort_order=order))
             n += 1
     db.session.flush()

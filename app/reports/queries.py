@@ -637,8 +637,10 @@ def kpi_settings(year: int) -> cmp.KpiSettings:
     row = db.session.get(KpiSetting, year)
     if row is None:
         return cmp.KpiSettings()
+    # NUMERIC(9, 2) reads back -10.00: shown and exported as -10, 2.50 as 2.5 (as the admin typed them)
+    thresholds = tuple(t.quantize(Decimal(1)) if t == t.to_integral_value() else t.normalize() for t in row.thresholds)
     return cmp.KpiSettings(
-        tuple(Decimal(x) for x in row.thresholds.split(",")),
+        thresholds,
         {"pao": Decimal(row.weight_pao), "mun": Decimal(row.weight_municipality), "sao": Decimal(row.weight_sao)},
     )
 

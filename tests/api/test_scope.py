@@ -98,13 +98,17 @@ def test_status_report_scope(world, client, role, expected):
         assert r.get_json()["total"] == 3
 
 
-def test_a_verifier_without_a_province_gets_no_national_report(app, world, client):
+def test_a_verifier_without_a_province_cannot_exist(app, world):
+    """A verifier without a province would have no scope: the database refuses the account (ck_users_role_scope)."""
+    from sqlalchemy import select
+    from sqlalchemy.exc import IntegrityError
+
     from app import db
-    from app.api.tokens import issue_token
+    from app.models import User
     from tests import factories as f
 
     with app.app_context():
-        token = issue_token(f.user("orphan", "province_verifier"))
-        db.session.commit()
-    assert api(client, "GET", "/api/v1/reports/status?year=2570&installment=1", token).status_code == 403
-    assert api(client, "GET", "/api/v1/laos", token).get_json() == []
+        with pytest.raises(IntegrityError):
+            f.user("orphan", "province_verifier")
+        db.session.rollback()
+        assert db.session.scalar(select(User).where(User.username == "orphan")) is None

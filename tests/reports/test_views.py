@@ -2,6 +2,7 @@
 
 import json
 import re
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -160,7 +161,7 @@ def test_admin_sets_kpi_settings_validated_and_audited(client, dataset, users, a
     assert good.status_code == 302
     with app.app_context():
         row = db.session.get(KpiSetting, 2569)
-        assert row.thresholds == "-20,-10,0,10,20" and row.weight_pao == "50.00"
+        assert row.thresholds == (-20, -10, 0, 10, 20) and row.weight_pao == Decimal("50.00")
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "kpi_settings_changed"))
         assert event.username == "admin" and event.new_values["weight_pao"] == "50.00"
     # the scorecard uses them: Chiang Mai PAO +10.02 % now scores 4 + 0.02/10
