@@ -6,17 +6,18 @@ FLASK := $(VENV)/bin/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev translations migrate demo bench-demo bench-reports bench-import clean
+.PHONY: run test install install-dev lock translations migrate demo bench-demo bench-reports bench-import clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
-	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
+# Installs the locks (every package pinned, with hashes), not the direct pins in requirements*.txt.
+$(VENV)/.installed: requirements.lock | $(VENV)/bin/python
+	$(PY) -m pip install --disable-pip-version-check -q --require-hashes -r requirements.lock
 	touch $@
 
-$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
-	$(PY) -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+$(VENV)/.installed-dev: requirements-dev.lock $(VENV)/.installed
+	$(PY) -m pip install --disable-pip-version-check -q --require-hashes -r requirements-dev.lock
 	touch $@
 
 install: $(VENV)/.installed
@@ -52,3 +53,20 @@ bench-import: install
 
 clean:
 	rm -rf $(VENV) data/app.db data/app.db-* tests/artifacts
+
+# Regenerate requirements.lock / requirements-dev.lock from requirements.txt / requirements-dev.txt, resolving
+# against PyPI only (local indexes and find-links from this machine's pip config are ignored). pip-tools runs from
+# a throwaway venv ($(PIPTOOLS)), never from $(VENV). Pins already in a lock are kept unless a direct pin forces a
+# change; `make lock LOCK_ARGS=--upgrade` re-resolves everything to the newest allowed versions.
+PIPTOOLS ?= /tmp/piptools
+PIPTOOLS_VERSION := 7.6.2
+PYPI := https://pypi.org/simple
+PYPI_ONLY := env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL -u PIP_CONSTRAINT -u PIP_NO_INDEX PIP_CONFIG_FILE=/dev/null
+PIP_COMPILE := $(PYPI_ONLY) CUSTOM_COMPILE_COMMAND="make lock" $(PIPTOOLS)/bin/pip-compile --quiet \
+	--generate-hashes --allow-unsafe --strip-extras --index-url $(PYPI) $(LOCK_ARGS)
+
+lock:
+	test -x $(PIPTOOLS)/bin/pip-compile || { $(PYTHON) -m venv $(PIPTOOLS) && \
+		$(PYPI_ONLY) $(PIPTOOLS)/bin/pip install -q --index-url $(PYPI) pip-tools==$(PIPTOOLS_VERSION); }
+	$(PIP_COMPILE) --output-file requirements.lock requirements.txt
+	$(PIP_COMPILE) --output-file requirements-dev.lock requirements-dev.txt
