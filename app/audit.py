@@ -6,13 +6,19 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from . import db
-from .models import AuditEvent, User, utcnow
+from .domain.vocabulary import AuditAction
+from .models import AuditEvent, Installment, Lao, User, utcnow
+
+
+def installment_object_id(lao: Lao, installment: Installment) -> str:
+    """The audit object id of an LAO's installment report: LAO code / fiscal year / installment number."""
+    return f"{lao.code}/{installment.fiscal_year_id}/{installment.number}"
 
 
 def values(
     actor: User | None,
     ip: str | None,
-    action: str,
+    action: AuditAction,
     object_type: str,
     object_id: str | None = None,
     *,
@@ -28,7 +34,7 @@ def values(
         "user_id": actor.id if actor is not None else None,
         "username": actor.username if actor is not None else "system",
         "ip": ip,
-        "action": action,
+        "action": AuditAction(action).value,
         "object_type": object_type,
         "object_id": object_id,
         "lao_id": lao_id,
@@ -41,7 +47,7 @@ def values(
 def record(
     actor: User | None,
     ip: str | None,
-    action: str,
+    action: AuditAction,
     object_type: str,
     object_id: str | None = None,
     *,

@@ -25,10 +25,9 @@ from .db import Base
 from .domain.calendar import SCHEDULES
 from .domain.money import from_satang
 from .domain.scope import Scope, scope_for
+from .domain.vocabulary import LAO_TYPES, MUNICIPALITY_CLASSES
 from .domain.workflow import Role, Status
 
-LAO_TYPES = ("PAO", "MUNICIPALITY", "SAO")
-MUNICIPALITY_CLASSES = ("city", "town", "subdistrict")
 ROLES = tuple(r.value for r in Role)
 STATUSES = tuple(s.value for s in Status)
 DEFAULT_THRESHOLDS = tuple(Decimal(t) for t in ("-10.00", "-5.00", "0.00", "5.00", "10.00"))

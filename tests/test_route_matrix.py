@@ -134,24 +134,29 @@ def _default(kind: str, path: str) -> object:
 
 
 @contextlib.contextmanager
-def _checks_suspended(engine):
-    """Let one statement break the users table's CHECK constraints (for the no-province verifier), then restore
-    them; PostgreSQL re-adds them NOT VALID so the broken row may stay until the test's cleanup."""
-    if engine.dialect.name == "sqlite":
-        with engine.begin() as conn:
-            conn.exec_driver_sql("PRAGMA ignore_check_constraints=ON")
-            try:
-                yield conn
-            finally:
-                conn.exec_driver_sql("PRAGMA ignore_check_constraints=OFF")
-        return
-    checks = inspect(engine).get_check_constraints("users")
+def _broken_account(engine, user_id: int):
+    """Make `user_id` a verifier without a province, which the users table's CHECK constraints refuse, for the
+    duration of the block; then make the row valid again. SQLite skips the checks for the one statement
+    (and checks only the columns an UPDATE changes afterwards); PostgreSQL has the constraints dropped for
+    the block and re-added, validated, after it."""
+    broken = text("UPDATE users SET role = 'province_verifier', province_id = NULL WHERE id = :id")
+    mended = text("UPDATE users SET role = 'national_viewer' WHERE id = :id")
+    checks = [] if engine.dialect.name == "sqlite" else inspect(engine).get_check_constraints("users")
     with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA ignore_check_constraints=ON")
         for c in checks:
             conn.execute(text(f'ALTER TABLE users DROP CONSTRAINT "{c["name"]}"'))
-        yield conn
-        for c in checks:
-            conn.execute(text(f'ALTER TABLE users ADD CONSTRAINT "{c["name"]}" CHECK ({c["sqltext"]}) NOT VALID'))
+        conn.execute(broken, {"id": user_id})
+        if engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA ignore_check_constraints=OFF")
+    try:
+        yield
+    finally:
+        with engine.begin() as conn:
+            conn.execute(mended, {"id": user_id})
+            for c in checks:
+                conn.execute(text(f'ALTER TABLE users ADD CONSTRAINT "{c["name"]}" CHECK ({c["sqltext"]})'))
 
 
 @pytest.fixture
@@ -182,19 +187,10 @@ def matrix(app, database_url):
         db.session.commit()
         ids = {k: u.id for k, u in users.items()}
         target_id = target.id
-    with application.app_context(), _checks_suspended(application.extensions["engine"]) as conn:
-        conn.execute(text("UPDATE users SET role = 'province_verifier', province_id = NULL WHERE id = :id"),
-                     {"id": ids["noscope"]})
     clients = Clients(application)
     values = {"own": "OWN", "far": "FAR", "neighbour": "NEIGHBOUR", "target_id": target_id}
-    yield application, clients, tokens, values
-    with application.app_context():  # the row made valid again, so the constraints hold for the cleanup
-        db.session.execute(text("UPDATE users SET role = 'national_viewer' WHERE id = :id"), {"id": ids["noscope"]})
-        db.session.commit()
-        if db.session.get_bind().dialect.name == "postgresql":
-            for c in inspect(db.session.get_bind()).get_check_constraints("users"):
-                db.session.execute(text(f'ALTER TABLE users VALIDATE CONSTRAINT "{c["name"]}"'))
-            db.session.commit()
+    with _broken_account(application.extensions["engine"], ids["noscope"]):
+        yield application, clients, tokens, values
     application.extensions["engine"].dispose()
 
 

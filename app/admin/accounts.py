@@ -17,6 +17,7 @@ from .. import audit, db
 from ..auth import operations as auth_ops
 from ..auth.passwords import hash_many
 from ..domain.errors import N_, DomainError
+from ..domain.vocabulary import AuditAction
 from ..domain.workflow import Role
 from ..models import Lao, Province, User, utcnow
 from .access import check_admin
@@ -97,7 +98,7 @@ def create_user(actor: User | None, ip: str | None, username: str, details: Acco
                 session_token=auth_ops.new_session_token())
     db.session.add(user)
     db.session.flush()
-    audit.record(actor, ip, "user_created", "user", username, lao_id=lao_id,
+    audit.record(actor, ip, AuditAction.USER_CREATED, "user", username, lao_id=lao_id,
                  province_id=_scope_province(lao_id, province_id),
                  new={"role": details.role, "scope": (details.scope or "").strip() or None,
                       "full_name": user.full_name, "one_time_password": one_time is not None})
@@ -126,7 +127,7 @@ def update_user(actor: User | None, ip: str | None, target: User, details: Accou
     if "role" in old or "scope" in old:
         target.role, target.lao_id, target.province_id = details.role, lao_id, province_id
         target.session_token = auth_ops.new_session_token()  # what the user may see changed: log in again
-    audit.record(actor, ip, "user_updated", "user", target.username, lao_id=lao_id,
+    audit.record(actor, ip, AuditAction.USER_UPDATED, "user", target.username, lao_id=lao_id,
                  province_id=_scope_province(lao_id, province_id), old=old, new={k: wanted[k] for k in old})
     db.session.flush()
     return True
@@ -207,14 +208,14 @@ def bulk_create_lao_accounts(actor: User | None, ip: str | None, province: Provi
                       "role": Role.LAO_OFFICER.value, "lao_id": lao_id, "province_id": None, "active": True,
                       "must_change_password": True, "failed_logins": 0,
                       "session_token": auth_ops.new_session_token()})
-        events.append(audit.values(actor, ip, "user_created", "user", username, lao_id=lao_id, province_id=pid,
+        events.append(audit.values(actor, ip, AuditAction.USER_CREATED, "user", username, lao_id=lao_id, province_id=pid,
                                    new={"role": Role.LAO_OFFICER.value, "scope": code, "bulk": True,
                                         "one_time_password": True}, at=now))
         result.accounts.append(IssuedAccount(province_name, district_name, code, name, lao_type, username, password))
     if users:
         db.session.execute(insert(User.__table__), users)
         audit.record_many(events)
-        audit.record(actor, ip, "accounts_bulk_created", "user", None, province_id=province_id,
+        audit.record(actor, ip, AuditAction.ACCOUNTS_BULK_CREATED, "user", None, province_id=province_id,
                      new={"province": province.code if province else None, "accounts": len(users)})
         db.session.flush()
     result.accounts.sort(key=lambda a: (a.province, a.district, a.lao_code))

@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from ..domain import vocabulary
 from ..domain.workflow import ROLE_LABELS, Role
 
 SCHEDULE_LABELS = {
@@ -26,8 +27,8 @@ SCHEDULE_LABELS = {
     "dla2560": _l("ตามหนังสือเวียนปี 2560 (8 งวด: ต.ค.–ก.พ. แล้วรายเดือน)"),
     "annual": _l("รายปี (1 งวด: ข้อมูลทั้งปี)"),
 }
-LAO_TYPE_LABELS = {"PAO": _l("อบจ."), "MUNICIPALITY": _l("เทศบาล"), "SAO": _l("อบต.")}
-CLASS_LABELS = {"city": _l("เทศบาลนคร"), "town": _l("เทศบาลเมือง"), "subdistrict": _l("เทศบาลตำบล")}
+LAO_TYPE_LABELS = {t: _l(label) for t, label in vocabulary.LAO_TYPE_LABELS.items()}
+CLASS_LABELS = {c: _l(label) for c, label in vocabulary.CLASS_LABELS.items()}
 SHA256_RE = r"^[0-9a-f]{64}$"
 
 

@@ -23,6 +23,7 @@ from .. import audit, db
 from ..domain.calendar import fiscal_year_bounds
 from ..domain.errors import N_, DomainError
 from ..domain.money import from_satang, parse_amount, plain_baht, to_satang
+from ..domain.vocabulary import AuditAction
 from ..domain.workflow import Status
 from ..models import (
     LAO_TYPES,
@@ -588,7 +589,7 @@ def import_laos(actor: User | None, ip: str | None, upload: Upload, *, dry_run: 
     apply_lao_plan(plan)
     old = {f"{c.code}.{k}": v for c in plan.updates for k, v in c.old.items()}
     new = {f"{c.code}.{k}": v for c in plan.updates for k, v in c.new.items()}
-    audit.record(actor, ip, "lao_import", "import", upload.sha256, old=old or None,
+    audit.record(actor, ip, AuditAction.LAO_IMPORT, "import", upload.sha256, old=old or None,
                  new={"file": upload.filename, "sha256": upload.sha256, "rows": plan.rows,
                       "created": len(plan.creates), "changed": len(plan.updates),
                       "created_codes": [c.code for c in plan.creates], **new})
@@ -661,7 +662,7 @@ def import_figures(actor: User | None, ip: str | None, upload: Upload, kind: str
     changes = plan.updates[:MAX_AUDIT_DETAILS]
     key = "{0.lao_code}/{0.year}/{0.installment}/{0.item_code}".format
     audit.record(
-        actor, ip, f"{kind}_import", "import", upload.sha256,
+        actor, ip, AuditAction(f"{kind}_import"), "import", upload.sha256,
         old={key(c): plain_baht(from_satang(c.old_satang)) for c in changes} or None,
         new={"file": upload.filename, "sha256": upload.sha256, "rows": plan.rows, "confirmed": plan.confirm,
              "entries_created": len(plan.creates), "entries_changed": len(plan.updates),

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from .. import audit, db
 from ..domain.errors import N_, DomainError, ValidationError
+from ..domain.vocabulary import AuditAction
 from ..models import Lao, User
 from . import imports
 from .access import check_admin
@@ -57,11 +58,11 @@ def save_lao(actor: User | None, ip: str | None, lao: Lao | None, details: LaoDe
     imports.apply_lao_plan(plan)
     saved = db.session.scalar(select(Lao).where(Lao.code == code).execution_options(populate_existing=True))
     if plan.creates:
-        audit.record(actor, ip, "lao_created", "lao", code, lao_id=saved.id, province_id=saved.province_id,
+        audit.record(actor, ip, AuditAction.LAO_CREATED, "lao", code, lao_id=saved.id, province_id=saved.province_id,
                      new={k: v for k, v in row.values.items() if v})
     elif plan.updates:
         change = plan.updates[0]
-        audit.record(actor, ip, "lao_updated", "lao", code, lao_id=saved.id, province_id=saved.province_id,
+        audit.record(actor, ip, AuditAction.LAO_UPDATED, "lao", code, lao_id=saved.id, province_id=saved.province_id,
                      old=change.old, new=change.new)
     db.session.flush()
     return saved
@@ -77,6 +78,6 @@ def set_lao_active(actor: User | None, ip: str | None, lao: Lao, active: bool) -
     if lao.active == active:
         return
     lao.active = active
-    audit.record(actor, ip, "lao_reactivated" if active else "lao_deactivated", "lao", lao.code,
+    audit.record(actor, ip, AuditAction.LAO_REACTIVATED if active else "lao_deactivated", "lao", lao.code,
                  lao_id=lao.id, province_id=lao.province_id, old={"active": not active}, new={"active": active})
     db.session.flush()

@@ -21,11 +21,12 @@ from wtforms import SelectChoice
 
 from .. import db
 from ..auth.loaders import fiscal_year_or_404, lao_or_404, province_or_404
-from ..domain.errors import N_, DomainError
+from ..domain.errors import DomainError
 from ..domain.money import from_satang
+from ..domain.vocabulary import LAO_TYPES, audit_action_label
 from ..domain.workflow import Role
 from ..extensions import login_manager
-from ..models import LAO_TYPES, AuditEvent, FiscalYear, Lao, RevenueItem, User
+from ..models import AuditEvent, FiscalYear, Lao, RevenueItem, User
 from ..reference import year_has_figures
 from ..web import refuse, today
 from . import accounts, bp, exports, queries, staging
@@ -53,40 +54,9 @@ from .imports import Upload
 
 OPEN_TO_EVERY_ROLE = {"admin.audit", "admin.audit_export"}  # scoped on the server per role
 
-AUDIT_ACTION_LABELS = {
-    "record_installment": N_("บันทึกข้อมูลงวด"),
-    "confirm_installment": N_("ยืนยันข้อมูล"),
-    "unconfirm_installment": N_("ไม่ยืนยันข้อมูล"),
-    "return_installment": N_("ส่งกลับแก้ไข"),
-    "password_changed": N_("เปลี่ยนรหัสผ่าน"),
-    "password_reset": N_("ตั้งรหัสผ่านใหม่"),
-    "account_enabled": N_("เปิดใช้บัญชี"),
-    "account_disabled": N_("ปิดใช้บัญชี"),
-    "account_locked": N_("ระงับบัญชีชั่วคราว"),
-    "user_created": N_("สร้างบัญชีผู้ใช้"),
-    "user_updated": N_("แก้ไขบัญชีผู้ใช้"),
-    "accounts_bulk_created": N_("สร้างบัญชี อปท. ทั้งชุด"),
-    "fiscal_year_created": N_("สร้างปีงบประมาณ"),
-    "fiscal_year_schedule_changed": N_("เปลี่ยนรูปแบบงวด"),
-    "deadlines_changed": N_("แก้ไขกำหนดเวลา"),
-    "rounds_changed": N_("แก้ไขรอบการประเมิน"),
-    "item_activation_changed": N_("แก้ไขรายการรายได้ที่ใช้"),
-    "lao_created": N_("เพิ่ม อปท."),
-    "lao_updated": N_("แก้ไขข้อมูล อปท."),
-    "lao_deactivated": N_("ปิดใช้ อปท."),
-    "lao_reactivated": N_("เปิดใช้ อปท."),
-    "lao_import": N_("นำเข้าทะเบียน อปท."),
-    "baseline_import": N_("นำเข้าข้อมูลฐานรายปี"),
-    "entries_import": N_("นำเข้าข้อมูลรายงวด"),
-    "api_token_issued": N_("ออกโทเค็น API"),
-    "api_token_revoked": N_("ยกเลิกโทเค็น API"),
-    "kpi_settings_changed": N_("แก้ไขเกณฑ์คะแนน KPI"),
-}
-
-
 def action_label(action: str) -> str:
     """Translated label of an audit action (its code when unknown)."""
-    label = AUDIT_ACTION_LABELS.get(action)
+    label = audit_action_label(action)
     return _(label) if label else action
 
 

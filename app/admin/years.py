@@ -13,6 +13,7 @@ from sqlalchemy import delete, exists, func, select
 from .. import audit, db
 from ..domain.calendar import SCHEDULES
 from ..domain.errors import N_, DomainError, ValidationError
+from ..domain.vocabulary import AuditAction
 from ..models import Entry, FiscalYear, Installment, InstallmentReport, ItemActivation, Lao, RevenueItem, Round, User
 from ..reference import add_schedule, create_fiscal_year, year_has_figures
 from .access import check_admin
@@ -32,7 +33,7 @@ def create_year(actor: User | None, ip: str | None, year: int, schedule: str) ->
         raise DomainError("schedule", N_("ไม่รู้จักรูปแบบงวด %(kind)s"), kind=schedule)
     db.begin_write()
     fy = create_fiscal_year(int(year), schedule)
-    audit.record(actor, ip, "fiscal_year_created", "fiscal_year", str(year),
+    audit.record(actor, ip, AuditAction.FISCAL_YEAR_CREATED, "fiscal_year", str(year),
                  new={"schedule": schedule, "installments": len(fy.installments)})
     db.session.flush()
     return fy
@@ -67,7 +68,7 @@ def change_schedule(actor: User | None, ip: str | None, year: int, schedule: str
     db.session.expire(fy, ["installments", "rounds"])
     fy.schedule = schedule
     count = add_schedule(year, schedule)
-    audit.record(actor, ip, "fiscal_year_schedule_changed", "fiscal_year", str(year), old=old,
+    audit.record(actor, ip, AuditAction.FISCAL_YEAR_SCHEDULE_CHANGED, "fiscal_year", str(year), old=old,
                  new={"schedule": schedule, "installments": count})
     db.session.flush()
 
@@ -101,7 +102,7 @@ def set_deadlines(actor: User | None, ip: str | None, year: int, deadlines: list
             new[str(inst.number)] = f"{entry.isoformat()} / {confirm.isoformat()}"
             inst.entry_deadline, inst.confirm_deadline = entry, confirm
     if new:
-        audit.record(actor, ip, "deadlines_changed", "fiscal_year", str(fy.year), old=old, new=new)
+        audit.record(actor, ip, AuditAction.DEADLINES_CHANGED, "fiscal_year", str(fy.year), old=old, new=new)
         db.session.flush()
     return len(new)
 
@@ -144,7 +145,7 @@ def set_rounds(actor: User | None, ip: str | None, year: int, rounds: list[tuple
     db.session.expire(fy, ["rounds"])
     for name, last in new:
         db.session.add(Round(fiscal_year_id=year, name=name, last_installment=last))
-    audit.record(actor, ip, "rounds_changed", "fiscal_year", str(year), old={"rounds": old}, new={"rounds": new})
+    audit.record(actor, ip, AuditAction.ROUNDS_CHANGED, "fiscal_year", str(year), old={"rounds": old}, new={"rounds": new})
     db.session.flush()
 
 def set_item_activations(actor: User | None, ip: str | None, year: int,
@@ -183,7 +184,7 @@ def set_item_activations(actor: User | None, ip: str | None, year: int,
         else:
             row.active = active
     if switched:
-        audit.record(actor, ip, "item_activation_changed", "fiscal_year", str(year),
+        audit.record(actor, ip, AuditAction.ITEM_ACTIVATION_CHANGED, "fiscal_year", str(year),
                      old={f"{c}/{t}": current[(c, t)] for c, t in switched},
                      new={f"{c}/{t}": v for (c, t), v in switched.items()})
         db.session.flush()

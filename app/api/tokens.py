@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 
 from .. import audit, db
 from ..domain.errors import N_, DomainError, NotPermittedError
+from ..domain.vocabulary import AuditAction
 from ..domain.workflow import Role
 from ..models import ApiToken, User, utcnow
 
@@ -35,7 +36,7 @@ def issue_token(user: User, name: str = "", *, actor: User | None = None, ip: st
     token = ApiToken(user_id=user.id, token_hash=hash_token(raw), name=name, created_at=utcnow())
     db.session.add(token)
     db.session.flush()
-    audit.record(actor, ip, "api_token_issued", "api_token", str(token.id), lao_id=user.lao_id,
+    audit.record(actor, ip, AuditAction.API_TOKEN_ISSUED, "api_token", str(token.id), lao_id=user.lao_id,
                  province_id=user.scope.province_id, new={"user": user.username, "name": name})
     db.session.flush()
     return raw
@@ -57,7 +58,7 @@ def revoke_token(actor: User | None, token_id: int, ip: str | None) -> ApiToken:
         raise DomainError("token", N_("โทเค็นนี้ถูกยกเลิกไปแล้ว"))
     token.revoked_at = utcnow()
     owner = token.user
-    audit.record(actor, ip, "api_token_revoked", "api_token", str(token.id), lao_id=owner.lao_id,
+    audit.record(actor, ip, AuditAction.API_TOKEN_REVOKED, "api_token", str(token.id), lao_id=owner.lao_id,
                  province_id=owner.scope.province_id, new={"user": owner.username, "name": token.name})
     db.session.flush()
     return token

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 
 from .. import audit, db
-from ..domain.errors import DomainError, N_
+from ..domain.errors import N_, DomainError
+from ..domain.vocabulary import AuditAction
 from ..models import User, utcnow
 from .passwords import hash_password, verify_password
 
@@ -71,7 +72,7 @@ def _count_failure(user: User, ip: str | None, max_failures: int, lock_minutes: 
             .values(locked_until=now + timedelta(minutes=lock_minutes), failed_logins=0)
         ).rowcount
         if locked:
-            audit.record(user, ip, "account_locked", "user", user.username, lao_id=user.lao_id,
+            audit.record(user, ip, AuditAction.ACCOUNT_LOCKED, "user", user.username, lao_id=user.lao_id,
                          province_id=user.province_id, session=side)
     return bool(locked)
 
@@ -93,7 +94,7 @@ def change_password(user: User, current: str, new: str, confirm: str, ip: str | 
     user.password_hash = hash_password(new)
     user.must_change_password = False
     user.session_token = new_session_token()
-    audit.record(user, ip, "password_changed", "user", user.username, lao_id=user.lao_id,
+    audit.record(user, ip, AuditAction.PASSWORD_CHANGED, "user", user.username, lao_id=user.lao_id,
                  province_id=user.scope.province_id)
     db.session.flush()
 
@@ -112,7 +113,7 @@ def reset_password(actor: User, target: User, ip: str | None) -> str:
     target.failed_logins = 0
     target.locked_until = None
     target.session_token = new_session_token()
-    audit.record(actor, ip, "password_reset", "user", target.username, lao_id=target.lao_id,
+    audit.record(actor, ip, AuditAction.PASSWORD_RESET, "user", target.username, lao_id=target.lao_id,
                  province_id=target.scope.province_id)
     db.session.flush()
     return password
@@ -126,7 +127,7 @@ def set_active(actor: User, target: User, active: bool, ip: str | None) -> None:
     target.active = active
     if not active:
         target.session_token = new_session_token()
-    audit.record(actor, ip, "account_enabled" if active else "account_disabled", "user", target.username,
+    audit.record(actor, ip, AuditAction.ACCOUNT_ENABLED if active else "account_disabled", "user", target.username,
                  lao_id=target.lao_id, province_id=target.scope.province_id,
                  old={"active": old}, new={"active": active})
     db.session.flush()

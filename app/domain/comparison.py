@@ -4,14 +4,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from .errors import DomainError, N_, ValidationError
+from .errors import N_, DomainError, ValidationError
 from .money import from_satang, pct_change
 from .scoring import DEFAULT_GROWTH_THRESHOLDS, score, weighted
+from .vocabulary import LAO_TYPE_LABELS, LAO_TYPES, RECORDED_STATUSES, Status
 
-CATEGORIES = ("PAO", "MUNICIPALITY", "SAO")
+CATEGORIES = LAO_TYPES
 GROUPS = ("pao", "mun", "sao", "all")  # column groups: the three categories, then all together
 GROUP_OF = {"PAO": "pao", "MUNICIPALITY": "mun", "SAO": "sao"}
-GROUP_LABELS = {"pao": N_("อบจ."), "mun": N_("เทศบาล"), "sao": N_("อบต."), "all": N_("รวมทุกประเภท")}
+GROUP_LABELS = {**{GROUP_OF[t]: LAO_TYPE_LABELS[t] for t in LAO_TYPES}, "all": N_("รวมทุกประเภท")}
 AMOUNT_FIELDS = tuple(f"{g}_{k}" for g in GROUPS for k in ("base", "current", "pct"))
 NATIONAL_FIELDS = ("province_code", "province_name", *AMOUNT_FIELDS)
 PROVINCE_FIELDS = ("lao_code", "lao_name", *AMOUNT_FIELDS)
@@ -24,8 +25,8 @@ STATUS_CONFIRMED = "confirmed"
 STATUS_RECORDED = "recorded"
 # Which installment_reports.status values each data selector counts.
 STATUS_SETS = {
-    STATUS_CONFIRMED: ("confirmed",),
-    STATUS_RECORDED: ("recorded", "confirmed", "returned"),
+    STATUS_CONFIRMED: (Status.CONFIRMED.value,),
+    STATUS_RECORDED: RECORDED_STATUSES,
 }
 TWO = Decimal("0.01")
 

@@ -9,8 +9,9 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit, db
 from ..domain import typo_guard
-from ..domain.errors import ConflictError, DomainError, N_, NotPermittedError, ValidationError
+from ..domain.errors import N_, ConflictError, DomainError, NotPermittedError, ValidationError
 from ..domain.money import from_satang, parse_amount, plain_baht, to_satang
+from ..domain.vocabulary import AuditAction
 from ..domain.workflow import Role, Status, check_can_record, check_version
 from ..figures import amounts_by_lao, prior_installment_ids
 from ..models import Entry, Installment, InstallmentReport, Lao, User, utcnow
@@ -168,8 +169,8 @@ def record_installment(
     if is_first:
         _insert_first_report(report)
     db.session.flush()
-    audit.record(actor, ip, "record_installment", "installment_report",
-                 f"{lao.code}/{installment.fiscal_year_id}/{installment.number}",
+    audit.record(actor, ip, AuditAction.RECORD_INSTALLMENT, "installment_report",
+                 audit.installment_object_id(lao, installment),
                  lao_id=lao.id, province_id=lao.province_id, old=old_values, new=new_values, at=now)
     db.session.flush()
     return report

@@ -6,25 +6,17 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from .. import db
+from .. import audit, db
 from ..domain import typo_guard
 from ..domain.calendar import days_late, fiscal_year_of
 from ..domain.errors import DomainError
 from ..domain.money import from_satang, pct_change
+from ..domain.vocabulary import WORKFLOW_AUDIT_ACTIONS, AuditAction
 from ..domain.workflow import Status, check_can_record
-from ..figures import shift_year
-from ..figures import amounts_by_lao, explanations_for, prior_installment_ids, report_for
+from ..figures import amounts_by_lao, explanations_for, prior_installment_ids, report_for, shift_year
 from ..models import AuditEvent, Entry, FiscalYear, Installment, InstallmentReport, Lao, RevenueItem, User
 from ..reference import items_for
 from ..web import to_local
-
-REVIEW_ACTIONS = ("confirm_installment", "unconfirm_installment", "return_installment")
-WORKFLOW_ACTIONS = ("record_installment", *REVIEW_ACTIONS)
-
-
-def object_id(lao: Lao, installment: Installment) -> str:
-    """The audit object id of an LAO's installment report (as record_installment writes it)."""
-    return f"{lao.code}/{installment.fiscal_year_id}/{installment.number}"
 
 
 def fiscal_years_desc() -> list[int]:
@@ -310,15 +302,15 @@ def review_note(lao: Lao, installment: Installment, report: InstallmentReport | 
         select(AuditEvent.action, AuditEvent.new_values, AuditEvent.at, AuditEvent.username, User.full_name)
         .outerjoin(User, User.id == AuditEvent.user_id)
         .where(AuditEvent.object_type == "installment_report", AuditEvent.lao_id == lao.id,
-               AuditEvent.object_id == object_id(lao, installment), AuditEvent.action.in_(WORKFLOW_ACTIONS))
+               AuditEvent.object_id == audit.installment_object_id(lao, installment), AuditEvent.action.in_(WORKFLOW_AUDIT_ACTIONS))
         .order_by(AuditEvent.id.desc())
         .limit(1)
     ).first()
-    if latest is not None and latest.action in ("unconfirm_installment", "return_installment"):
+    if latest is not None and latest.action in (AuditAction.UNCONFIRM_INSTALLMENT, AuditAction.RETURN_INSTALLMENT):
         reason = (latest.new_values or {}).get("reason") or report.return_reason or ""
         return ReviewNote(latest.action, reason, latest.at, latest.full_name or latest.username or "")
     if report.status == Status.RETURNED.value and report.return_reason:
-        return ReviewNote("return_installment", report.return_reason, None, "")  # no audit trail to date it
+        return ReviewNote(AuditAction.RETURN_INSTALLMENT.value, report.return_reason, None, "")  # no audit trail to date it
     return None
 
 
@@ -388,7 +380,7 @@ def history(lao: Lao, installment: Installment, limit: int = 500) -> list[Histor
         select(AuditEvent, User.full_name)
         .outerjoin(User, User.id == AuditEvent.user_id)
         .where(AuditEvent.object_type == "installment_report", AuditEvent.lao_id == lao.id,
-               AuditEvent.object_id == object_id(lao, installment))
+               AuditEvent.object_id == audit.installment_object_id(lao, installment))
         .order_by(AuditEvent.id.desc())
         .limit(limit)
     )

@@ -7,26 +7,19 @@ from flask_login import current_user, login_required
 from .. import db
 from ..auth.loaders import installment_or_404, lao_or_404, roles_required
 from ..domain import typo_guard
-from ..domain.errors import N_, ConflictError, DomainError, NotPermittedError, ValidationError
+from ..domain.errors import ConflictError, DomainError, NotPermittedError, ValidationError
 from ..domain.money import format_baht, parse_amount
+from ..domain.vocabulary import AUDIT_ACTION_LABELS, LAO_TYPE_LABELS
 from ..domain.workflow import Role
 from ..web import action_time, domain_message, refuse, today
 from . import bp, operations, queries
 from .forms import amount_field, entry_form, explain_field
 
-LAO_TYPE_LABELS = {"PAO": N_("อบจ."), "MUNICIPALITY": N_("เทศบาล"), "SAO": N_("อบต.")}
-EVENT_LABELS = {
-    "record_installment": N_("บันทึก/แก้ไขข้อมูล"),
-    "confirm_installment": N_("ยืนยันข้อมูล"),
-    "unconfirm_installment": N_("ไม่ยืนยันข้อมูล (ยกเลิกการยืนยัน)"),
-    "return_installment": N_("ส่งกลับแก้ไข"),
-}
-
 
 @bp.context_processor
 def _labels():
     """Labels the entry templates translate."""
-    return {"lao_type_labels": LAO_TYPE_LABELS, "event_labels": EVENT_LABELS,
+    return {"lao_type_labels": LAO_TYPE_LABELS, "event_labels": AUDIT_ACTION_LABELS,
             "warning_messages": typo_guard.WARNING_MESSAGES, "domain_message": domain_message}
 
 

@@ -4,7 +4,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .. import audit, db
 from ..domain.comparison import TWO, validate_kpi_settings
-from ..domain.errors import DomainError, N_, NotPermittedError, ValidationError
+from ..domain.errors import N_, DomainError, NotPermittedError, ValidationError
+from ..domain.vocabulary import AuditAction
 from ..domain.workflow import Role
 from ..models import FiscalYear, KpiSetting, User, utcnow
 
@@ -55,6 +56,6 @@ def save_kpi_settings(actor: User, ip: str | None, year: int, thresholds: list[s
     row.weight_sao = settings.weights["sao"]
     row.updated_at = utcnow()
     new = _audit_values(row)
-    audit.record(actor, ip, "kpi_settings_changed", "kpi_settings", str(year), old=old, new=new)
+    audit.record(actor, ip, AuditAction.KPI_SETTINGS_CHANGED, "kpi_settings", str(year), old=old, new=new)
     db.session.flush()
     return row

@@ -7,8 +7,9 @@ from sqlalchemy import select
 
 from .. import audit, db
 from ..auth import operations as auth_operations
-from ..domain.errors import DomainError, N_, NotPermittedError, ValidationError
+from ..domain.errors import N_, DomainError, NotPermittedError, ValidationError
 from ..domain.limits import MAX_REASON
+from ..domain.vocabulary import review_audit_action
 from ..domain.workflow import ReviewAction, Role, Status, review_transition
 from ..models import Installment, InstallmentReport, Lao, User, utcnow
 
@@ -121,8 +122,8 @@ def review_installments(
             new["reason"] = reason.strip()
         else:
             new["late"] = report.confirmed_late
-        audit.record(actor, ip, f"{action.value}_installment", "installment_report",
-                     f"{lao.code}/{installment.fiscal_year_id}/{installment.number}",
+        audit.record(actor, ip, review_audit_action(action), "installment_report",
+                     audit.installment_object_id(lao, installment),
                      lao_id=lao.id, province_id=lao.province_id, old=old, new=new, at=now)
         result.applied.append(lao)
     db.session.flush()

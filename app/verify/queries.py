@@ -14,6 +14,7 @@ from .. import db
 from ..domain import typo_guard
 from ..domain.money import from_satang, pct_change, shares
 from ..domain.thai_sort import thai_sort_key
+from ..domain.vocabulary import LAO_TYPE_ORDER, RECORDED_STATUSES
 from ..domain.workflow import Role, Status
 from ..figures import amounts_by_lao, prior_installment_ids, recorded_prior_lao_ids
 from ..models import (
@@ -28,9 +29,6 @@ from ..models import (
     User,
 )
 from ..reference import items_for
-
-LAO_TYPE_ORDER = {"PAO": 0, "MUNICIPALITY": 1, "SAO": 2}
-RECORDED_STATUSES = (Status.RECORDED.value, Status.CONFIRMED.value, Status.RETURNED.value)
 
 # Progress-matrix marks, in the order of the legend.
 MARK_NOT_RECORDED = "not_recorded"

@@ -11,14 +11,11 @@ from sqlalchemy import select
 
 from .. import db
 from ..auth.loaders import installment_or_404, province_or_404, scope_of, scope_province
-from ..domain.errors import N_
-from ..domain.workflow import Status
+from ..domain.vocabulary import LAO_TYPE_LABELS, LAO_TYPES, RECORDED_STATUSES
 from ..models import District, Installment, Lao, Province, User
 from . import queries
 
-LAO_TYPES = tuple(queries.LAO_TYPE_ORDER)
-LAO_TYPE_LABELS = {"PAO": N_("อบจ."), "MUNICIPALITY": N_("เทศบาล"), "SAO": N_("อบต.")}
-STATUS_FILTERS = (Status.RECORDED.value, Status.CONFIRMED.value, Status.RETURNED.value)
+STATUS_FILTERS = RECORDED_STATUSES  # the statuses the verification screen can filter by
 
 
 def type_label(lao_type: str) -> str:

@@ -71,7 +71,7 @@ def test_old_and_new_values_are_shown_side_by_side(app, client, trail):
     row = html[html.index("OWN-EVENT"):]
     assert row.index("100.00") < row.index("150.00")
     assert "text-decoration-line-through" in row  # the changed old value is struck through
-    assert "บันทึกข้อมูลงวด" in html  # the action's Thai label
+    assert "บันทึก/แก้ไขข้อมูล" in html  # the action's Thai label, the same wording as the installment history
 
 
 def test_newest_first_and_paginated(app, client):
