@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from .. import audit, db
 from ..domain import typo_guard
-from ..domain.calendar import days_late, fiscal_year_of
+from ..domain.calendar import days_late
 from ..domain.errors import DomainError
 from ..domain.money import from_satang, pct_change
 from ..domain.vocabulary import WORKFLOW_AUDIT_ACTIONS, AuditAction
@@ -17,22 +17,6 @@ from ..figures import amounts_by_lao, explanations_for, prior_installment_ids, r
 from ..models import AuditEvent, Entry, FiscalYear, Installment, InstallmentReport, Lao, RevenueItem, User
 from ..reference import items_for
 from ..web import to_local
-
-
-def fiscal_years_desc() -> list[int]:
-    """Every configured fiscal year, newest first."""
-    return list(db.session.scalars(select(FiscalYear.year).order_by(FiscalYear.year.desc())))
-
-
-def default_year(years: list[int], today: date) -> int | None:
-    """The fiscal year containing `today` if configured, else the newest one not after it, else the newest."""
-    if not years:
-        return None
-    current = fiscal_year_of(today)
-    if current in years:
-        return current
-    earlier = [y for y in years if y < current]
-    return max(earlier) if earlier else max(years)
 
 
 def recorded_on(report: InstallmentReport | None) -> date | None:

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import db
+from .. import fiscal
 from ..auth.loaders import installment_or_404, lao_or_404, roles_required
 from ..domain import typo_guard
 from ..domain.errors import ConflictError, DomainError, NotPermittedError, ValidationError
@@ -31,10 +32,10 @@ def home():
     if current_user.lao is None:
         abort(404)
     lao = lao_or_404(current_user.lao.code, current_user)
-    years = queries.fiscal_years_desc()
+    years = fiscal.fiscal_years()
     year = request.args.get("year", type=int)
     if year is None:
-        year = queries.default_year(years, today())
+        year = fiscal.current_year(today(), years)
     elif year not in years:
         abort(404)
     overview = queries.year_overview(lao, year, today()) if year is not None else None

@@ -96,11 +96,6 @@ class InstallmentInfo:
         return cmp.Period(self.number, self.start, self.end)
 
 
-def fiscal_years() -> list[int]:
-    """Every fiscal year in the database, newest first."""
-    return list(db.session.scalars(select(FiscalYear.year).order_by(FiscalYear.year.desc())))
-
-
 def installments(year: int) -> list[InstallmentInfo]:
     """The installments of fiscal `year` in order."""
     rows = db.session.execute(
@@ -115,24 +110,6 @@ def rounds(year: int) -> list[Round]:
     """The evaluation rounds of fiscal `year`, in order of their cut-off."""
     return list(db.session.scalars(select(Round).where(Round.fiscal_year_id == year)
                                    .order_by(Round.last_installment, Round.id)))
-
-
-def default_years(today: date) -> tuple[int | None, int | None]:
-    """(base year, year) shown first: the latest year with an ended installment, against the year before."""
-    years = fiscal_years()
-    ended = set(db.session.scalars(
-        select(Installment.fiscal_year_id).where(Installment.period_end < today).distinct()
-    ))
-    year = next((y for y in years if y in ended), years[0] if years else None)
-    if year is None:
-        return None, None
-    older = [y for y in years if y < year]
-    return (year - 1 if year - 1 in years else (older[0] if older else None)), year
-
-
-def default_installment(year: int, today: date) -> int | None:
-    """Number of the latest installment of `year` whose period has ended, or None."""
-    return cmp.default_through([i.period for i in installments(year)], today)
 
 
 def _fiscal_year_or_error(year: int, field_name: str) -> FiscalYear:

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from .. import fiscal
 from ..auth.loaders import fiscal_year_or_404, province_or_404, roles_required, scope_of, scope_province
 from ..domain import comparison as cmp
 from ..domain.errors import N_, DomainError, NotPermittedError
@@ -64,8 +65,8 @@ def _selection_args() -> dict:
 
 def _comparison(province_code: str | None = None):
     """(form, result or None, shown groups) for the comparison selectors of this request."""
-    years = queries.fiscal_years()
-    base_default, year_default = queries.default_years(today())
+    years = fiscal.fiscal_years()
+    base_default, year_default = fiscal.compared_years(today())
     form = ComparisonForm(formdata=request.args or None, base=base_default, year=year_default)
     form.base.choices = form.year.choices = _year_choices(years)
     form.through.choices = _through_choices(form.year.data if form.year.data in years else year_default)
@@ -202,7 +203,7 @@ def print_comparison():
 def rollup(code: str):
     """A province's fiscal year in long form (LAO x item x installment, with status) and as a wide summary."""
     prov = province_or_404(code, current_user)
-    year = request.args.get("year", type=int) or queries.default_years(today())[1]
+    year = request.args.get("year", type=int) or fiscal.compared_years(today())[1]
     if year is None:
         abort(404)
     fiscal_year_or_404(year)
@@ -216,8 +217,8 @@ def rollup(code: str):
 
 def _monitoring():
     """(form, result or None) for the monitoring selectors of this request."""
-    years = queries.fiscal_years()
-    year_default = queries.default_years(today())[1]
+    years = fiscal.fiscal_years()
+    year_default = fiscal.compared_years(today())[1]
     form = MonitoringForm(formdata=request.args or None, year=year_default)
     form.year.choices = _year_choices(years)
     year = form.year.data if form.year.data in years else year_default
@@ -225,7 +226,8 @@ def _monitoring():
     form.number.choices = [SelectChoice(i.number, _("งวดที่ %(n)s (%(period)s)", n=i.number,
                                                     period=show_period(i.start, i.end))) for i in insts]
     if form.number.data is None or not request.args.get("number"):
-        form.number.data = queries.default_installment(year, today()) if year else None
+        latest = fiscal.latest_closed_installment(today(), year) if year else None
+        form.number.data = latest.number if latest else None
         if form.number.data is None and insts:
             form.number.data = insts[0].number
     if year is None or form.number.data is None:
@@ -292,8 +294,8 @@ def print_monitoring():
 
 def _kpi():
     """(form, comparison result, scorecard rows, settings) for the KPI selectors of this request."""
-    years = queries.fiscal_years()
-    year_default = queries.default_years(today())[1]
+    years = fiscal.fiscal_years()
+    year_default = fiscal.compared_years(today())[1]
     form = KpiForm(formdata=request.args or None, year=year_default)
     form.year.choices = _year_choices(years)
     year = form.year.data if form.year.data in years else year_default
@@ -354,8 +356,8 @@ def print_kpi():
 @roles_required(Role.ADMIN)
 def kpi_settings():
     """An admin sets the KPI thresholds and category weights of a fiscal year."""
-    years = queries.fiscal_years()
-    year = request.values.get("year", type=int) or queries.default_years(today())[1]
+    years = fiscal.fiscal_years()
+    year = request.values.get("year", type=int) or fiscal.compared_years(today())[1]
     if year is None:
         flash(_("ยังไม่มีปีงบประมาณในระบบ"), "warning")
         return redirect(url_for("reports.kpi"))

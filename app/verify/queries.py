@@ -11,6 +11,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import contains_eager
 
 from .. import db
+from .. import fiscal
 from ..domain import typo_guard
 from ..domain.money import from_satang, pct_change, shares
 from ..domain.thai_sort import thai_sort_key
@@ -20,7 +21,6 @@ from ..figures import amounts_by_lao, prior_installment_ids, recorded_prior_lao_
 from ..models import (
     District,
     Entry,
-    FiscalYear,
     Installment,
     InstallmentReport,
     Lao,
@@ -59,39 +59,6 @@ def _lao_order(province_name: str, district_name: str, lao_type: str, name: str)
 
 
 # --------------------------------------------------------------------------- installments
-
-
-def latest_closed_installment(today: date) -> Installment | None:
-    """The installment whose period ended most recently before `today` (any fiscal year)."""
-    return db.session.scalar(
-        select(Installment).where(Installment.period_end < today)
-        .order_by(Installment.period_end.desc(), Installment.fiscal_year_id.desc()).limit(1)
-    )
-
-
-def default_installment(today: date, year: int | None = None) -> Installment | None:
-    """The installment a screen opens on: the latest closed one (of `year` when given), else the first."""
-    stmt = select(Installment)
-    if year is not None:
-        stmt = stmt.where(Installment.fiscal_year_id == year)
-    closed = db.session.scalar(
-        stmt.where(Installment.period_end < today).order_by(Installment.period_end.desc()).limit(1)
-    )
-    if closed is not None:
-        return closed
-    return db.session.scalar(stmt.order_by(Installment.fiscal_year_id.desc(), Installment.number).limit(1))
-
-
-def fiscal_years() -> list[int]:
-    """All configured fiscal years, newest first."""
-    return list(db.session.scalars(select(FiscalYear.year).order_by(FiscalYear.year.desc())))
-
-
-def installments_of(year: int) -> list[Installment]:
-    """The installments of fiscal year `year` in order."""
-    return list(db.session.scalars(
-        select(Installment).where(Installment.fiscal_year_id == year).order_by(Installment.number)
-    ))
 
 
 # --------------------------------------------------------------------------- INR911 status report
@@ -450,7 +417,7 @@ def progress_matrix(fiscal_year: int, province_id: int, today: date, sort: str =
 
     `sort` is "district" (district, type, name), "type" (type, district, name) or "name".
     """
-    insts = installments_of(fiscal_year)
+    insts = fiscal.installments_of(fiscal_year)
     laos = db.session.execute(_in_scope(
         select(Lao.id, Lao.code, Lao.name_th, Lao.lao_type, District.name_th)
         .join(District, District.id == Lao.district_id), province_id, None, None,

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import db
+from .. import fiscal
 from ..auth.loaders import fiscal_year_or_404, roles_required
 from ..domain.errors import N_, DomainError, NotPermittedError, ValidationError
 from ..domain.workflow import ReviewAction, Role
@@ -169,14 +170,14 @@ def matrix():
     province = selection.resolve_province(current_user, request.args.get("province"))
     year = request.args.get("year", type=int)
     if year is None:
-        latest = queries.default_installment(today())
+        latest = fiscal.default_installment(today())
         year = latest.fiscal_year_id if latest else None
     fy = fiscal_year_or_404(year) if year is not None else None
     sort = request.args.get("sort") if request.args.get("sort") in queries.MATRIX_SORTS else "district"
     grid = queries.progress_matrix(fy.year, province.id, today(), sort) if fy and province else None
     provinces = selection.province_choices(current_user)
     return render_template("verify/matrix.html", province=province, fy=fy, grid=grid, sort=sort,
-                           years=queries.fiscal_years(), provinces=provinces, marks=queries.MARKS)
+                           years=fiscal.fiscal_years(), provinces=provinces, marks=queries.MARKS)
 
 
 # --------------------------------------------------------------------------- accounts

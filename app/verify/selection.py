@@ -10,10 +10,10 @@ from flask_babel import gettext
 from sqlalchemy import select
 
 from .. import db
+from .. import fiscal
 from ..auth.loaders import installment_or_404, province_or_404, scope_of, scope_province
 from ..domain.vocabulary import LAO_TYPE_LABELS, LAO_TYPES, RECORDED_STATUSES
 from ..models import District, Installment, Lao, Province, User
-from . import queries
 
 STATUS_FILTERS = RECORDED_STATUSES  # the statuses the verification screen can filter by
 
@@ -107,7 +107,7 @@ def resolve_installment(year: int | None, number: int | None, today: date) -> In
     """The installment asked for (404 if missing), else the latest closed one (of `year` when given)."""
     if year is not None and number is not None:
         return installment_or_404(year, number)
-    return queries.default_installment(today, year)
+    return fiscal.default_installment(today, year)
 
 
 def resolve(user: User, args, today: date, allow_all_provinces: bool = False) -> Selection:
@@ -127,8 +127,8 @@ def resolve(user: User, args, today: date, allow_all_provinces: bool = False) ->
     )
     district = next((d for d in districts if d.code == args.get("district")), None)
     sel = Selection(province=province, installment=installment, lao_type=lao_type, district=district,
-                    status=status, districts=districts, years=queries.fiscal_years())
+                    status=status, districts=districts, years=fiscal.fiscal_years())
     if installment is not None:
-        sel.installments = queries.installments_of(installment.fiscal_year_id)
+        sel.installments = fiscal.installments_of(installment.fiscal_year_id)
     sel.provinces = province_choices(user)
     return sel

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from app import db
+from app import db, fiscal
 from app.verify import queries
 from tests import factories as f
 from tests.verify.conftest import TODAY, inst, record
@@ -103,10 +103,10 @@ def test_followup_contact_is_the_last_recorder_else_the_account(world):
 
 
 def test_default_installment_is_the_latest_closed(world):
-    assert (queries.latest_closed_installment(TODAY).fiscal_year_id, queries.latest_closed_installment(TODAY).number) \
+    assert (fiscal.latest_closed_installment(TODAY).fiscal_year_id, fiscal.latest_closed_installment(TODAY).number) \
         == (2570, 1)
-    assert queries.default_installment(date(2026, 10, 31)).fiscal_year_id == 2569  # FY2570 #1 not ended yet
-    assert queries.default_installment(TODAY, 2569).number == 12
+    assert fiscal.default_installment(date(2026, 10, 31)).fiscal_year_id == 2569  # FY2570 #1 not ended yet
+    assert fiscal.default_installment(TODAY, 2569).number == 12
 
 
 @pytest.mark.parametrize("status, late, ended, mark", [
