@@ -54,19 +54,16 @@ bench-import: install
 clean:
 	rm -rf $(VENV) data/app.db data/app.db-* tests/artifacts
 
-# Regenerate requirements.lock / requirements-dev.lock from requirements.txt / requirements-dev.txt, resolving
-# against PyPI only (local indexes and find-links from this machine's pip config are ignored). pip-tools runs from
-# a throwaway venv ($(PIPTOOLS)), never from $(VENV). Pins already in a lock are kept unless a direct pin forces a
-# change; `make lock LOCK_ARGS=--upgrade` re-resolves everything to the newest allowed versions.
+# Regenerate requirements.lock / requirements-dev.lock from requirements.txt / requirements-dev.txt with hashes.
+# pip-tools runs from a throwaway venv ($(PIPTOOLS)), never from $(VENV). Pins already in a lock are kept unless a
+# direct pin forces a change; `make lock LOCK_ARGS=--upgrade` re-resolves everything to the newest allowed versions.
 PIPTOOLS ?= /tmp/piptools
 PIPTOOLS_VERSION := 7.6.2
-PYPI := https://pypi.org/simple
-PYPI_ONLY := env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL -u PIP_CONSTRAINT -u PIP_NO_INDEX PIP_CONFIG_FILE=/dev/null
-PIP_COMPILE := $(PYPI_ONLY) CUSTOM_COMPILE_COMMAND="make lock" $(PIPTOOLS)/bin/pip-compile --quiet \
-	--generate-hashes --allow-unsafe --strip-extras --index-url $(PYPI) $(LOCK_ARGS)
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(PIPTOOLS)/bin/pip-compile --quiet \
+	--generate-hashes --allow-unsafe --strip-extras $(LOCK_ARGS)
 
 lock:
 	test -x $(PIPTOOLS)/bin/pip-compile || { $(PYTHON) -m venv $(PIPTOOLS) && \
-		$(PYPI_ONLY) $(PIPTOOLS)/bin/pip install -q --index-url $(PYPI) pip-tools==$(PIPTOOLS_VERSION); }
+		$(PIPTOOLS)/bin/pip install -q pip-tools==$(PIPTOOLS_VERSION); }
 	$(PIP_COMPILE) --output-file requirements.lock requirements.txt
 	$(PIP_COMPILE) --output-file requirements-dev.lock requirements-dev.txt
