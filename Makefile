@@ -1,4 +1,4 @@
-# Two commands: `make run` (set up and serve on http://127.0.0.1:5000) and `make test` (whole suite).
+# Two commands: `make run` (set up and serve on http://127.0.0.1:5000) and `make test` (type check, whole suite).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -40,6 +40,7 @@ run: demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install-dev translations
+	$(VENV)/bin/mypy
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench-demo: migrate
