@@ -1,8 +1,9 @@
 """Writing the append-only audit trail; operations call record() inside their transaction."""
 
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from . import db
@@ -68,4 +69,5 @@ def record(
 def record_many(rows: list[dict]) -> None:
     """Insert audit events built by values() with one executemany statement (bulk use cases)."""
     if rows:
-        db.session.execute(insert(AuditEvent.__table__), rows)
+        # A declarative class's __table__ is typed FromClause; a mapped class's is a Table.
+        db.session.execute(insert(cast(Table, AuditEvent.__table__)), rows)

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
+from typing import overload
 
 from flask import Flask, current_app, flash, g
 from flask_babel import get_locale, gettext
@@ -34,6 +35,10 @@ def action_time() -> datetime | None:
     return moved.astimezone(timezone.utc).replace(tzinfo=None)
 
 
+@overload
+def to_local(dt: datetime) -> datetime: ...
+@overload
+def to_local(dt: None) -> None: ...
 def to_local(dt: datetime | None) -> datetime | None:
     """A naive UTC timestamp as Asia/Bangkok local time."""
     if dt is None:

@@ -2,8 +2,9 @@
 
 import secrets
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 
 from .. import audit, db
 from ..domain.errors import N_, DomainError
@@ -67,10 +68,11 @@ def _count_failure(user: User, ip: str | None, max_failures: int, lock_minutes: 
     account when the count reaches `max_failures`. Returns whether this failure locked it."""
     with db.apart() as side:
         side.execute(update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1))
-        locked = side.execute(
+        # Session.execute is typed Result; an UPDATE's result is a CursorResult, which has rowcount.
+        locked = cast(CursorResult, side.execute(
             update(User).where(User.id == user.id, User.failed_logins >= max_failures)
             .values(locked_until=now + timedelta(minutes=lock_minutes), failed_logins=0)
-        ).rowcount
+        )).rowcount
         if locked:
             audit.record(user, ip, AuditAction.ACCOUNT_LOCKED, "user", user.username, lao_id=user.lao_id,
                          province_id=user.province_id, session=side)
@@ -83,7 +85,7 @@ def change_password(user: User, current: str, new: str, confirm: str, ip: str | 
     Raises DomainError on a wrong current password, a mismatch, or a weak new password.
     """
     db.begin_write()
-    user = db.session.get(User, user.id, populate_existing=True)
+    user = db.session.get_one(User, user.id, populate_existing=True)
     if not verify_password(user.password_hash, current or ""):
         raise DomainError("current_password", N_("รหัสผ่านปัจจุบันไม่ถูกต้อง"))
     if new != confirm:
@@ -127,7 +129,8 @@ def set_active(actor: User, target: User, active: bool, ip: str | None) -> None:
     target.active = active
     if not active:
         target.session_token = new_session_token()
-    audit.record(actor, ip, AuditAction.ACCOUNT_ENABLED if active else "account_disabled", "user", target.username,
+    action = AuditAction.ACCOUNT_ENABLED if active else AuditAction.ACCOUNT_DISABLED
+    audit.record(actor, ip, action, "user", target.username,
                  lao_id=target.lao_id, province_id=target.scope.province_id,
                  old={"active": old}, new={"active": active})
     db.session.flush()

@@ -121,7 +121,9 @@ class Cell:
     @property
     def change(self) -> Decimal | None:
         """Current minus base in baht."""
-        return None if self.base is None else self.current - self.base
+        if self.base is None or self.current is None:  # make_cell sets both or neither
+            return None
+        return self.current - self.base
 
 
 def make_cell(base: Decimal | None, current: Decimal | None) -> Cell:
@@ -168,10 +170,10 @@ class Row:
     district_name: str | None = None
     coverage: dict[str, Coverage] = field(default_factory=dict)  # "base" / "current"
 
-    def record(self, level: str = "national") -> dict:
+    def record(self, level: str = "national") -> dict[str, str | Decimal | None]:
         """The row under the CSV field names: amounts and percents as Decimal (or None), code, name."""
         prefix = "province" if level == "national" else "lao"
-        out = {f"{prefix}_code": self.code, f"{prefix}_name": self.name}
+        out: dict[str, str | Decimal | None] = {f"{prefix}_code": self.code, f"{prefix}_name": self.name}
         for g in GROUPS:
             c = self.cells[g]
             out[f"{g}_base"], out[f"{g}_current"], out[f"{g}_pct"] = c.base, c.current, c.pct
@@ -209,12 +211,13 @@ def total_row(rows: list[Row], kind: str = "total", code: str = TOTAL_CODE, name
     """The sum of `rows` column by column; its percents come from the column totals, never from row percents."""
     cells: dict[str, Cell] = {}
     for g in GROUPS:
-        present = [r.cells[g] for r in rows if r.cells[g].applicable]
+        # An applicable cell has both amounts (make_cell sets both or neither).
+        present = [(c.base, c.current) for r in rows if (c := r.cells[g]).base is not None and c.current is not None]
         if not present:
             cells[g] = Cell(None, None, None)
             continue
-        cells[g] = make_cell(sum((c.base for c in present), Decimal("0.00")),
-                             sum((c.current for c in present), Decimal("0.00")))
+        cells[g] = make_cell(sum((base for base, _current in present), Decimal("0.00")),
+                             sum((current for _base, current in present), Decimal("0.00")))
     coverage: dict[str, Coverage] = {}
     for side in ("base", "current"):
         coverage[side] = sum((r.coverage.get(side, Coverage()) for r in rows), Coverage())
@@ -276,7 +279,7 @@ def validate_kpi_settings(thresholds: list, weights: dict) -> KpiSettings:
         try:
             values.append(_decimal(text, f"t{i}"))
         except DomainError as err:
-            errors[err.field] = err
+            errors[f"t{i}"] = err
             values.append(None)
     if len(values) != 5:
         errors["t1"] = DomainError("t1", N_("ต้องกำหนดเกณฑ์ 5 ระดับ"))
@@ -303,7 +306,8 @@ def validate_kpi_settings(thresholds: list, weights: dict) -> KpiSettings:
                                            total=f"{sum(parsed.values()):.2f}")
     if errors:
         raise ValidationError(errors)
-    return KpiSettings(tuple(values), parsed)
+    # No error: every threshold parsed, so no None is dropped here.
+    return KpiSettings(tuple(v for v in values if v is not None), parsed)
 
 
 @dataclass(frozen=True)
@@ -358,10 +362,11 @@ def score_row(row: Row, settings: KpiSettings) -> KpiRow:
 def scorecard(rows: list[Row], settings: KpiSettings) -> list[KpiRow]:
     """Score every province and rank them nationally (highest total first; equal totals share a rank)."""
     out = [score_row(r, settings) for r in rows]
-    ranked = sorted((r for r in out if r.total is not None), key=lambda r: r.total, reverse=True)
-    previous, rank = None, 0
-    for i, r in enumerate(ranked, start=1):
-        if r.total != previous:
-            rank, previous = i, r.total
+    ranked = sorted(((r, r.total) for r in out if r.total is not None), key=lambda rt: rt[1], reverse=True)
+    previous: Decimal | None = None
+    rank = 0
+    for i, (r, total) in enumerate(ranked, start=1):
+        if total != previous:
+            rank, previous = i, total
         r.rank = rank
     return sorted(out, key=lambda r: (r.rank is None, r.rank or 0))

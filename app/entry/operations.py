@@ -138,7 +138,8 @@ def record_installment(
             select(Entry).where(Entry.lao_id == lao.id, Entry.installment_id == installment.id)
         )
     }
-    old_values, new_values = {}, {}
+    old_values: dict[str, str | None] = {}
+    new_values: dict[str, str | bool] = {}
     for item in items:
         satang = to_satang(parsed[item.code])
         explanation = explanations.get(item.code) or None
@@ -154,7 +155,7 @@ def record_installment(
             entry.amount_satang = satang
             entry.explanation = explanation
     is_first = report is None
-    if is_first:
+    if report is None:
         report = InstallmentReport(lao_id=lao.id, installment_id=installment.id, status=Status.NOT_RECORDED.value)
     old_values["status"] = report.status
     report.status = Status.RECORDED.value

@@ -1,5 +1,6 @@
 """Read models of the entry area: an LAO's year overview, one installment's figures, its history."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -133,7 +134,7 @@ def year_overview(lao: Lao, year: int, today: date) -> YearOverview:
     The year to date runs through the latest installment the LAO has recorded; the prior year's same
     period is the installments of the prior year inside that stretch shifted back a year.
     """
-    fy = db.session.get(FiscalYear, year)
+    fy = db.session.get_one(FiscalYear, year)
     installments = list(fy.installments)
     items = items_for(lao.lao_type, year)
     reports = {
@@ -174,7 +175,7 @@ def year_overview(lao: Lao, year: int, today: date) -> YearOverview:
     item_codes = [i.code for i in items]
     names = {i.code: (i.name_th, i.name_en) for i in items}
     extra = set(prior_full) - set(item_codes)  # items the prior year had and this year does not
-    extra_items = db.session.scalars(
+    extra_items: Iterable[RevenueItem] = db.session.scalars(
         select(RevenueItem).where(RevenueItem.code.in_(extra)).order_by(RevenueItem.sort_order)
     ) if extra else []
     for item in extra_items:

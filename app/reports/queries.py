@@ -5,12 +5,14 @@ grouped rows with the pure functions of app.domain.comparison.
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import and_, case, func, literal_column, select
+from sqlalchemy import Engine, Row, and_, case, func, literal_column, select
 
 from .. import db, resources
 from ..domain import comparison as cmp
@@ -45,7 +47,7 @@ def _executor() -> ThreadPoolExecutor:
         "reports_executor", lambda _app: ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="reports"))
 
 
-def _side_engine():
+def _side_engine() -> Engine:
     """The app's engine for side queries: its own pool of WORKERS connections, so side queries never
     wait for connections that requests hold (and requests never wait for theirs)."""
     return resources.get(
@@ -60,7 +62,7 @@ def _beside(fn):
     side by side takes the time of the longer one. Each side query reads in its own transaction.
     An in-memory SQLite database is private to its connection, so there `fn` runs inline.
     """
-    url = db.session.get_bind().url
+    url = db.session().get_bind().url
     if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
         result = fn(db.session.execute)
         return lambda: result
@@ -133,7 +135,7 @@ def province_by_code(code: str) -> Province:
 
 
 def _sums(installment_ids: list[int], statuses: tuple[str, ...], province_id: int | None,
-          form: str | None = None) -> list[tuple]:
+          form: str | None = None) -> Sequence[Row[*tuple[Any, ...]]]:
     """Satang per (group key, installment id) over the installments, counting reports in `statuses`.
 
     Nationally the group key is (province id, LAO type); inside a province it is the LAO id.
@@ -370,13 +372,14 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
 
     side_of = {i: "current" for i in cur_ids}
     side_of.update({i: "base" for i in base_ids})
-    series = {
+    series: dict[str, list[tuple[int, date, date, defaultdict[str, int]]]] = {
         "current": [(i.number, i.start, i.end, defaultdict(int)) for i in cur_inst if i.number in match.current],
         "base": [(i.number, i.start, i.end, defaultdict(int)) for i in base_inst],
     }
     slot = {i.id: s[3] for i, s in zip([cur_by_no[n] for n in match.current], series["current"])}
     slot.update({i.id: s[3] for i, s in zip(base_inst, series["base"])})
 
+    groups: list[tuple[cmp.Row, list[cmp.Row]]]
     if province is None:
         level, groups = "national", []
         rows, total = _national(sums, side_of, slot, complete_cur, complete_base, order)
@@ -679,8 +682,8 @@ def rollup(province: Province, year: int) -> Rollup:
     for lao_id, code, name, lao_type, _active, d_code, d_name in laos:
         applicable = [it.id for it in items[lao_type]]
         extra = sorted(recorded_items[lao_id] - set(applicable), key=lambda i: all_items[i].sort_order)
-        w = {"lao_code": code, "lao_name": name, "lao_type": lao_type, "district_code": d_code,
-             "district_name": d_name}
+        w: dict[str, str | int | None] = {"lao_code": code, "lao_name": name, "lao_type": lao_type,
+                                          "district_code": d_code, "district_name": d_name}
         for inst in insts:
             st = statuses.get((lao_id, inst.id), "not_recorded")
             for it_id in applicable + extra:

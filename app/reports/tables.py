@@ -20,14 +20,14 @@ def group_labels() -> dict[str, str]:
     return {g: _(label) for g, label in cmp.GROUP_LABELS.items()}
 
 
-def _numbers(numbers: list[int]) -> str:
+def _numbers(numbers: tuple[int, ...]) -> str:
     """1..N as '1–N' (or a single number)."""
     if not numbers:
         return "–"
     return str(numbers[0]) if len(numbers) == 1 else f"{numbers[0]}–{numbers[-1]}"
 
 
-def _period(bounds: list[str]) -> str:
+def _period(bounds: tuple[str, str]) -> str:
     """[start, end] ISO dates as a Thai period."""
     return show_period(date.fromisoformat(bounds[0]), date.fromisoformat(bounds[1]))
 

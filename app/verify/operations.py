@@ -70,6 +70,7 @@ def review_installments(
         errors["reason"] = DomainError("reason", N_("เหตุผลยาวได้ไม่เกิน %(n)s ตัวอักษร"), n=MAX_REASON)
     if errors:
         raise ValidationError(errors)
+    reason_text = (reason or "").strip()
 
     db.begin_write()
     laos = {lao.id: lao for lao in db.session.scalars(select(Lao).where(Lao.id.in_(list(versions))))}
@@ -100,6 +101,8 @@ def review_installments(
             new_status = review_transition(status, action, reason)
         except DomainError as err:
             raise DomainError(err.field, N_("%(lao)s: %(problem)s"), lao=lao.name_th, problem=str(err)) from err
+        if report is None:  # review_transition refuses every action on an installment never recorded
+            raise RuntimeError(f"no report of LAO {lao.code} to {action.value}")
         old = {"status": status.value}
         report.status = new_status.value
         if action == ReviewAction.CONFIRM:
@@ -112,14 +115,14 @@ def review_installments(
             report.return_reason = None  # settled: the LAO's form no longer shows an old request
         else:
             # unconfirm and return reopen the installment for the LAO, whose form shows the reason
-            report.return_reason = reason.strip()
+            report.return_reason = reason_text
             report.confirmer_name = report.confirmer_position = report.confirmer_phone = None
             report.confirmed_at = None
             report.confirmed_by_id = None
             report.confirmed_late = False
-        new = {"status": new_status.value, "position": position.strip(), "phone": phone.strip()}
+        new: dict[str, str | bool] = {"status": new_status.value, "position": position.strip(), "phone": phone.strip()}
         if action != ReviewAction.CONFIRM:
-            new["reason"] = reason.strip()
+            new["reason"] = reason_text
         else:
             new["late"] = report.confirmed_late
         audit.record(actor, ip, review_audit_action(action), "installment_report",
@@ -153,7 +156,7 @@ def reset_lao_password(actor: User, target: User, ip: str | None) -> str:
     """
     check_may_manage_account(actor, target)
     db.begin_write()
-    target = db.session.get(User, target.id, populate_existing=True)
+    target = db.session.get_one(User, target.id, populate_existing=True)
     return auth_operations.reset_password(actor, target, ip)
 
 
@@ -164,5 +167,5 @@ def set_lao_account_active(actor: User, target: User, active: bool, ip: str | No
     """
     check_may_manage_account(actor, target)
     db.begin_write()
-    target = db.session.get(User, target.id, populate_existing=True)
+    target = db.session.get_one(User, target.id, populate_existing=True)
     auth_operations.set_active(actor, target, active, ip)

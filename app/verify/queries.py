@@ -346,7 +346,8 @@ def _officer_accounts(lao_ids: list[int]) -> dict[int, tuple]:
     )
     out: dict[int, tuple] = {}
     for lao_id, name, position, phone in rows:
-        out.setdefault(lao_id, (name, position, phone))
+        if lao_id is not None:  # always: the IN above leaves out accounts without an LAO
+            out.setdefault(lao_id, (name, position, phone))
     return out
 
 
@@ -492,6 +493,13 @@ def lao_accounts(province_id: int | None, search: str | None = None, limit: int 
                           | Lao.code.ilike(like))
     stmt = stmt.options(contains_eager(User.lao).contains_eager(Lao.district))
     users = list(db.session.scalars(stmt.limit(limit)))
-    users.sort(key=lambda u: (thai_sort_key(u.lao.district.name_th), LAO_TYPE_ORDER.get(u.lao.lao_type, 9),
-                              thai_sort_key(u.lao.name_th), u.username))
+
+    def order(u: User) -> tuple[tuple[str, str], int, tuple[str, str], str]:
+        """District and LAO name in Thai order, LAO type between them, then username."""
+        if u.lao is None:  # the inner join to Lao keeps only accounts of an LAO
+            raise RuntimeError(f"account {u.username} has no LAO")
+        return (thai_sort_key(u.lao.district.name_th), LAO_TYPE_ORDER.get(u.lao.lao_type, 9),
+                thai_sort_key(u.lao.name_th), u.username)
+
+    users.sort(key=order)
     return users

@@ -173,7 +173,9 @@ def matrix():
         latest = fiscal.default_installment(today())
         year = latest.fiscal_year_id if latest else None
     fy = fiscal_year_or_404(year) if year is not None else None
-    sort = request.args.get("sort") if request.args.get("sort") in queries.MATRIX_SORTS else "district"
+    sort = request.args.get("sort", "district")
+    if sort not in queries.MATRIX_SORTS:
+        sort = "district"
     grid = queries.progress_matrix(fy.year, province.id, today(), sort) if fy and province else None
     provinces = selection.province_choices(current_user)
     return render_template("verify/matrix.html", province=province, fy=fy, grid=grid, sort=sort,
