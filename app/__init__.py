@@ -23,7 +23,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         n = int(app.config["TRUSTED_PROXIES"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+        # Flask's documented way to wrap the app in WSGI middleware; its stubs declare wsgi_app a method.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     register_database(app)
     register_resources(app)
     register_extensions(app)

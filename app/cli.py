@@ -73,7 +73,7 @@ def demo_command(if_empty: bool, seed: int):
     from .models import Lao
     from .web import today
 
-    has_laos = db.session.scalar(select(func.count(Lao.id))) > 0
+    has_laos = db.session.execute(select(func.count(Lao.id))).scalar_one() > 0
     if has_laos:
         if if_empty:
             click.echo("database already has data: demo build skipped")

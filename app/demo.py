@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
+from typing import Any, TypedDict, cast
 
 import geothai
 import numpy as np
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 
 from . import db, reference
 from .domain.calendar import fiscal_year_of
@@ -143,11 +145,38 @@ PAST_P = (0.03, 0.03, 0.93, 0.01)  # not recorded, recorded, confirmed, returned
 LIVE_P = (0.15, 0.59, 0.25, 0.01)  # the latest closed installment: verifiers have work to do
 
 
+class PlacedLao(TypedDict):
+    """An LAO as placed by _place: its codes and names, and where it lies (province and district codes)."""
+
+    code: str
+    name_th: str
+    name_en: str
+    lao_type: str
+    municipality_class: str | None
+    province: str
+    district: str
+    mueang: bool  # in the Mueang (capital) district of its province
+
+
+class DemoCounts(TypedDict):
+    """What build_demo made."""
+
+    provinces: int
+    districts: int
+    laos: int
+    pao: int
+    municipalities: int
+    saos: int
+    entries: int
+    reports: int
+    fiscal_years: list[int]
+
+
 # --------------------------------------------------------------------------------------------------
 # Placement of the organisations
 
 
-def _place(rng: np.random.Generator) -> list[dict]:
+def _place(rng: np.random.Generator) -> list[PlacedLao]:
     """Every LAO of the country (full scale) as dicts, placed in real provinces/districts/subdistricts."""
     provinces = [p for p in geothai.provinces() if p.code != BANGKOK]
     subs: list = []  # every subdistrict outside Bangkok
@@ -186,26 +215,27 @@ def _place(rng: np.random.Generator) -> list[dict]:
     extra = max(0, N_SAOS - int(has_sao.sum()))
     has_sao[rng.choice(shared, size=min(extra, len(shared)), replace=False)] = True
 
-    laos: list[dict] = []
+    laos: list[PlacedLao] = []
     for p in provinces:
-        laos.append(dict(code=f"1{p.code}0000", name_th=f"องค์การบริหารส่วนจังหวัด{p.name_th}",
+        laos.append(PlacedLao(code=f"1{p.code}0000", name_th=f"องค์การบริหารส่วนจังหวัด{p.name_th}",
                          name_en=f"{p.name_en} PAO", lao_type="PAO", municipality_class=None,
                          province=p.code, district=f"{p.code}01", mueang=True))
     for i, s in enumerate(subs):
-        if mclass[i] is not None:
-            th, en = CLASS_NAMES[mclass[i]]
-            laos.append(dict(code=CODE_DIGIT[mclass[i]] + s.code, name_th=th + s.name_th,
-                             name_en=en.format(s.name_en), lao_type="MUNICIPALITY",
-                             municipality_class=mclass[i], province=s.province_code,
-                             district=s.district_code, mueang=mueang[i]))
+        municipality_class = mclass[i]
+        if municipality_class is not None:
+            th, en = CLASS_NAMES[municipality_class]
+            laos.append(PlacedLao(code=CODE_DIGIT[municipality_class] + s.code, name_th=th + s.name_th,
+                                  name_en=en.format(s.name_en), lao_type="MUNICIPALITY",
+                                  municipality_class=municipality_class, province=s.province_code,
+                                  district=s.district_code, mueang=mueang[i]))
         if has_sao[i]:
-            laos.append(dict(code="5" + s.code, name_th="องค์การบริหารส่วนตำบล" + s.name_th,
-                             name_en=f"{s.name_en} SAO", lao_type="SAO", municipality_class=None,
-                             province=s.province_code, district=s.district_code, mueang=mueang[i]))
+            laos.append(PlacedLao(code="5" + s.code, name_th="องค์การบริหารส่วนตำบล" + s.name_th,
+                                  name_en=f"{s.name_en} SAO", lao_type="SAO", municipality_class=None,
+                                  province=s.province_code, district=s.district_code, mueang=mueang[i]))
     return laos
 
 
-def _pick_demo_lao(laos: list[dict]) -> int:
+def _pick_demo_lao(laos: list[PlacedLao]) -> int:
     """Index of the demo officer's LAO: a SAO of Mueang Chiang Mai (or another Chiang Mai LAO)."""
     for pred in (
         lambda x: x["lao_type"] == "SAO" and x["district"] == DEMO_DISTRICT,
@@ -218,7 +248,7 @@ def _pick_demo_lao(laos: list[dict]) -> int:
     raise RuntimeError("no LAO in Chiang Mai for the demo account")  # pragma: no cover
 
 
-def _subsample(laos: list[dict], scale: float, keep: set[int], rng: np.random.Generator) -> list[int]:
+def _subsample(laos: list[PlacedLao], scale: float, keep: set[int], rng: np.random.Generator) -> list[int]:
     """Indices of the LAOs kept at `scale`: every PAO, a fraction of the others, and `keep`."""
     if scale >= 1.0:
         return list(range(len(laos)))
@@ -230,19 +260,23 @@ def _subsample(laos: list[dict], scale: float, keep: set[int], rng: np.random.Ge
 # Bulk insertion
 
 
-def _bulk(table: str, columns: tuple[str, ...], rows: list[tuple], chunk: int = 100_000) -> None:
+def _bulk(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]], chunk: int = 100_000) -> None:
     """executemany of `rows` (tuples in the order of `columns`) into `table` on the session's connection."""
     if not rows:
         return
     conn = db.session.connection()
     if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
         # PostgreSQL: COPY is an order of magnitude faster than executemany.
-        with conn.connection.driver_connection.cursor() as cur:
+        driver_connection = conn.connection.driver_connection
+        if driver_connection is None:  # only a connection that has been closed has none
+            raise RuntimeError("the session's connection is closed")
+        with driver_connection.cursor() as cur:
             with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         return
     style = conn.dialect.paramstyle
+    params: list[tuple[Any, ...]] | list[dict[str, Any]] = rows
     if style == "qmark":
         marks = ", ".join("?" for _ in columns)
     elif style in ("format", "pyformat"):
@@ -251,10 +285,10 @@ def _bulk(table: str, columns: tuple[str, ...], rows: list[tuple], chunk: int = 
         marks = ", ".join(f":{i + 1}" for i in range(len(columns)))
     else:  # named
         marks = ", ".join(f":{c}" for c in columns)
-        rows = [dict(zip(columns, r)) for r in rows]
+        params = [dict(zip(columns, r)) for r in rows]
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
-    for start in range(0, len(rows), chunk):
-        conn.exec_driver_sql(sql, rows[start:start + chunk])
+    for start in range(0, len(params), chunk):
+        conn.exec_driver_sql(sql, params[start:start + chunk])
 
 
 def _datetimes(seconds: np.ndarray, sqlite: bool) -> list:
@@ -274,7 +308,8 @@ def _day(d: dt.date) -> int:
 # The build
 
 
-def build_demo(today: dt.date, seed: int = 2560, scale: float = 1.0, progress=None) -> dict:
+def build_demo(today: dt.date, seed: int = 2560, scale: float = 1.0,
+               progress: Callable[[str], object] | None = None) -> DemoCounts:
     """Build the national demo dataset into the (migrated, empty) database bound to app.db.session; returns counts.
 
     Reproducible for a given (today, seed, scale). `scale` < 1 keeps every PAO and that fraction of
@@ -309,7 +344,8 @@ def build_demo(today: dt.date, seed: int = 2560, scale: float = 1.0, progress=No
     laos = [all_laos[i] for i in _subsample(all_laos, scale, keep, rng)]
     demo_code = all_laos[demo_i]["code"]
     laos.sort(key=lambda x: (x["province"], TYPES.index(x["lao_type"]), x["code"]))
-    db.session.execute(insert(Lao.__table__), [
+    # A declarative class's __table__ is typed FromClause; a mapped class's is a Table.
+    db.session.execute(insert(cast(Table, Lao.__table__)), [
         dict(code=x["code"], name_th=x["name_th"], name_en=x["name_en"], lao_type=x["lao_type"],
              municipality_class=x["municipality_class"], province_id=province_id[x["province"]],
              district_id=district_id[x["district"]], active=True)
@@ -348,6 +384,8 @@ def build_demo(today: dt.date, seed: int = 2560, scale: float = 1.0, progress=No
     inst_rows = []  # (k, installment, month indices)
     for k, y in enumerate(years):
         fy = db.session.get(FiscalYear, y)
+        if fy is None:  # created above
+            raise RuntimeError(f"fiscal year {y} is missing")
         for inst in db.session.scalars(select(Installment).where(Installment.fiscal_year_id == y)
                                        .order_by(Installment.number)):
             if inst.period_end < today:
@@ -398,7 +436,7 @@ def build_demo(today: dt.date, seed: int = 2560, scale: float = 1.0, progress=No
                           np.concatenate(e_item).tolist() if e_item else [],
                           e_amt_all.tolist()))
     say(f"inserting {len(entry_rows)} entries")
-    _bulk(Entry.__table__.name, ("lao_id", "installment_id", "item_id", "amount_satang"), entry_rows)
+    _bulk(Entry.__tablename__, ("lao_id", "installment_id", "item_id", "amount_satang"), entry_rows)
     del entry_rows
     say("entries inserted")
 
@@ -409,22 +447,22 @@ def build_demo(today: dt.date, seed: int = 2560, scale: float = 1.0, progress=No
     db.session.add(Setting(key=DEMO_SETTING, value=utcnow().isoformat(timespec="seconds")))
     db.session.commit()
     if sqlite:
-        with db.session.get_bind().connect() as conn:
+        with db.session().get_bind().connect() as conn:
             conn.exec_driver_sql("ANALYZE")
             conn.commit()
     say("committed")
 
-    counts = {
-        "provinces": db.session.scalar(select(func.count()).select_from(Province)),
-        "districts": db.session.scalar(select(func.count()).select_from(District)),
-        "laos": n,
-        "pao": int((tcode == 0).sum()),
-        "municipalities": int((tcode == 1).sum()),
-        "saos": int((tcode == 2).sum()),
-        "entries": int(len(e_amt_all)),
-        "reports": n_reports,
-        "fiscal_years": years,
-    }
+    counts = DemoCounts(
+        provinces=db.session.execute(select(func.count()).select_from(Province)).scalar_one(),
+        districts=db.session.execute(select(func.count()).select_from(District)).scalar_one(),
+        laos=n,
+        pao=int((tcode == 0).sum()),
+        municipalities=int((tcode == 1).sum()),
+        saos=int((tcode == 2).sum()),
+        entries=int(len(e_amt_all)),
+        reports=n_reports,
+        fiscal_years=years,
+    )
     return counts
 
 
@@ -591,7 +629,7 @@ def _reports(rng, laos, lao_ids, status, inst_rows, p_late, today, sqlite, users
     provinces = sorted({x["province"] for x in laos})
     verifier: dict[str, list[tuple[str, str, str, int | None]]] = {}
     for p in provinces:
-        pair = []
+        pair: list[tuple[str, str, str, int | None]] = []
         for _ in range(2):
             pair.append((f"{FIRST_NAMES[rng.integers(0, F)]} {LAST_NAMES[rng.integers(0, L)]}",
                          CONFIRMER_POSITIONS[rng.integers(0, len(CONFIRMER_POSITIONS))],
@@ -629,7 +667,7 @@ def _reports(rng, laos, lao_ids, status, inst_rows, p_late, today, sqlite, users
             conf_at[r] if confirmed else None, yes if (confirmed and cl[r]) else no,
             RETURN_REASONS[rs[r]] if s == RET else None, 1,
         ))
-    _bulk(InstallmentReport.__table__.name, (
+    _bulk(InstallmentReport.__tablename__, (
         "lao_id", "installment_id", "status", "recorder_name", "recorder_position", "recorder_phone",
         "recorded_by_id", "recorded_at", "recorded_late", "confirmer_name", "confirmer_position",
         "confirmer_phone", "confirmed_by_id", "confirmed_at", "confirmed_late", "return_reason", "version",

@@ -8,29 +8,36 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable
+from concurrent.futures import Executor
 from threading import Lock
+from typing import TypeVar, cast
 
 from flask import Flask, current_app
+from sqlalchemy import Engine
+from werkzeug.local import LocalProxy
 
 _LOCK = Lock()
+
+Resource = Executor | Engine
+R = TypeVar("R", bound=Resource)
 
 
 def init_app(app: Flask) -> None:
     """Give `app` its (empty) set of resources and close them when the app goes away or the process exits."""
-    made: dict[str, object] = {}
+    made: dict[str, Resource] = {}
     app.extensions["resources"] = made
     weakref.finalize(app, _close_all, made)
 
 
-def get(name: str, make: Callable[[Flask], object]) -> object:
+def get(name: str, make: Callable[[Flask], R]) -> R:
     """The current app's resource `name`, made with `make(app)` the first time it is asked for."""
-    app = current_app._get_current_object()
-    made = app.extensions["resources"]
+    app = cast("LocalProxy[Flask]", current_app)._get_current_object()  # current_app is typed as the Flask it proxies
+    made: dict[str, Resource] = app.extensions["resources"]
     with _LOCK:
         resource = made.get(name)
         if resource is None:
             resource = made[name] = make(app)
-    return resource
+    return cast(R, resource)  # a name is always made by the same `make`
 
 
 def close_resources(app: Flask) -> None:
@@ -38,13 +45,13 @@ def close_resources(app: Flask) -> None:
     _close_all(app.extensions["resources"])
 
 
-def _close_all(made: dict[str, object]) -> None:
+def _close_all(made: dict[str, Resource]) -> None:
     """Close every resource in `made`, newest first, and forget them."""
     with _LOCK:
         resources = list(made.values())[::-1]
         made.clear()
     for resource in resources:
-        if hasattr(resource, "shutdown"):
+        if isinstance(resource, Executor):
             resource.shutdown(wait=True, cancel_futures=True)
         else:
             resource.dispose()

@@ -10,8 +10,9 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast, overload
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 
 from .. import audit, db
 from ..auth import operations as auth_ops
@@ -71,6 +72,12 @@ def _scope_province(lao_id: int | None, province_id: int | None) -> int | None:
         return db.session.scalar(select(Lao.province_id).where(Lao.id == lao_id))
     return province_id
 
+@overload
+def create_user(actor: User | None, ip: str | None, username: str, details: AccountDetails,
+                password: None = None) -> tuple[User, str]: ...
+@overload
+def create_user(actor: User | None, ip: str | None, username: str, details: AccountDetails,
+                password: str | None) -> tuple[User, str | None]: ...
 def create_user(actor: User | None, ip: str | None, username: str, details: AccountDetails,
                 password: str | None = None) -> tuple[User, str | None]:
     """Create an account; without `password` it gets a one-time password (returned once) to change at login.
@@ -90,8 +97,10 @@ def create_user(actor: User | None, ip: str | None, username: str, details: Acco
     if db.session.scalar(select(User.id).where(func.lower(User.username) == username)) is not None:
         raise DomainError("username", N_("ชื่อผู้ใช้ %(username)s มีอยู่แล้ว"), username=username)
     lao_id, province_id = _scope_ids(details.role, details.scope)
-    one_time = auth_ops.one_time_password() if password is None else None
-    user = User(username=username, password_hash=auth_ops.hash_password(password or one_time),
+    one_time: str | None = None
+    if password is None:
+        password = one_time = auth_ops.one_time_password()
+    user = User(username=username, password_hash=auth_ops.hash_password(password),
                 full_name=(details.full_name or "").strip(), position=(details.position or "").strip(),
                 phone=(details.phone or "").strip(), role=details.role, lao_id=lao_id, province_id=province_id,
                 active=True, must_change_password=one_time is not None, failed_logins=0,
@@ -112,18 +121,20 @@ def update_user(actor: User | None, ip: str | None, target: User, details: Accou
     """
     check_admin(actor)
     db.begin_write()
-    target = db.session.get(User, target.id, populate_existing=True)
+    target = db.session.get_one(User, target.id, populate_existing=True)
     lao_id, province_id = _scope_ids(details.role, details.scope)
     if actor is not None and actor.id == target.id and details.role != target.role:
         raise DomainError("role", N_("ไม่สามารถเปลี่ยนบทบาทของบัญชีตนเองได้"))
-    wanted = {"full_name": (details.full_name or "").strip(), "position": (details.position or "").strip(),
-              "phone": (details.phone or "").strip(), "role": details.role, "scope": (details.scope or "").strip() or None}
+    full_name, position, phone = (
+        (details.full_name or "").strip(), (details.position or "").strip(), (details.phone or "").strip())
+    wanted = {"full_name": full_name, "position": position, "phone": phone, "role": details.role,
+              "scope": (details.scope or "").strip() or None}
     current = {"full_name": target.full_name, "position": target.position, "phone": target.phone,
                "role": target.role, "scope": _scope_label(target)}
     old = {k: v for k, v in current.items() if wanted[k] != v}
     if not old:
         return False
-    target.full_name, target.position, target.phone = wanted["full_name"], wanted["position"], wanted["phone"]
+    target.full_name, target.position, target.phone = full_name, position, phone
     if "role" in old or "scope" in old:
         target.role, target.lao_id, target.province_id = details.role, lao_id, province_id
         target.session_token = auth_ops.new_session_token()  # what the user may see changed: log in again
@@ -136,14 +147,14 @@ def reset_user_password(actor: User, ip: str | None, target: User) -> str:
     """Give an account a one-time password (returned once); raises NotPermittedError."""
     check_admin(actor)
     db.begin_write()
-    target = db.session.get(User, target.id, populate_existing=True)
+    target = db.session.get_one(User, target.id, populate_existing=True)
     return auth_ops.reset_password(actor, target, ip)
 
 def set_user_active(actor: User, ip: str | None, target: User, active: bool) -> None:
     """Disable (ending its sessions) or re-enable an account; raises NotPermittedError, DomainError (own account)."""
     check_admin(actor)
     db.begin_write()
-    target = db.session.get(User, target.id, populate_existing=True)
+    target = db.session.get_one(User, target.id, populate_existing=True)
     if target.active != active:
         auth_ops.set_active(actor, target, active, ip)
 
@@ -213,7 +224,8 @@ def bulk_create_lao_accounts(actor: User | None, ip: str | None, province: Provi
                                         "one_time_password": True}, at=now))
         result.accounts.append(IssuedAccount(province_name, district_name, code, name, lao_type, username, password))
     if users:
-        db.session.execute(insert(User.__table__), users)
+        # A declarative class's __table__ is typed FromClause; a mapped class's is a Table.
+        db.session.execute(insert(cast(Table, User.__table__)), users)
         audit.record_many(events)
         audit.record(actor, ip, AuditAction.ACCOUNTS_BULK_CREATED, "user", None, province_id=province_id,
                      new={"province": province.code if province else None, "accounts": len(users)})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 from flask import Flask, current_app
@@ -22,6 +23,9 @@ from . import imports as file_imports
 from . import years as year_setup
 from .imports import Upload
 
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar  # what click.progressbar returns
+
 # each command is one unit of work: committed when it returns, rolled back when it fails
 fiscal_year_group = db.UnitOfWorkGroup("fiscal-year", help="Fiscal years and their installment schedules.")
 import_group = db.UnitOfWorkGroup("import", help="Import the LAO register or figures from CSV or XLSX (all or nothing).")
@@ -34,7 +38,7 @@ def register(app: Flask) -> None:
         app.cli.add_command(group)
 
 
-def _fail(err: DomainError) -> None:
+def _fail(err: DomainError) -> NoReturn:
     raise click.ClickException(str(err))
 
 
@@ -42,7 +46,8 @@ class _Progress:
     """A click progress bar started on the first report of the rows being checked."""
 
     def __init__(self, label: str):
-        self.label, self.bar, self.done = label, None, 0
+        self.label, self.done = label, 0
+        self.bar: ProgressBar[int] | None = None
 
     def __call__(self, done: int, total: int) -> None:
         if self.bar is None:

@@ -15,9 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import cast
 from zipfile import BadZipFile
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 
 from .. import audit, db
 from ..domain.calendar import fiscal_year_bounds
@@ -235,8 +236,10 @@ def plan_laos(rows: list[Row], progress: ProgressFn | None = None) -> LaoPlan:
         select(Lao.id, Lao.code, Lao.active, *(getattr(Lao, f) for f in _LAO_FIELDS)))}
     file_codes = {r.values["lao_code"] for r in rows}
     # Active PAOs the file does not mention keep their province; the file decides for the others.
-    pao_of_province = {r.province_id: (r.code, None) for r in existing.values()
-                       if r.lao_type == "PAO" and r.active and r.code not in file_codes}
+    # province id -> (PAO code, its line in the file; None for the register)
+    pao_of_province: dict[int, tuple[str, int | None]] = {
+        r.province_id: (r.code, None) for r in existing.values()
+        if r.lao_type == "PAO" and r.active and r.code not in file_codes}
     seen: dict[str, int] = {}
     type_changes: dict[int, LaoChange] = {}
 
@@ -281,7 +284,8 @@ def plan_laos(rows: list[Row], progress: ProgressFn | None = None) -> LaoPlan:
             err("district_code", N_("อำเภอ %(district)s ไม่ได้อยู่ในจังหวัด %(province)s"),
                 district=v["district_code"], province=province[1])
         old = existing.get(code)
-        if not errs and lao_type == "PAO" and (old is None or old.active):
+        # without an error the province was found (province is not None)
+        if not errs and province is not None and lao_type == "PAO" and (old is None or old.active):
             holder = pao_of_province.get(province[0])
             if holder is not None and holder[0] != code and holder[1] is None:
                 err("lao_type", N_("จังหวัด%(province)s มี อบจ. ในทะเบียนอยู่แล้ว (%(other)s)"),
@@ -294,6 +298,8 @@ def plan_laos(rows: list[Row], progress: ProgressFn | None = None) -> LaoPlan:
         if errs:
             plan.errors.extend(errs)
             continue
+        if province is None or district is None:  # each would have been a row error
+            raise RuntimeError(f"line {row.line}: a row without errors lacks its province or district")
 
         values = {"name_th": v["name_th"], "name_en": v["name_en"], "lao_type": lao_type,
                   "municipality_class": mclass if lao_type == "MUNICIPALITY" else None,
@@ -307,7 +313,7 @@ def plan_laos(rows: list[Row], progress: ProgressFn | None = None) -> LaoPlan:
             if getattr(old, f) != values[f]:
                 label = f.removesuffix("_id") if f in shown else f
                 change.old[label] = shown[f][getattr(old, f)] if f in shown else getattr(old, f)
-                change.new[label] = shown[f][values[f]] if f in shown else values[f]
+                change.new[label] = shown[f][cast(int, values[f])] if f in shown else values[f]  # ids there
         if not change.old:
             plan.unchanged += 1
             continue
@@ -413,7 +419,7 @@ def plan_figures(rows: list[Row], kind: str, *, confirm: bool, today: date, ceil
     years = {y for (y,) in db.session.execute(select(FiscalYear.year))}
     installments = {(y, n): (iid, end) for iid, y, n, end in db.session.execute(
         select(Installment.id, Installment.fiscal_year_id, Installment.number, Installment.period_end))}
-    counts = defaultdict(int)
+    counts: defaultdict[int, int] = defaultdict(int)
     for (y, _n) in installments:
         counts[y] += 1
     applicable: dict[tuple[str, int], set[str]] = {}
@@ -481,6 +487,8 @@ def plan_figures(rows: list[Row], kind: str, *, confirm: bool, today: date, ceil
             plan.errors.extend(errs)
             bad_groups.add((year, number, v["lao_code"]))  # its completeness would only repeat this error
             continue
+        if year is None or number is None or item_id is None or satang is None:  # each would have been an error
+            raise RuntimeError(f"line {row.line}: a row without errors lacks a value")
         valid.append((row, year, number, v["lao_code"], item_id, satang))
     plan.years_to_create = sorted(new_years)
     if not valid:
@@ -509,12 +517,12 @@ def plan_figures(rows: list[Row], kind: str, *, confirm: bool, today: date, ceil
     groups: dict[tuple[int, int, str], dict] = {}
     for row, year, number, lao_code, item_id, satang in valid:
         lao_id, lao_type = laos[lao_code]
-        iid = installments[(year, number)][0] if (year, number) in installments else None
+        inst_id = installments[(year, number)][0] if (year, number) in installments else None
         group = groups.setdefault((year, number, lao_code), {"line": row.line, "items": set(), "changed": False,
-                                                              "lao": (lao_id, lao_type), "iid": iid})
+                                                              "lao": (lao_id, lao_type), "iid": inst_id})
         group["items"].add(code_of_item[item_id])
         plan.total_satang += satang
-        old = existing.get((lao_id, iid, item_id)) if iid else None
+        old = existing.get((lao_id, inst_id, item_id)) if inst_id else None
         change = EntryChange(row.line, lao_code, lao_id, year, number, code_of_item[item_id], item_id, satang)
         if old is None:
             plan.creates.append(change)
@@ -525,7 +533,7 @@ def plan_figures(rows: list[Row], kind: str, *, confirm: bool, today: date, ceil
             plan.unchanged += 1
             continue
         group["changed"] = True
-        report = reports.get((lao_id, iid))
+        report = reports.get((lao_id, inst_id)) if inst_id is not None else None
         if not confirm and report and report[1] == Status.CONFIRMED.value:
             plan.errors.append(RowError(row.line, "amount", N_(
                 "งวดที่ %(n)s ปีงบประมาณ %(year)s ของ %(lao)s ยืนยันข้อมูลแล้ว แก้ไขไม่ได้ "
@@ -561,7 +569,8 @@ def _chunks(values: list, size: int):
 
 def apply_lao_plan(plan: LaoPlan) -> None:
     """Write a checked plan with two executemany statements."""
-    table = Lao.__table__
+    # A declarative class's __table__ is typed FromClause; a mapped class's is a Table.
+    table = cast(Table, Lao.__table__)
     if plan.creates:
         db.session.execute(insert(table), [dict(code=c.code, active=True, **c.values) for c in plan.creates])
     if plan.updates:
@@ -607,7 +616,8 @@ def _apply_figures_plan(actor: User | None, plan: FiguresPlan, now) -> None:
         create_fiscal_year(year, "annual")
     years = {c.year for c in plan.creates + plan.updates} | {r.year for r in plan.reports}
     inst = _installment_ids(years)
-    entries = Entry.__table__
+    # A declarative class's __table__ is typed FromClause; a mapped class's is a Table.
+    entries = cast(Table, Entry.__table__)
     if plan.creates:
         db.session.execute(insert(entries), [
             {"lao_id": c.lao_id, "installment_id": inst[(c.year, c.installment)], "item_id": c.item_id,
@@ -623,7 +633,7 @@ def _apply_figures_plan(actor: User | None, plan: FiguresPlan, now) -> None:
              "recorded_by_id": actor_id, "recorded_at": now,
              "confirmed_by_id": actor_id if confirmed else None, "confirmed_at": now if confirmed else None,
              "confirmer_name": ((actor.full_name or actor.username) if actor else "system") if confirmed else None}
-    reports = InstallmentReport.__table__
+    reports = cast(Table, InstallmentReport.__table__)
     new_reports = [r for r in plan.reports if r.report_id is None]
     if new_reports:
         db.session.execute(insert(reports), [

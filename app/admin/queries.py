@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, exists, func, or_, select
 
 from .. import db
 from ..auth.loaders import in_scope, scope_of
@@ -30,7 +32,7 @@ BANGKOK_OFFSET = timedelta(hours=7)  # audit times are stored in UTC; filters ar
 class Page:
     """One page of a list: its rows, the page number, the page size and the total number of rows."""
 
-    items: list
+    items: Sequence[Row[*tuple[Any, ...]]]
     page: int
     per_page: int
     total: int
@@ -51,9 +53,9 @@ class Page:
         return min(self.total, self.page * self.per_page)
 
 
-def paginate(stmt, page: int, per_page: int = PER_PAGE) -> Page:
+def paginate(stmt: Select[*tuple[Any, ...]], page: int, per_page: int = PER_PAGE) -> Page:
     """Run `stmt` for one page (LIMIT/OFFSET) and count all its rows."""
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    total = db.session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
     page = min(max(1, page), max(1, -(-total // per_page)))
     items = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
     return Page(items, page, per_page, total)
@@ -68,7 +70,7 @@ def provinces() -> list[Province]:
     return list(db.session.scalars(select(Province).order_by(Province.code)))
 
 
-def districts() -> list[tuple[str, str, str]]:
+def districts() -> Sequence[Row[str, str, str]]:
     """Every district as (code, Thai name, province code), ordered by code."""
     return db.session.execute(
         select(District.code, District.name_th, Province.code).join(Province, Province.id == District.province_id)
@@ -173,14 +175,14 @@ def _utc(day: date) -> datetime:
     return datetime.combine(day, time()) - BANGKOK_OFFSET
 
 
-def audit_query(viewer: User, f: AuditFilters):
+def audit_query(viewer: User, f: AuditFilters) -> Select[AuditEvent, str, str, str]:
     """Audit events `viewer` may read that match the filters, newest first, with LAO and province names."""
     stmt = (select(AuditEvent, Lao.code, Lao.name_th, Province.name_th)
             .outerjoin(Lao, Lao.id == AuditEvent.lao_id)
             .outerjoin(Province, Province.id == AuditEvent.province_id)
             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
     stmt = in_scope(stmt, scope_of(viewer), province_id=AuditEvent.province_id, lao_id=AuditEvent.lao_id)
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if f.province:
         conditions.append(Province.code == f.province)
     if f.lao:
@@ -203,7 +205,7 @@ def audit_actions(viewer: User) -> list[str]:
         in_scope(stmt, scope_of(viewer), province_id=AuditEvent.province_id, lao_id=AuditEvent.lao_id)))
 
 
-def audit_stream(stmt, batch: int = 1000):
+def audit_stream(stmt: Select[*tuple[Any, ...]], batch: int = 1000) -> Iterator[Row[*tuple[Any, ...]]]:
     """Yield the rows of an audit query `batch` at a time (an export of any size without loading it all)."""
     yield from db.session.execute(stmt.execution_options(yield_per=batch))
 
@@ -217,7 +219,7 @@ def item_matrix(year: int) -> dict[tuple[str, str], bool]:
     items = db.session.scalars(select(RevenueItem).order_by(RevenueItem.sort_order)).all()
     return {(i.code, t): overrides.get((i.code, t), i.applies(t, year)) for i in items for t in LAO_TYPES}
 
-def laos_without_officer(province_id: int | None) -> list:
+def laos_without_officer(province_id: int | None) -> Sequence[Row[int, str, str, str, int, str, str]]:
     """Active LAOs (of a province, or all) that have no LAO-officer account at all, with their place names.
 
     Rows: id, code, name_th, lao_type, province_id, province name, district name.

@@ -53,10 +53,15 @@ def save_lao(actor: User | None, ip: str | None, lao: Lao | None, details: LaoDe
                   "province_code": details.province_code or "", "district_code": details.district_code or ""})
     plan = imports.plan_laos([row])
     if plan.errors:
-        raise ValidationError({LAO_FORM_FIELDS[e.column]: DomainError(LAO_FORM_FIELDS[e.column], e.message, **e.params)
-                               for e in reversed(plan.errors)})
+        errors: dict[str, DomainError] = {}
+        for e in reversed(plan.errors):
+            if e.column is None:  # every register check names its column
+                raise RuntimeError(f"line {e.line}: a register error without a column: {e}")
+            errors[LAO_FORM_FIELDS[e.column]] = DomainError(LAO_FORM_FIELDS[e.column], e.message, **e.params)
+        raise ValidationError(errors)
     imports.apply_lao_plan(plan)
-    saved = db.session.scalar(select(Lao).where(Lao.code == code).execution_options(populate_existing=True))
+    saved = db.session.execute(
+        select(Lao).where(Lao.code == code).execution_options(populate_existing=True)).scalar_one()
     if plan.creates:
         audit.record(actor, ip, AuditAction.LAO_CREATED, "lao", code, lao_id=saved.id, province_id=saved.province_id,
                      new={k: v for k, v in row.values.items() if v})
@@ -74,10 +79,10 @@ def set_lao_active(actor: User | None, ip: str | None, lao: Lao, active: bool) -
     """
     check_admin(actor)
     db.begin_write()
-    lao = db.session.get(Lao, lao.id, populate_existing=True)
+    lao = db.session.get_one(Lao, lao.id, populate_existing=True)
     if lao.active == active:
         return
     lao.active = active
-    audit.record(actor, ip, AuditAction.LAO_REACTIVATED if active else "lao_deactivated", "lao", lao.code,
+    audit.record(actor, ip, AuditAction.LAO_REACTIVATED if active else AuditAction.LAO_DEACTIVATED, "lao", lao.code,
                  lao_id=lao.id, province_id=lao.province_id, old={"active": not active}, new={"active": active})
     db.session.flush()

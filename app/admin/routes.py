@@ -1,6 +1,7 @@
 """Views of the admin area: fiscal years, LAO register, accounts, imports (admins), and the audit viewer (all roles)."""
 
 import json
+from collections.abc import Sequence
 from datetime import date
 
 from flask import (
@@ -134,7 +135,7 @@ def years():
     return render_template("admin/years.html", form=form, years=queries.years_overview())
 
 
-def _items_keys() -> tuple[list[RevenueItem], list[tuple[str, str]]]:
+def _items_keys() -> tuple[Sequence[RevenueItem], list[tuple[str, str]]]:
     items = db.session.scalars(select(RevenueItem).order_by(RevenueItem.sort_order)).all()
     return items, [(i.code, t) for i in items for t in LAO_TYPES]
 
@@ -160,7 +161,7 @@ def year_edit(year: int):
     items_form = build("items", items_form_cls, {f"item_{c}_{t}": matrix[(c, t)] for c, t in keys})
 
     forms = {"schedule": schedule_form, "deadlines": deadlines_form, "rounds": rounds_form, "items": items_form}
-    form = forms.get(which)
+    form = forms.get(which) if which is not None else None
     if form is not None and form.validate_on_submit():
         ip = request.remote_addr
         try:

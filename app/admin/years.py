@@ -115,14 +115,16 @@ def set_rounds(actor: User | None, ip: str | None, year: int, rounds: list[tuple
     check_admin(actor)
     db.begin_write()
     fy = _year_for_update(year)
-    count = db.session.scalar(select(func.count(Installment.id)).where(Installment.fiscal_year_id == year))
+    count = db.session.execute(
+        select(func.count(Installment.id)).where(Installment.fiscal_year_id == year)).scalar_one()
     errors: dict[str, DomainError] = {}
-    names, lasts, kept = set(), set(), []
+    names: set[str] = set()
+    lasts: set[int | None] = set()
+    kept: list[tuple[str, int]] = []  # complete only when no row has an error (else nothing is saved)
     for i, (name, last) in enumerate(rounds):
         name = (name or "").strip()
         if not name and last is None:
             continue
-        kept.append((name, last))
         if not name or len(name) > 100:
             errors[f"rows-{i}-name"] = DomainError(f"rows-{i}-name", N_("กรุณาระบุชื่อรอบ (ไม่เกิน 100 ตัวอักษร)"))
         elif name in names:
@@ -133,17 +135,20 @@ def set_rounds(actor: User | None, ip: str | None, year: int, rounds: list[tuple
         elif last in lasts:
             errors[f"rows-{i}-last_installment"] = DomainError(
                 f"rows-{i}-last_installment", N_("มีรอบที่สิ้นสุดที่งวดนี้แล้ว"))
+        else:
+            kept.append((name, last))
         names.add(name)
         lasts.add(last)
     if errors:
         raise ValidationError(errors)
     old = [[r.name, r.last_installment] for r in fy.rounds]
-    new = sorted(([n, last] for n, last in kept), key=lambda r: r[1])
+    ordered = sorted(kept, key=lambda r: r[1])
+    new = [[n, last] for n, last in ordered]
     if old == new:
         return
     db.session.execute(delete(Round).where(Round.fiscal_year_id == year))
     db.session.expire(fy, ["rounds"])
-    for name, last in new:
+    for name, last in ordered:
         db.session.add(Round(fiscal_year_id=year, name=name, last_installment=last))
     audit.record(actor, ip, AuditAction.ROUNDS_CHANGED, "fiscal_year", str(year), old={"rounds": old}, new={"rounds": new})
     db.session.flush()

@@ -179,7 +179,7 @@ def _responses(op: Operation) -> dict:
 
 def _operation(op: Operation) -> dict:
     """One operation object."""
-    out = {"operationId": op.operation_id, "summary": op.summary}
+    out: dict[str, typing.Any] = {"operationId": op.operation_id, "summary": op.summary}  # an OpenAPI object
     if op.description:
         out["description"] = op.description
     if op.public:
@@ -212,7 +212,7 @@ def _document() -> dict:
                                     ref_template=REF, schema_generator=_Schemas)
     paths = {}
     for path, (path_model, operations) in PATHS.items():
-        item = {}
+        item: dict[str, typing.Any] = {}  # a path item: parameters and one operation object per method
         if path_model is not None:
             item["parameters"] = _parameters(path_model, "path")
         for op in operations:

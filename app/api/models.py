@@ -2,7 +2,7 @@
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast, get_args
 
 from pydantic import (
     AfterValidator,
@@ -34,8 +34,14 @@ PROVINCE_CODE = r"^[0-9]{2}$"
 DISTRICT_CODE = r"^[0-9]{4}$"
 _QUERY_INT = re.compile(r"-?[0-9]{1,10}", re.ASCII)
 
-LaoType = Literal[LAO_TYPES]
-StatusName = Literal[tuple(s.value for s in Status)]
+# mypy needs a Literal's values spelled out; the check below keeps them the vocabulary's.
+LaoType = Literal["PAO", "MUNICIPALITY", "SAO"]
+StatusName = Literal["not_recorded", "recorded", "confirmed", "returned"]
+Basis = Literal["same-period", "full-year"]
+StatusSet = Literal["confirmed", "recorded"]
+if (get_args(LaoType) != LAO_TYPES or get_args(StatusName) != tuple(s.value for s in Status)
+        or get_args(Basis) != cmp.BASES or get_args(StatusSet) != tuple(cmp.STATUS_SETS)):
+    raise RuntimeError("the API's literal types differ from the vocabulary")
 
 
 # --- field types -----------------------------------------------------------------------------------
@@ -49,14 +55,11 @@ def _query_int(value):
     return value
 
 
-def query_int(minimum: int, maximum: int) -> Any:
-    """An integer query parameter within [minimum, maximum]."""
-    return Annotated[int, Field(strict=True, ge=minimum, le=maximum), BeforeValidator(_query_int)]
-
-
-def query_code(pattern: str) -> Any:
-    """A code query parameter (province, district) of the shape `pattern`."""
-    return Annotated[str, Field(pattern=pattern)]
+# An integer query parameter; its Field gives the bounds and strict=True (the validator has parsed the text).
+QueryInt = Annotated[int, BeforeValidator(_query_int)]
+# Code query parameters (province, district).
+ProvinceCode = Annotated[str, Field(pattern=PROVINCE_CODE)]
+DistrictCode = Annotated[str, Field(pattern=DISTRICT_CODE)]
 
 
 def _storable(value: str) -> str:
@@ -71,10 +74,8 @@ def _absent_as_empty(value):
     return "" if value is None else value
 
 
-def text(limit: int, description: str | None = None) -> Any:
-    """An optional JSON string of at most `limit` characters (null reads as empty)."""
-    return Annotated[str, Field(strict=True, max_length=limit, description=description), AfterValidator(_storable),
-                     BeforeValidator(_absent_as_empty)]
+# An optional JSON string (null reads as empty); its Field gives strict=True and the length limit.
+Text = Annotated[str, AfterValidator(_storable), BeforeValidator(_absent_as_empty)]
 
 
 def _no_number(value):
@@ -103,42 +104,46 @@ Version = Annotated[int, Field(strict=True, ge=0, le=MAX_INT, description="the v
 class LaosQuery(BaseModel):
     """Filters and paging of the LAO list."""
 
-    province: query_code(PROVINCE_CODE) | None = Field(None, description="province code (DOPA), e.g. 50")
+    province: ProvinceCode | None = Field(None, description="province code (DOPA), e.g. 50")
     type: LaoType | None = Field(None, description="LAO type")
-    limit: query_int(1, MAX_LIMIT) = Field(MAX_LIMIT, description="page size")
-    offset: query_int(0, MAX_INT) = Field(0, description="rows to skip")
+    limit: QueryInt = Field(MAX_LIMIT, strict=True, ge=1, le=MAX_LIMIT, description="page size")
+    offset: QueryInt = Field(0, strict=True, ge=0, le=MAX_INT, description="rows to skip")
 
 
 class ItemsQuery(BaseModel):
     """The fiscal year (and LAO type) of the revenue item list."""
 
-    year: query_int(0, MAX_YEAR) = Field(description="fiscal year")
+    year: QueryInt = Field(strict=True, ge=0, le=MAX_YEAR, description="fiscal year")
     type: LaoType | None = Field(None, description="LAO type")
 
 
 class StatusQuery(BaseModel):
     """The installment and filters of the status report (INR911)."""
 
-    year: query_int(0, MAX_YEAR) = Field(description="fiscal year")
-    installment: query_int(0, MAX_INSTALLMENT) = Field(description="installment number")
-    province: query_code(PROVINCE_CODE) | None = Field(None, description="province code")
+    year: QueryInt = Field(strict=True, ge=0, le=MAX_YEAR, description="fiscal year")
+    installment: QueryInt = Field(strict=True, ge=0, le=MAX_INSTALLMENT, description="installment number")
+    province: ProvinceCode | None = Field(None, description="province code")
     type: LaoType | None = Field(None, description="LAO type")
-    district: query_code(DISTRICT_CODE) | None = Field(None, description="district code")
+    district: DistrictCode | None = Field(None, description="district code")
 
 
 class ComparisonQuery(BaseModel):
     """The years, installments, basis, statuses and province of the comparison report (INF508)."""
 
-    base: query_int(0, MAX_YEAR) = Field(description="base fiscal year")
-    year: query_int(0, MAX_YEAR) = Field(description="fiscal year compared with the base")
-    through: query_int(1, MAX_INSTALLMENT) | None = Field(
+    base: QueryInt = Field(strict=True, ge=0, le=MAX_YEAR, description="base fiscal year")
+    year: QueryInt = Field(strict=True, ge=0, le=MAX_YEAR, description="fiscal year compared with the base")
+    # Inside a union or dict the Field goes before the validators (not Annotated[QueryInt, Field(...)]): after them
+    # pydantic checks the bounds in a wrapper validator instead of the int schema, a different schema and document.
+    through: Annotated[int, Field(strict=True, ge=1, le=MAX_INSTALLMENT), BeforeValidator(_query_int)] | None = Field(
         None, description="last installment of `year` included (default: the latest whose period has ended)")
-    basis: Literal[cmp.BASES] = Field(
-        cmp.BASIS_SAME_PERIOD,
+    # The defaults are values of cmp.BASES and cmp.STATUS_SETS (checked above), typed str there.
+    basis: Basis = Field(
+        cast(Basis, cmp.BASIS_SAME_PERIOD),
         description="same-period compares the same months of the base year; full-year the whole base year")
-    status: Literal[tuple(cmp.STATUS_SETS)] = Field(
-        cmp.STATUS_CONFIRMED, description="installments the provincial office confirmed, or everything the LAOs recorded")
-    province: query_code(PROVINCE_CODE) | None = Field(None, description="one province: rows per LAO")
+    status: StatusSet = Field(
+        cast(StatusSet, cmp.STATUS_CONFIRMED),
+        description="installments the provincial office confirmed, or everything the LAOs recorded")
+    province: ProvinceCode | None = Field(None, description="one province: rows per LAO")
 
 
 class InstallmentPath(BaseModel):
@@ -154,9 +159,9 @@ class InstallmentPath(BaseModel):
 class RecorderInput(BaseModel):
     """Who certifies the figures; the operation requires each part."""
 
-    name: text(RECORDER_LIMITS["recorder_name"]) = ""
-    position: text(RECORDER_LIMITS["recorder_position"]) = ""
-    phone: text(RECORDER_LIMITS["recorder_phone"]) = ""
+    name: Text = Field("", strict=True, max_length=RECORDER_LIMITS["recorder_name"])
+    position: Text = Field("", strict=True, max_length=RECORDER_LIMITS["recorder_position"])
+    phone: Text = Field("", strict=True, max_length=RECORDER_LIMITS["recorder_phone"])
 
 
 class RecordRequest(BaseModel):
@@ -165,8 +170,11 @@ class RecordRequest(BaseModel):
     version: Version
     entries: dict[ItemCode, Amount] = Field(
         description="amount per item code as a string: 1234.50 or 1,234.50 (numbers are refused)")
-    explanations: Annotated[dict[ItemCode, text(MAX_EXPLANATION)], BeforeValidator(lambda v: {} if v is None else v)] = (
-        Field(default_factory=dict, description="required for an amount far from the same period of last year"))
+    explanations: Annotated[
+        dict[ItemCode, Annotated[str, Field(strict=True, max_length=MAX_EXPLANATION), AfterValidator(_storable),
+                                 BeforeValidator(_absent_as_empty)]],
+        BeforeValidator(lambda v: {} if v is None else v),
+    ] = Field(default_factory=dict, description="required for an amount far from the same period of last year")
     recorder: RecorderInput
     certify: Annotated[bool, Field(strict=True), BeforeValidator(lambda v: False if v is None else v)] = Field(
         False, description="must be true: the recorder certifies the figures")
@@ -177,9 +185,9 @@ class ReviewRequest(BaseModel):
 
     action: ReviewAction
     version: Version
-    reason: text(MAX_REASON, "required for unconfirm and return") = ""
-    position: text(MAX_POSITION) = ""
-    phone: text(MAX_PHONE) = ""
+    reason: Text = Field("", strict=True, max_length=MAX_REASON, description="required for unconfirm and return")
+    position: Text = Field("", strict=True, max_length=MAX_POSITION)
+    phone: Text = Field("", strict=True, max_length=MAX_PHONE)
 
 
 # --- responses -------------------------------------------------------------------------------------
@@ -325,13 +333,16 @@ class _RowNames(Shape):
     lao_name: str | SkipJsonSchema[None] = None
 
 
+# Any: a ** dict must fit every keyword of create_model (__config__, __doc__, ...), whatever the field names.
+_AMOUNT_COLUMNS: dict[str, Any] = {
+    col: (Percent if col.endswith("_pct") else Money | None, ...) for col in cmp.AMOUNT_FIELDS}
 ComparisonRow = create_model(
     "ComparisonRow",
     __base__=_RowNames,
     __doc__="The columns of the report CSV: province_code and province_name nationally, lao_code and lao_name "
             "within a province (the total row has code TOTAL). Amounts are Money strings (null in an LAO's row "
             "for the other categories), percentages Percent strings.",
-    **{col: (Percent if col.endswith("_pct") else Money | None, ...) for col in cmp.AMOUNT_FIELDS},
+    **_AMOUNT_COLUMNS,
 )
 
 

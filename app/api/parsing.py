@@ -7,6 +7,7 @@ from typing import TypeVar
 from flask import request
 from flask_babel import gettext as _
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from ..domain.workflow import ReviewAction
 from .models import LAO_CODE
@@ -113,7 +114,7 @@ def body(model: type[M], data: dict, **context) -> M:
         raise invalid(fields) from None
 
 
-def _body_message(path: str, error: dict, is_key: bool) -> str:
+def _body_message(path: str, error: ErrorDetails, is_key: bool) -> str:
     """The Thai message of one body field's error (a pydantic error dict)."""
     kind = error["type"]
     missing = kind == "missing" or error.get("input", "") is None

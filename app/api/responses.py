@@ -1,5 +1,6 @@
 """Shaping API responses: money as two-decimal strings, report values as JSON, operation errors keyed by JSON path."""
 
+from collections.abc import Callable, Collection
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -15,10 +16,8 @@ _FIELD_PATHS = {
 }
 
 
-def api_field(field: str | None, item_codes=()) -> str | None:
+def api_field(field: str, item_codes: Collection[str] = ()) -> str:
     """The JSON path of an operation's error field: item codes live under entries, explanations under explanations."""
-    if field is None:
-        return None
     if field in item_codes:
         return f"entries.{field}"
     if field.startswith("explain_"):
@@ -50,7 +49,8 @@ def jsonable(value):
     return str(value)
 
 
-def domain_field_errors(err: DomainError, translate, item_codes=()) -> dict[str, str]:
+def domain_field_errors(err: DomainError, translate: Callable[[DomainError], str],
+                        item_codes: Collection[str] = ()) -> dict[str, str]:
     """Per-field messages of a DomainError (or ValidationError) keyed by JSON path."""
-    errors = getattr(err, "errors", None) or ({err.field: err} if err.field else {})
+    errors: dict[str, DomainError] = getattr(err, "errors", None) or ({err.field: err} if err.field else {})
     return {api_field(name, item_codes): translate(e) for name, e in errors.items()}

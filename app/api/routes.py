@@ -1,10 +1,11 @@
 """API v1 endpoints: bearer authentication, JSON errors, thin views over the same loaders and operations as the web."""
 
 from datetime import datetime, timezone
+from typing import Any
 
 from flask import current_app, g, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
@@ -99,7 +100,8 @@ def _domain_error(err: DomainError):
 def _http_error(err: HTTPException):
     """HTTP errors as JSON (404 from the scoped loaders, 405, 413, 500 ...)."""
     db.session.rollback()
-    messages = {
+    # Looked up by err.code: None for an HTTPException raised without a status.
+    messages: dict[int | None, str] = {
         400: _("คำขอไม่ถูกต้อง"),
         403: _("บัญชีนี้ไม่มีสิทธิ์ทำรายการนี้"),
         404: _("ไม่พบข้อมูลที่ขอ หรือไม่อยู่ในขอบเขตของบัญชีนี้"),
@@ -107,9 +109,8 @@ def _http_error(err: HTTPException):
         413: _("คำขอมีขนาดใหญ่เกินไป"),
         500: _("เกิดข้อผิดพลาดภายในระบบ"),
     }
-    code = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(
-        err.code, (err.name or "error").lower().replace(" ", "_")
-    )
+    codes: dict[int | None, str] = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+    code = codes.get(err.code, (err.name or "error").lower().replace(" ", "_"))
     response = error_response(err.code or 500, code, messages.get(err.code, err.description or ""))
     if isinstance(err, MethodNotAllowed) and err.valid_methods:
         response.headers["Allow"] = ", ".join(err.valid_methods)
@@ -183,14 +184,14 @@ def laos():
     user = actor()
     q = parsing.query(LaosQuery)
     province_code, lao_type, limit, offset = q.province, q.type, q.limit, q.offset
-    conditions = [Lao.active.is_(True)]
+    conditions: list[ColumnElement[bool]] = [Lao.active.is_(True)]
     if province_code:
         conditions.append(Lao.province_id == province_or_404(province_code, user).id)
     if lao_type:
         conditions.append(Lao.lao_type == lao_type)
     scope = user.scope
-    total = db.session.scalar(in_scope(select(func.count(Lao.id)).where(*conditions), scope,
-                                       province_id=Lao.province_id, lao_id=Lao.id))
+    total = db.session.execute(in_scope(select(func.count(Lao.id)).where(*conditions), scope,
+                                        province_id=Lao.province_id, lao_id=Lao.id)).scalar_one()
     rows = db.session.execute(
         in_scope(select(Lao.code, Lao.name_th, Lao.name_en, Lao.lao_type, Province.code, District.code)
                  .join(Province, Province.id == Lao.province_id)
@@ -206,7 +207,8 @@ def laos():
     ])
     response.headers["X-Total-Count"] = str(total)
     if offset + limit < total:
-        args = {**request.args.to_dict(), "offset": offset + limit, "limit": limit}
+        # Any: url_for's ** values share its signature with _external, _anchor ...; these are all query arguments.
+        args: dict[str, Any] = {**request.args.to_dict(), "offset": offset + limit, "limit": limit}
         response.headers["Link"] = f'<{url_for("api.laos", **args)}>; rel="next"'
     return response
 
