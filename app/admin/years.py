@@ -39,10 +39,12 @@ def create_year(actor: User | None, ip: str | None, year: int, schedule: str) ->
     return fy
 
 def _year_for_update(year: int) -> FiscalYear:
-    fy = db.session.get(FiscalYear, year, populate_existing=True)
+    """The fiscal year re-read and locked for a change (concurrent admins' changes are serialised)."""
+    fy = db.session.scalar(db.locked(select(FiscalYear).where(FiscalYear.year == year)))
     if fy is None:
         raise DomainError("year", N_("ไม่พบปีงบประมาณ %(year)s ในระบบ"), year=year)
     return fy
+
 
 def change_schedule(actor: User | None, ip: str | None, year: int, schedule: str) -> None:
     """Replace the installments (and rounds) of a year that has no figures yet with those of `schedule`.

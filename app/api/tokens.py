@@ -48,8 +48,7 @@ def revoke_token(actor: User | None, token_id: int, ip: str | None) -> ApiToken:
     Raises DomainError when there is no such token or it is already revoked, NotPermittedError when
     `actor` is neither its owner nor an administrator.
     """
-    db.begin_write()
-    token = db.session.get(ApiToken, token_id, populate_existing=True, with_for_update=True)
+    token = db.session.scalar(db.locked(select(ApiToken).where(ApiToken.id == token_id)))
     if token is None:
         raise DomainError("token", N_("ไม่พบโทเค็นนี้"))
     if actor is not None and actor.id != token.user_id and actor.role != Role.ADMIN.value:

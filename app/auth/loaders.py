@@ -3,7 +3,7 @@
 from functools import wraps
 from urllib.parse import urlsplit
 
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from flask import abort, request
 from flask_login import current_user
@@ -13,6 +13,8 @@ from .. import db
 from ..domain.scope import NOTHING, Reach, Scope
 from ..domain.workflow import Role
 from ..models import FiscalYear, Installment, Lao, Province, User
+
+_Ts = TypeVarTuple("_Ts")
 
 
 def load_user(alt_id: str) -> User | None:
@@ -60,7 +62,7 @@ def scope_of(user: User | None) -> Scope:
     return user.scope if user is not None and getattr(user, "is_authenticated", False) else NOTHING
 
 
-def in_scope(stmt: Select[Any], scope: Scope, *, province_id: Any, lao_id: Any = None) -> Select[Any]:
+def in_scope(stmt: Select[*_Ts], scope: Scope, *, province_id: Any, lao_id: Any = None) -> Select[*_Ts]:
     """`stmt` limited to `scope`: no condition nationally, `province_id` = its province, `lao_id` = its LAO
     (or, for a statement without an LAO column, nothing), and nothing at all for the NOTHING scope."""
     if scope.is_national:

@@ -46,12 +46,10 @@ def prior_amounts(lao: Lao, installment: Installment) -> dict[str, Decimal]:
 
 def lock_report(lao: Lao, installment: Installment) -> InstallmentReport | None:
     """The report row re-read inside the write transaction, locked FOR UPDATE on PostgreSQL."""
-    return db.session.scalar(
+    return db.session.scalar(db.locked(
         select(InstallmentReport)
         .where(InstallmentReport.lao_id == lao.id, InstallmentReport.installment_id == installment.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    ))
 
 
 def _insert_first_report(report: InstallmentReport) -> None:
@@ -90,7 +88,6 @@ def record_installment(
     (confirmed), ConflictError (stale version), ValidationError (amounts, explanations, certification).
     """
     check_may_record(actor, lao)
-    db.begin_write()
     report = lock_report(lao, installment)
     status = Status(report.status) if report else Status.NOT_RECORDED
     check_can_record(status, installment.period_end, today)

@@ -80,13 +80,11 @@ def review_installments(
         check_may_review(actor, lao)
     reports = {
         r.lao_id: r
-        for r in db.session.scalars(
+        for r in db.session.scalars(db.locked(
             select(InstallmentReport)
             .where(InstallmentReport.installment_id == installment.id, InstallmentReport.lao_id.in_(list(versions)))
             .order_by(InstallmentReport.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
+        ))
     }
     now = now or utcnow()
     result = ReviewResult()
