@@ -12,7 +12,7 @@ from .workflow import ACTION_LABELS, ROLE_LABELS, STATUS_LABELS, ReviewAction, R
 
 __all__ = [
     "ACTION_LABELS", "AUDIT_ACTION_LABELS", "AuditAction", "CLASS_LABELS", "LAO_TYPES", "LAO_TYPE_LABELS",
-    "LAO_TYPE_ORDER", "LaoType", "MUNICIPALITY_CLASSES", "RECORDED_STATUSES", "REVIEW_AUDIT_ACTIONS", "ROLE_LABELS",
+    "LAO_TYPE_ORDER", "LaoType", "MUNICIPALITY_CLASSES", "RECORDED_STATUSES", "REVIEW_AUDIT_ACTIONS", "ROLE_LABELS", "SECURITY_ACTIONS",
     "ReviewAction", "Role", "STATUS_LABELS", "Status", "WORKFLOW_AUDIT_ACTIONS", "audit_action_label",
     "review_audit_action",
 ]
@@ -67,6 +67,12 @@ class AuditAction(enum.StrEnum):
     API_TOKEN_ISSUED = "api_token_issued"
     API_TOKEN_REVOKED = "api_token_revoked"
     KPI_SETTINGS_CHANGED = "kpi_settings_changed"
+    SESSIONS_ENDED = "sessions_ended"
+    # security events (their own category, shown to administrators only)
+    LOGIN_FAILED = "login_failed"
+    ACCESS_DENIED = "access_denied"
+    CSRF_REJECTED = "csrf_rejected"
+    TOKEN_REJECTED = "token_rejected"
 
 
 AUDIT_ACTION_LABELS: dict[str, str] = {
@@ -97,7 +103,18 @@ AUDIT_ACTION_LABELS: dict[str, str] = {
     AuditAction.API_TOKEN_ISSUED: N_("ออกโทเค็น API"),
     AuditAction.API_TOKEN_REVOKED: N_("ยกเลิกโทเค็น API"),
     AuditAction.KPI_SETTINGS_CHANGED: N_("แก้ไขเกณฑ์คะแนน KPI"),
+    AuditAction.SESSIONS_ENDED: N_("ออกจากระบบทุกอุปกรณ์"),
+    AuditAction.LOGIN_FAILED: N_("เข้าสู่ระบบไม่สำเร็จ"),
+    AuditAction.ACCESS_DENIED: N_("ถูกปฏิเสธการเข้าถึง"),
+    AuditAction.CSRF_REJECTED: N_("แบบฟอร์มถูกปฏิเสธ (CSRF)"),
+    AuditAction.TOKEN_REJECTED: N_("โทเค็น API ถูกปฏิเสธ"),
 }
+
+# Security events: recorded in a transaction of their own (the request they describe is refused) and shown
+# to administrators only, as their own category of the audit trail.
+SECURITY_ACTIONS: tuple[str, ...] = (AuditAction.LOGIN_FAILED.value, AuditAction.ACCOUNT_LOCKED.value,
+                                     AuditAction.ACCESS_DENIED.value, AuditAction.CSRF_REJECTED.value,
+                                     AuditAction.TOKEN_REJECTED.value)
 
 REVIEW_AUDIT_ACTIONS: dict[ReviewAction, AuditAction] = {
     ReviewAction.CONFIRM: AuditAction.CONFIRM_INSTALLMENT,
