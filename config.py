@@ -25,8 +25,13 @@ class Config:
     LANGUAGES = ("th", "en")
     BOOTSTRAP_SERVE_LOCAL = True
     AMOUNT_CEILING = Decimal(os.environ.get("AMOUNT_CEILING", "10000000000"))
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_LOCK_MINUTES = 15
+    # Sign-in rate limits (Flask-Limiter), counting refused sign-ins only, so a whole provincial office behind one
+    # address can sign in at once on deadline day. Several app servers must share a store:
+    # RATELIMIT_STORAGE_URI=redis://host:6379 (the default keeps the counts in each process's memory).
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True  # 429 answers carry Retry-After
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per minute;300 per hour")
+    LOGIN_LIMIT_PER_USERNAME = os.environ.get("LOGIN_LIMIT_PER_USERNAME", "10 per minute;60 per hour")
     ALLOW_DEMO_DATA = True
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))  # reverse proxies whose X-Forwarded-* to trust
     TODAY = None  # a fixed ISO date for tests and demos; None means the real date in Asia/Bangkok
@@ -44,7 +49,6 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "test-only-not-secret"
     DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
-    LOGIN_LOCK_MINUTES = 15
 
 
 class ProductionConfig(Config):

@@ -7,7 +7,7 @@ from flask import Flask, has_request_context, session as http_session
 from config import CONFIGS
 
 from . import db, resources
-from .extensions import babel, bootstrap, csrf, login_manager
+from .extensions import babel, bootstrap, csrf, limiter, login_manager
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
@@ -66,6 +66,7 @@ def register_extensions(app: Flask) -> None:
     app.before_request(require_scope)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
+    limiter.init_app(app)
     bootstrap.init_app(app)
 
 
@@ -106,7 +107,7 @@ def register_errorhandlers(app: Flask) -> None:
 
         return handler
 
-    for code in (403, 404, 409, 500):
+    for code in (403, 404, 409, 429, 500):
         app.register_error_handler(code, render(code))
 
     @app.errorhandler(CSRFError)

@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, text
 from werkzeug.serving import make_server
 
 from app import create_app, db, migrate
+from app.extensions import limiter
 from app.reference import seed_geography, seed_items
 from app.resources import close_resources
 
@@ -84,6 +85,7 @@ def _fresh_database(request):
         return
     application = request.getfixturevalue("app")
     application.config["TODAY"] = "2026-11-21"
+    limiter.reset()  # sign-in rate-limit counts (in memory) start afresh
     yield
     with application.app_context():
         db.session.remove()

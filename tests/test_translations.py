@@ -149,7 +149,7 @@ def test_login_errors_in_english(client, english):
     assert "Please enter your password" in html
     html = client.post("/login", data={"username": "nobody", "password": "wrong-pass-1", "csrf_token": token})
     html = html.get_data(as_text=True)
-    assert "Incorrect username or password" in html
+    assert "Wrong username or password" in html
     assert _visible_thai(html) == []
 
 

@@ -1,13 +1,14 @@
-"""Account use cases: authenticate with lockout, change and reset passwords, enable/disable."""
+"""Account use cases: authenticate with a back-off, change and reset passwords, enable/disable."""
 
 import secrets
-from datetime import datetime, timedelta
-from typing import cast
+from datetime import datetime
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import func, select, update
 
 from .. import audit, db
+from ..domain import login
 from ..domain.errors import N_, DomainError
+from ..domain.login import Throttle
 from ..domain.vocabulary import AuditAction
 from ..models import User, utcnow
 from .passwords import hash_password, verify_password
@@ -29,54 +30,61 @@ def validate_new_password(password: str, username: str) -> None:
         raise DomainError("new_password", N_("รหัสผ่านต้องไม่เหมือนชื่อผู้ใช้"))
 
 
-def authenticate(username: str, password: str, ip: str | None, max_failures: int, lock_minutes: int,
-                 now: datetime | None = None) -> User:
-    """The active user with these credentials; counts failures and locks the account for a while.
+LOGIN_REFUSED = N_("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง หรือบัญชีนี้ยังเข้าใช้งานไม่ได้ในขณะนี้ "
+                   "กรุณาตรวจสอบแล้วลองใหม่อีกครั้งในอีกสักครู่ หากยังเข้าไม่ได้โปรดติดต่อ สถจ. หรือผู้ดูแลระบบ")
 
-    Raises DomainError(None, ...) with a message that says whether the account is locked.
+
+def authenticate(username: str, password: str, ip: str | None, now: datetime | None = None) -> User:
+    """The active user with these credentials.
+
+    Raises DomainError(None, LOGIN_REFUSED) — one message, after one password hash, whether the username is
+    unknown, the password wrong, the account in its back-off or disabled — so a refusal tells an outsider
+    nothing about the account. A wrong password counts toward the account's back-off (domain.login); every
+    refusal is recorded as a security event.
     """
     now = now or utcnow()
-    user = db.session.scalar(select(User).where(func.lower(User.username) == (username or "").strip().lower()))
-    if user is None:
-        verify_password(_DUMMY_HASH, password or "")
-        raise DomainError(None, N_("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"))
-    if user.locked_until is not None and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise DomainError(
-            None, N_("บัญชีนี้ถูกระงับชั่วคราวเนื่องจากใส่รหัสผ่านผิดหลายครั้ง กรุณาลองใหม่ในอีก %(minutes)s นาที"),
-            minutes=minutes,
-        )
+    name = (username or "").strip()
+    user = db.session.scalar(select(User).where(func.lower(User.username) == name.lower()))
     # the slow hash is checked before any lock is taken, so logins never hold up other users' saves
-    if not verify_password(user.password_hash, password or ""):
-        if _count_failure(user, ip, max_failures, lock_minutes, now):
-            raise DomainError(
-                None, N_("ใส่รหัสผ่านผิดเกิน %(n)s ครั้ง บัญชีถูกระงับชั่วคราว %(minutes)s นาที"),
-                n=max_failures, minutes=lock_minutes,
-            )
-        raise DomainError(None, N_("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"))
-    if not user.active:
-        raise DomainError(None, N_("บัญชีนี้ถูกปิดการใช้งาน กรุณาติดต่อ สถจ. หรือผู้ดูแลระบบ"))
-    user = db.session.scalar(db.locked(select(User).where(User.id == user.id)))
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
-    return user
+    matches = verify_password(user.password_hash if user is not None else _DUMMY_HASH, password or "")
+    throttle = Throttle(user.failed_logins, user.locked_until) if user is not None else Throttle()
+    if user is None:
+        reason = "unknown_user"
+    elif login.must_wait(throttle, now):
+        reason = "backoff"
+    elif not matches:
+        reason = "wrong_password"
+    elif not user.active:
+        reason = "disabled"
+    else:
+        user = db.session.scalars(db.locked(select(User).where(User.id == user.id))).one()
+        user.failed_logins = 0
+        user.locked_until = None
+        user.last_login_at = now
+        return user
+    _refused(user, name, ip, reason, now)
+    raise DomainError(None, LOGIN_REFUSED)
 
 
-def _count_failure(user: User, ip: str | None, max_failures: int, lock_minutes: int, now: datetime) -> bool:
-    """Count a wrong password in a transaction of its own (the refused request rolls back); lock the
-    account when the count reaches `max_failures`. Returns whether this failure locked it."""
+def _refused(user: User | None, username: str, ip: str | None, reason: str, now: datetime) -> None:
+    """Record a refused sign-in in a transaction of its own (the refused request rolls back): the security
+    event, and for a wrong password one more counted failure of the account's back-off."""
     with db.apart() as side:
-        side.execute(update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1))
-        # Session.execute is typed Result; an UPDATE's result is a CursorResult, which has rowcount.
-        locked = cast(CursorResult, side.execute(
-            update(User).where(User.id == user.id, User.failed_logins >= max_failures)
-            .values(locked_until=now + timedelta(minutes=lock_minutes), failed_logins=0)
-        )).rowcount
-        if locked:
-            audit.record(user, ip, AuditAction.ACCOUNT_LOCKED, "user", user.username, lao_id=user.lao_id,
-                         province_id=user.province_id, session=side)
-    return bool(locked)
+        if user is not None and reason == "wrong_password":
+            row = side.execute(select(User.failed_logins, User.locked_until).where(User.id == user.id)
+                               .with_for_update()).one()
+            later = login.after_failure(Throttle(row.failed_logins, row.locked_until), now)
+            side.execute(update(User).where(User.id == user.id)
+                         .values(failed_logins=later.failures, locked_until=later.not_before))
+            if later.failures >= login.FREE_FAILURES:
+                audit.record(user, ip, AuditAction.ACCOUNT_LOCKED, "user", user.username, lao_id=user.lao_id,
+                             province_id=user.scope.province_id, session=side,
+                             new={"failures": later.failures, "wait_seconds": int(login.backoff(later.failures)
+                                                                                  .total_seconds())})
+        audit.record(user, ip, AuditAction.LOGIN_FAILED, "user", username[:80] or None,
+                     lao_id=user.lao_id if user is not None else None,
+                     province_id=user.scope.province_id if user is not None else None,
+                     new={"reason": reason}, session=side)
 
 
 def change_password(user: User, current: str, new: str, confirm: str, ip: str | None) -> None:

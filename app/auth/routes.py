@@ -1,12 +1,13 @@
 """Login, logout and password change views."""
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from .. import db
 from ..domain.errors import DomainError
+from ..extensions import limiter
 from ..models import User
 from ..web import refuse
 from . import bp, operations
@@ -27,18 +28,28 @@ def _force_password_change():
     return None
 
 
+def _username_key() -> str:
+    """The rate-limit key of a sign-in attempt's username (case-insensitive)."""
+    return "login-user:" + (request.form.get("username") or "").strip().lower()[:80]
+
+
+def _refused(response: Response) -> bool:
+    """Whether a sign-in POST was refused (only refusals count toward the limits)."""
+    return response.status_code != 302
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_refused)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_USERNAME"], methods=["POST"], key_func=_username_key,
+               deduct_when=_refused)
 def login():
-    """Log in; after five failures the account is locked for a while and the page says so."""
+    """Log in; refusals say one thing whatever the cause, and are limited per address and per username."""
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = operations.authenticate(
-                form.username.data, form.password.data, request.remote_addr,
-                current_app.config["LOGIN_MAX_FAILURES"], current_app.config["LOGIN_LOCK_MINUTES"],
-            )
+            user = operations.authenticate(form.username.data, form.password.data, request.remote_addr)
         except DomainError as err:
             refuse(form, err, default="password")
         else:
