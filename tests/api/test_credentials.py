@@ -11,6 +11,7 @@ from tests import factories as f
 from tests.api.conftest import INSTALLMENT, api, record_body
 from tests.conftest import login, post_form
 
+
 def _put(client, token: str):
     """The officer's save of its own installment through the API."""
     return api(client, "PUT", INSTALLMENT.format(code="OWN"), token, record_body())
