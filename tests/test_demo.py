@@ -3,10 +3,10 @@
 import datetime
 
 from sqlalchemy import func, select
-from werkzeug.security import check_password_hash
 
 from app import create_app, db
 from app.auth.loaders import load_user
+from app.auth.passwords import verify_password
 from app.db import Base
 from app.demo import DEMO_PASSWORD, DEMO_SETTING, build_demo
 from app.domain.calendar import build_schedule, fiscal_year_of
@@ -45,7 +45,7 @@ def test_demo_dataset(tmp_path):
             users = {u.username: u for u in s.scalars(select(User))}
             assert {"demo_lao", "demo_province", "demo_national", "demo_admin"} <= set(users)
             assert len({u.password_hash for u in users.values()}) == 1
-            assert check_password_hash(users["demo_admin"].password_hash, DEMO_PASSWORD)
+            assert verify_password(users["demo_admin"].password_hash, DEMO_PASSWORD)
             for u in users.values():
                 assert u.active and not u.must_change_password
                 assert load_user(u.get_id()).id == u.id

@@ -54,6 +54,8 @@ EXPECTED: dict[str, tuple[str, str, dict]] = {
     "auth.change_password": ("GET", "/password", ALL_OK),
     "auth.create_token": ("POST", "/profile/tokens", ALL_OK),
     "auth.revoke_token": ("POST", "/profile/tokens/999999/revoke", {k: 404 for k in ALL_OK}),
+    # signs out everywhere (every session, every API token), then the login page
+    "auth.end_sessions": ("POST", "/profile/sessions/end", {k: LOGIN for k in ALL_OK}),
     "admin.audit": ("GET", "/admin/audit", ALL_OK),
     "admin.audit_export": ("GET", "/admin/audit.csv", ALL_OK),
     # entry: the officer of the LAO; other readers see the detail of LAOs in their scope
@@ -243,8 +245,9 @@ def test_every_endpoint_has_an_expectation(app):
 def test_route_matrix(matrix):
     application, clients, tokens, values = matrix
     wrong = []
-    # signing out ends every session of the account, so it goes last
-    for endpoint, (method, template, expected) in sorted(EXPECTED.items(), key=lambda e: (e[0] == "auth.logout", e[0])):
+    # signing out (everywhere) ends every session of the account, and every token, so it goes last
+    last = ("auth.end_sessions", "auth.logout")
+    for endpoint, (method, template, expected) in sorted(EXPECTED.items(), key=lambda e: (e[0] in last, e[0])):
         path = template.format(**values)
         for kind in ROLES:
             want = expected.get(kind) or _default(kind, path)

@@ -90,7 +90,7 @@ def create_user(actor: User | None, ip: str | None, username: str, details: Acco
         raise DomainError("username", N_("ชื่อผู้ใช้ต้องยาว 3–80 ตัว ใช้อักษรอังกฤษตัวเล็ก ตัวเลข จุด ขีด หรือขีดล่าง"))
     if password is not None:
         try:
-            auth_ops.validate_new_password(password, username)
+            auth_ops.validate_new_password(password, username, details.full_name)
         except DomainError as err:
             raise DomainError("password", err.message, **err.params) from err
     db.begin_write()

@@ -45,6 +45,9 @@ def _authenticate():
         return error_response(401, "invalid_token", _("โทเค็นไม่ถูกต้อง ถูกยกเลิกแล้ว หรือบัญชีถูกปิดการใช้งาน"))
     g.api_user = user
     g._login_user = user  # Flask-Login's current_user is the token's user here, never a cookie session's
+    if user.must_change_password:  # as on the web: nothing but the password change until it is done
+        return error_response(403, "password_change_required",
+                              _("ต้องเปลี่ยนรหัสผ่านก่อน กรุณาเข้าสู่ระบบทางเว็บและตั้งรหัสผ่านใหม่ แล้วจึงใช้ API อีกครั้ง"))
     if user.scope.is_nothing:  # fail closed: an account whose assignment does not fit its role
         return error_response(403, "forbidden", _("บัญชีนี้ไม่มีสิทธิ์ทำรายการนี้"))
     return None

@@ -63,6 +63,25 @@ def revoke_token(actor: User | None, token_id: int, ip: str | None) -> ApiToken:
     return token
 
 
+def revoke_all_tokens(actor: User | None, user: User, ip: str | None, reason: str) -> int:
+    """Revoke every unrevoked token of `user` (one audit row each, with `reason`); returns how many.
+
+    Called when the password is reset or changed, the account is disabled, or the user signs out
+    everywhere: a revoked token stays dead when the account is re-enabled. The caller holds the write.
+    """
+    now = utcnow()
+    live = list(db.session.scalars(db.locked(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).order_by(ApiToken.id)
+    )))
+    for token in live:
+        token.revoked_at = now
+        audit.record(actor, ip, AuditAction.API_TOKEN_REVOKED, "api_token", str(token.id), lao_id=user.lao_id,
+                     province_id=user.scope.province_id,
+                     new={"user": user.username, "name": token.name, "reason": reason})
+    db.session.flush()
+    return len(live)
+
+
 def user_for_token(raw: str | None, now: datetime | None = None) -> User | None:
     """The active user owning the unrevoked token `raw`, or None.
 

@@ -1,9 +1,9 @@
-"""The profile page: one's own API tokens (create, shown once; revoke)."""
+"""The profile page: one's own API tokens (create, shown once; revoke) and signing out everywhere."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Length
@@ -11,7 +11,8 @@ from wtforms.validators import Length
 from ..api import tokens
 from ..domain.errors import DomainError, NotPermittedError
 from ..web import refuse
-from . import bp
+from . import bp, operations
+from .forms import EndSessionsForm
 
 
 class CreateTokenForm(FlaskForm):
@@ -28,7 +29,7 @@ class RevokeTokenForm(FlaskForm):
 def _render(form: CreateTokenForm, new_token: str | None = None, status: int = 200):
     response = render_template(
         "auth/profile.html", form=form, revoke_form=RevokeTokenForm(), tokens=tokens.tokens_of(current_user),
-        new_token=new_token,
+        new_token=new_token, end_form=EndSessionsForm(),
     )
     return response, status, {"Cache-Control": "no-store"}
 
@@ -74,3 +75,22 @@ def revoke_token(token_id: int):
     else:
         flash(_("ยกเลิกโทเค็นแล้ว โปรแกรมที่ใช้โทเค็นนี้จะเข้าถึงระบบไม่ได้อีก"), "success")
     return redirect(url_for("auth.profile"))
+
+
+@bp.route("/profile/sessions/end", methods=["POST"])
+@login_required
+def end_sessions():
+    """Sign out everywhere: end every session (this one too) and revoke every API token of the account."""
+    form = EndSessionsForm()
+    if not form.validate_on_submit():
+        abort(400)
+    revoked = operations.end_all_sessions(current_user, request.remote_addr)
+    lang, size = session.get("lang"), session.get("text_size")
+    logout_user()
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    if size is not None:
+        session["text_size"] = size
+    flash(_("ออกจากระบบทุกอุปกรณ์แล้ว และยกเลิกโทเค็น API %(n)s รายการ กรุณาเข้าสู่ระบบอีกครั้ง", n=revoked), "info")
+    return redirect(url_for("auth.login"))

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from .. import db
 from ..domain.errors import DomainError
+from ..domain.limits import MAX_PASSWORD, MIN_PASSWORD
 from ..extensions import limiter
 from ..models import User
 from ..web import refuse
@@ -96,4 +97,5 @@ def change_password():
             login_user(db.session.get(User, current_user.id))  # this session continues with the new token
             flash(_("เปลี่ยนรหัสผ่านเรียบร้อยแล้ว"), "success")
             return redirect(url_for("main.index"))
-    return render_template("auth/change_password.html", form=form)
+    return render_template("auth/change_password.html", form=form, min_password=MIN_PASSWORD,
+                           max_password=MAX_PASSWORD)

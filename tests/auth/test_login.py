@@ -110,7 +110,7 @@ def test_forced_password_change_on_first_login(client, app):
     token = csrf_from(page)
     bad = client.post("/password", data={"csrf_token": token, "current_password": f.PASSWORD,
                                          "new_password": "short", "confirm_password": "short"})
-    assert "อย่างน้อย 8" in bad.get_data(as_text=True)
+    assert "อย่างน้อย 10" in bad.get_data(as_text=True)
     mismatch = client.post("/password", data={"csrf_token": token, "current_password": f.PASSWORD,
                                               "new_password": "a-new-pass-1", "confirm_password": "a-new-pass-2"})
     assert "ไม่ตรงกัน" in mismatch.get_data(as_text=True)

@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.security import check_password_hash
 
 from app import db
+from app.auth.passwords import verify_password
 from app.domain.errors import DomainError, LockedError, NotPermittedError, ValidationError
 from app.domain.workflow import Status
 from app.models import AuditEvent, InstallmentReport, User
@@ -268,7 +268,7 @@ def test_verifier_resets_own_provinces_lao_officer_password(world):
     password = operations.reset_lao_password(users["verifier"], users["officer"], "10.0.0.9")
     db.session.commit()
     target = db.session.get(User, users["officer"].id, populate_existing=True)
-    assert len(password) == 10 and check_password_hash(target.password_hash, password)
+    assert len(password) == 10 and verify_password(target.password_hash, password)
     assert target.must_change_password is True and target.session_token != old_token
     event = _audits("password_reset")[0]
     assert event.username == "verifier" and event.object_id == "officer" and event.ip == "10.0.0.9"
