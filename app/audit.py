@@ -95,6 +95,7 @@ def record(
 def record_many(rows: list[dict]) -> None:
     """Insert audit events built by values() with one executemany statement (bulk use cases), chained."""
     if rows:
+        db.session.flush()  # events pending in the session take their place in the chain first
         link(db.session.connection(), rows)
         # A declarative class's __table__ is typed FromClause; a mapped class's is a Table.
         db.session.execute(insert(cast(Table, AuditEvent.__table__)), rows)
@@ -102,7 +103,7 @@ def record_many(rows: list[dict]) -> None:
 
 # --- the hash chain -------------------------------------------------------------------------------
 
-def canonical(row: Mapping[str, Any]) -> bytes:
+def canonical(row: Mapping[Any, Any]) -> bytes:
     """The canonical encoding of an event that its hash covers: JSON with sorted keys, ISO time, no spaces."""
     fields = {name: row.get(name) for name in HASHED_COLUMNS}
     at = fields["at"]
@@ -110,7 +111,7 @@ def canonical(row: Mapping[str, Any]) -> bytes:
     return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def digest(row: Mapping[str, Any]) -> str:
+def digest(row: Mapping[Any, Any]) -> str:
     """The SHA-256 hash (hex) of an event's canonical encoding, its prev_hash included."""
     return hashlib.sha256(canonical(row)).hexdigest()
 
