@@ -30,6 +30,8 @@ HASHED_COLUMNS = ("id", "at", "user_id", "username", "ip", "action", "object_typ
 CHAIN_LOCK = 0x4C414F_A0D1
 """PostgreSQL advisory lock key that serialises writers of the chain head (held until commit)."""
 
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
 THROTTLE_SECONDS = 60
 """At most one ACCESS_DENIED per user and path, and one CSRF/token rejection per address, in this window."""
 
@@ -108,7 +110,7 @@ def canonical(row: Mapping[Any, Any]) -> bytes:
     fields = {name: row.get(name) for name in HASHED_COLUMNS}
     at = fields["at"]
     fields["at"] = at.isoformat(timespec="microseconds") if isinstance(at, datetime) else at
-    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return _ENCODER.encode(fields).encode()
 
 
 def digest(row: Mapping[Any, Any]) -> str:
@@ -184,15 +186,17 @@ def verify(session: Session | None = None, batch: int = 2000) -> Verdict:
     s = session or db.session
     table = cast(Table, AuditEvent.__table__)
     prev, count = GENESIS, 0
-    result = s.execute(select(table).order_by(table.c.id).execution_options(yield_per=batch))
-    for row in result.mappings():
+    columns = [table.c[name] for name in HASHED_COLUMNS]
+    result = s.execute(select(*columns, table.c.hash).order_by(table.c.id).execution_options(yield_per=batch))
+    for *fields, stored in result:
+        row = dict(zip(HASHED_COLUMNS, fields))
         if row["prev_hash"] != prev:
             result.close()
             return Verdict(False, count, prev, row["id"], "link")
-        if row["hash"] != digest(row):
+        if stored != digest(row):
             result.close()
             return Verdict(False, count, prev, row["id"], "hash")
-        prev, count = row["hash"], count + 1
+        prev, count = stored, count + 1
     return Verdict(True, count, prev)
 
 

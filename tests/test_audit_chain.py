@@ -5,7 +5,7 @@ and the security events (recorded apart, throttled, shown to admins only)."""
 import os
 import re
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from werkzeug.exceptions import Forbidden
 from app import audit, db, migrate
 from app.auth.loaders import require_scope
 from app.domain.vocabulary import SECURITY_ACTIONS, AuditAction
-from app.models import AuditEvent, Lao, User
+from app.models import AuditEvent, Lao, User, utcnow
 from tests import factories as f
 from tests.conftest import login
 from tests.test_schema import scratch_url  # noqa: F401  (fixture: a throwaway database to migrate)
@@ -138,13 +138,16 @@ def test_the_admin_audit_page_shows_the_verdict_to_admins_only(app, client):
         db.session.commit()
     login(client, "admin", f.PASSWORD)
     html = client.get("/admin/audit").get_data(as_text=True)
-    assert 'data-testid="audit-verdict"' in html and "ครบถ้วน ไม่ถูกแก้ไข" in html
+    assert 'data-testid="audit-verify"' in html and 'data-testid="audit-verdict"' not in html  # on request only
+    html = client.get("/admin/audit?verify=1").get_data(as_text=True)
+    assert 'data-testid="audit-verdict"' in html and "ครบถ้วน ไม่ถูกแก้ไข (6 รายการ)" in html
     _tamper(app.extensions["engine"], "UPDATE audit_events SET ip = '1.2.3.4' WHERE id = 4")
-    html = client.get("/admin/audit").get_data(as_text=True)
+    html = client.get("/admin/audit?verify=1&action=user_created").get_data(as_text=True)
     assert "ประวัติการแก้ไขไม่ครบถ้วนหรือถูกแก้ไข" in html and "รายการเลขที่ 4" in html
     other = app.test_client()
     login(other, "national", f.PASSWORD)
-    assert 'data-testid="audit-verdict"' not in other.get("/admin/audit").get_data(as_text=True)
+    html = other.get("/admin/audit?verify=1").get_data(as_text=True)
+    assert 'data-testid="audit-verdict"' not in html and 'data-testid="audit-verify"' not in html
 
 
 def test_concurrent_writers_do_not_fork_the_chain(app):
@@ -370,3 +373,21 @@ def test_security_events_are_shown_to_admins_only_as_their_own_category(app, cli
     changes = client.get("/admin/audit?category=changes").get_data(as_text=True)
     assert "/secret-path" not in changes and "CHANGE-EVENT" in changes
     assert re.search(r'<option value="security" selected>', security)
+
+
+def test_a_flood_of_rejections_writes_one_event_a_minute_per_key(app):
+    for _ in range(5):  # a scanner trying tokens from one address
+        with app.test_request_context("/api/v1/laos", environ_base={"REMOTE_ADDR": "198.51.100.7"}):
+            audit.security_event(AuditAction.TOKEN_REJECTED)
+    with app.test_request_context("/api/v1/laos", environ_base={"REMOTE_ADDR": "198.51.100.8"}):
+        assert audit.security_event(AuditAction.TOKEN_REJECTED)
+    assert [e.ip for e in _security(app)] == ["198.51.100.7", "198.51.100.8"]
+    with app.app_context():  # once the minute has passed, the next rejection is recorded again
+        db.begin_write()
+        audit.record(None, "198.51.100.9", AuditAction.TOKEN_REJECTED, "security", "/api/v1/laos",
+                     at=utcnow() - timedelta(seconds=audit.THROTTLE_SECONDS + 5))
+        db.session.commit()
+    with app.test_request_context("/api/v1/laos", environ_base={"REMOTE_ADDR": "198.51.100.9"}):
+        assert audit.security_event(AuditAction.TOKEN_REJECTED)
+        assert not audit.security_event(AuditAction.TOKEN_REJECTED)
+    assert len(_security(app)) == 4 and _verdict(app).intact
