@@ -241,7 +241,7 @@ def security_event(action: AuditAction, *, user: User | None = None, username: s
             if _throttled(side, row):
                 return False
             side.add(AuditEvent(**row))
-    except Exception:  # noqa: BLE001 - logged; the refusal it describes must still be answered
+    except Exception:  # logged; the refusal it describes must still be answered
         current_app.logger.exception("could not record security event %s", action.value)
         return False
     if has_request_context():

@@ -6,6 +6,7 @@ import os
 import re
 import threading
 from datetime import datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -74,7 +75,7 @@ def test_every_writer_chains_its_events_and_the_chain_verifies(app):
         rows = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
         assert len(rows) == 6
         assert rows[0].prev_hash == audit.GENESIS
-        for before, after in zip(rows, rows[1:]):
+        for before, after in pairwise(rows):
             assert after.prev_hash == before.hash and after.id > before.id
         assert all(len(r.hash) == 64 for r in rows)
     verdict = _verdict(app)
@@ -197,7 +198,7 @@ def test_migration_0004_chains_existing_events(scratch_url):  # noqa: F811
                                   "old_values, new_values) VALUES (:at, 'old', '10.0.0.1', 'user_created', 'user', "
                                   ":oid, NULL, :new)"),
                              {"at": datetime(2026, 10, 1, 8, 0, i, 123456), "oid": f"u{i}",
-                              "new": '{"role": "admin", "ชื่อ": "ทดสอบ", "n": %d}' % i})
+                              "new": f'{{"role": "admin", "ชื่อ": "ทดสอบ", "n": {i}}}'})
         migrate.upgrade(scratch_url)
         with Session(engine) as session:
             verdict = audit.verify(session)
@@ -249,8 +250,8 @@ def test_the_app_role_may_only_select_and_insert_audit_events(app):
             conn.execute(insert(AuditEvent.__table__), rows)
             conn.execute(text("UPDATE users SET phone = '02-111-1111'"))  # other tables stay writable
         for sql in ("UPDATE audit_events SET ip = NULL", "DELETE FROM audit_events", "TRUNCATE audit_events",
-                    "ALTER TABLE audit_events DISABLE TRIGGER USER", "DROP TRIGGER audit_events_no_truncate "
-                    "ON audit_events"):
+                    "ALTER TABLE audit_events DISABLE TRIGGER USER",
+                    "DROP TRIGGER audit_events_no_truncate ON audit_events"):
             with pytest.raises(DBAPIError, match="permission denied|must be owner"), engine.begin() as conn:
                 conn.execute(text(f"SET LOCAL ROLE {role}"))
                 conn.execute(text(sql))
@@ -293,9 +294,8 @@ def test_security_event_records_a_failed_login_apart_from_the_request(app):
     assert event.username == ("nobody-" + "x" * 100)[:80]
     assert event.new_values == {"method": "POST", "reason": "unknown_user"}
     assert _verdict(app).intact
-    with pytest.raises(ValueError):
-        with app.test_request_context("/"):
-            audit.security_event(AuditAction.USER_CREATED)
+    with pytest.raises(ValueError), app.test_request_context("/"):
+        audit.security_event(AuditAction.USER_CREATED)
 
 
 def test_a_signed_in_users_403_and_404_are_recorded_once_a_minute_per_path(app, client, people):
