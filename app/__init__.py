@@ -94,15 +94,28 @@ def register_errorhandlers(app: Flask) -> None:
     """Thai error pages for 400/403/404/409/500 that never show a traceback; domain errors a view did not
     handle become 403 (not permitted), 409 (conflict, locked) or 400 (a broken rule), the request's
     transaction rolled back."""
-    from flask import render_template
+    from flask import g, render_template, request
+    from flask_login import current_user
     from flask_wtf.csrf import CSRFError
 
+    from . import audit
     from .domain.errors import ConflictError, DomainError, LockedError, NotPermittedError, ValidationError
+    from .domain.vocabulary import AuditAction
     from .web import domain_message
+
+    def denied(code: int) -> None:
+        """Record a signed-in user's 403/404 as ACCESS_DENIED (after the rollback); anonymous requests and
+        static files are not recorded, nor a refusal the require_scope gate recorded already."""
+        if g.get("security_event_recorded") or request.endpoint in STATIC_ENDPOINTS:
+            return
+        if current_user.is_authenticated:
+            audit.security_event(AuditAction.ACCESS_DENIED, user=current_user, detail={"status": code})
 
     def render(code: int):
         def handler(_error):
             db.session.rollback()
+            if code in (403, 404):
+                denied(code)
             return render_template(f"errors/{code}.html"), code
 
         return handler
@@ -111,8 +124,10 @@ def register_errorhandlers(app: Flask) -> None:
         app.register_error_handler(code, render(code))
 
     @app.errorhandler(CSRFError)
-    def _csrf(_error):
+    def _csrf(error: CSRFError):
         db.session.rollback()
+        audit.security_event(AuditAction.CSRF_REJECTED, user=current_user,
+                             detail={"reason": str(error.description or "")[:200]})
         return render_template("errors/400.html", csrf=True), 400
 
     @app.errorhandler(DomainError)
@@ -120,6 +135,7 @@ def register_errorhandlers(app: Flask) -> None:
         db.session.rollback()
         if isinstance(err, NotPermittedError):
             code = 403
+            denied(code)
         elif isinstance(err, (ConflictError, LockedError)):
             code = 409
         else:
@@ -127,6 +143,10 @@ def register_errorhandlers(app: Flask) -> None:
         errors = err.errors.values() if isinstance(err, ValidationError) else [err]
         messages = [domain_message(e) for e in errors]
         return render_template(f"errors/{code}.html", messages=messages), code
+
+
+STATIC_ENDPOINTS = {"static", "bootstrap.static", "main.font", "main.plotly_js"}
+"""Endpoints serving static files: a 404 there is never recorded as a security event."""
 
 
 def register_template_helpers(app: Flask) -> None:

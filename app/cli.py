@@ -15,11 +15,13 @@ def register(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(seed_command)
     app.cli.add_command(demo_command)
+    from . import audit_commands
     from .admin import commands as admin_commands
     from .reports import commands as reports_commands
 
     reports_commands.register(app)
     admin_commands.register(app)
+    audit_commands.register(app)
 
 
 @click.group("db", cls=AppGroup)

@@ -296,7 +296,8 @@ class User(Base):
 
 
 class AuditEvent(Base):
-    """Append-only audit record of a change to figures, workflow state or accounts."""
+    """Append-only, hash-chained audit record of a change to figures, workflow state or accounts, or of a
+    security event."""
 
     __tablename__ = "audit_events"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -311,6 +312,10 @@ class AuditEvent(Base):
     province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"), index=True)
     old_values: Mapped[dict | None] = mapped_column(JSON)
     new_values: Mapped[dict | None] = mapped_column(JSON)
+    # SHA-256 chain (app/audit.py link): the previous event's hash, and this event's over all other columns.
+    # prev_hash is unique: two events chained after the same one (a forked chain) cannot both be stored.
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 @event.listens_for(AuditEvent, "before_update")

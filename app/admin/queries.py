@@ -11,6 +11,8 @@ from sqlalchemy import ColumnElement, Row, Select, exists, func, or_, select
 
 from .. import db
 from ..auth.loaders import in_scope, scope_of
+from ..domain.vocabulary import SECURITY_ACTIONS
+from ..domain.workflow import Role
 from ..models import (
     LAO_TYPES,
     AuditEvent,
@@ -167,6 +169,20 @@ class AuditFilters:
     action: str = ""
     date_from: date | None = None
     date_to: date | None = None
+    category: str = ""  # "" all, CHANGES or SECURITY (admins only; others never see security events)
+
+
+CHANGES, SECURITY = "changes", "security"
+"""Audit categories: changes to data, and security events (SECURITY_ACTIONS, shown to admins only)."""
+
+
+def _categories(viewer: User, category: str) -> list[ColumnElement[bool]]:
+    """Conditions on the action for `category`; security events are hidden from everyone but admins."""
+    if not viewer.has_role(Role.ADMIN) or category == CHANGES:
+        return [AuditEvent.action.not_in(SECURITY_ACTIONS)]
+    if category == SECURITY:
+        return [AuditEvent.action.in_(SECURITY_ACTIONS)]
+    return []
 
 
 
@@ -182,7 +198,7 @@ def audit_query(viewer: User, f: AuditFilters) -> Select[AuditEvent, str, str, s
             .outerjoin(Province, Province.id == AuditEvent.province_id)
             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
     stmt = in_scope(stmt, scope_of(viewer), province_id=AuditEvent.province_id, lao_id=AuditEvent.lao_id)
-    conditions: list[ColumnElement[bool]] = []
+    conditions: list[ColumnElement[bool]] = _categories(viewer, f.category)
     if f.province:
         conditions.append(Province.code == f.province)
     if f.lao:
@@ -199,8 +215,8 @@ def audit_query(viewer: User, f: AuditFilters) -> Select[AuditEvent, str, str, s
 
 
 def audit_actions(viewer: User) -> list[str]:
-    """The actions present in the events `viewer` may read (for the filter)."""
-    stmt = select(AuditEvent.action).distinct().order_by(AuditEvent.action)
+    """The actions present in the events `viewer` may read (for the filter; security events for admins only)."""
+    stmt = select(AuditEvent.action).distinct().order_by(AuditEvent.action).where(*_categories(viewer, ""))
     return list(db.session.scalars(
         in_scope(stmt, scope_of(viewer), province_id=AuditEvent.province_id, lao_id=AuditEvent.lao_id)))
 

@@ -42,6 +42,10 @@ def _authenticate():
         return error_response(401, "unauthorized", _("ต้องส่งโทเค็นในส่วนหัว Authorization: Bearer <token>"))
     user = tokens.user_for_token(raw.strip())
     if user is None:
+        from .. import audit
+        from ..domain.vocabulary import AuditAction
+
+        audit.security_event(AuditAction.TOKEN_REJECTED)  # never the token itself; throttled per address
         return error_response(401, "invalid_token", _("โทเค็นไม่ถูกต้อง ถูกยกเลิกแล้ว หรือบัญชีถูกปิดการใช้งาน"))
     g.api_user = user
     g._login_user = user  # Flask-Login's current_user is the token's user here, never a cookie session's

@@ -80,6 +80,10 @@ def require_scope() -> None:
     if request.endpoint in OPEN_WITHOUT_SCOPE or request.blueprint == "api" or not current_user.is_authenticated:
         return  # the API authenticates by token and checks the token owner's scope itself
     if scope_of(current_user).is_nothing:
+        from .. import audit
+        from ..domain.vocabulary import AuditAction
+
+        audit.security_event(AuditAction.ACCESS_DENIED, user=current_user, detail={"status": 403, "reason": "no_scope"})
         abort(403)
 
 
