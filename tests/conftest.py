@@ -183,7 +183,7 @@ def page(browser):
     opened reported a Content-Security-Policy violation (a securitypolicyviolation event or a console message)."""
     context = browser.new_context(locale="th-TH", viewport={"width": 1366, "height": 900})
     violations: list[str] = []
-    context.expose_function("__cspViolation", violations.append)
+    context.expose_function("__cspViolation", lambda text: violations.append(text))
     context.add_init_script(CSP_LISTENER)
     pg = context.new_page()
     pg.on("console", lambda msg: violations.append(f"console: {msg.text}")
