@@ -56,11 +56,12 @@ def register_security(app: Flask) -> None:
     Cache-Control: no-store on every response to a signed-in user or API token and on every attachment."""
     from flask import request
     from flask_login import current_user
-
-    from .extensions import talisman
+    from flask_talisman import Talisman
 
     https = bool(app.config["FORCE_HTTPS"])
-    talisman.init_app(
+    # One Talisman per app, not a shared unbound one: init_app keeps its options on the instance, so a second
+    # app (tests build several) would silently change the first one's (https redirect, cookies).
+    app.extensions["talisman"] = Talisman(
         app,
         force_https=https,
         strict_transport_security=https,
