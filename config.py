@@ -3,6 +3,7 @@
 import os
 from decimal import Decimal
 from pathlib import Path
+from typing import ClassVar
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -33,7 +34,7 @@ class Config:
     # Security headers (Flask-Talisman, app.register_security). Everything the pages load comes from this
     # site: scripts and <style> elements need the page's nonce, no inline style attributes or handlers;
     # data: images are Bootstrap's own SVG icons (select arrow, close button) inside its CSS.
-    CONTENT_SECURITY_POLICY = {
+    CONTENT_SECURITY_POLICY: ClassVar[dict[str, str]] = {
         "default-src": "'self'",
         "script-src": "'self'",
         "style-src": "'self'",

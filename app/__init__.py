@@ -56,7 +56,7 @@ def register_security(app: Flask) -> None:
     Cache-Control: no-store on every response to a signed-in user or API token and on every attachment."""
     from flask import request
     from flask_login import current_user
-    from flask_talisman import Talisman
+    from flask_talisman import Talisman  # type: ignore[import-untyped]  # ships no type information
 
     https = bool(app.config["FORCE_HTTPS"])
     # One Talisman per app, not a shared unbound one: init_app keeps its options on the instance, so a second

@@ -42,7 +42,7 @@ def world(app):
         record_installment(officer, IP, own, inst, version=0,
                            amounts={"LAND_BUILDING": "500.00", "SIGNBOARD": "0"}, explanations={},
                            recorder=Recorder("ผู้บันทึก", "ปลัด", "02-111-1111"), certify=True,
-                           today=date(2026, 11, 21), ceiling=Decimal("10000000000"))
+                           today=date(2026, 11, 21), ceiling=Decimal(10000000000))
         event = audit.record(officer, IP, "record_installment", "installment_report", "IP-EVENT",
                              lao_id=own.id, province_id=own.province_id)
         event.at = datetime(2026, 11, 10, 3, 0)
