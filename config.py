@@ -3,6 +3,7 @@
 import os
 from decimal import Decimal
 from pathlib import Path
+from typing import ClassVar
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -35,6 +36,24 @@ class Config:
     ALLOW_DEMO_DATA = True
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))  # reverse proxies whose X-Forwarded-* to trust
     TODAY = None  # a fixed ISO date for tests and demos; None means the real date in Asia/Bangkok
+    # Security headers (Flask-Talisman, app.register_security). Everything the pages load comes from this
+    # site: scripts and <style> elements need the page's nonce, no inline style attributes or handlers;
+    # data: images are Bootstrap's own SVG icons (select arrow, close button) inside its CSS.
+    CONTENT_SECURITY_POLICY: ClassVar[dict[str, str]] = {
+        "default-src": "'self'",
+        "script-src": "'self'",
+        "style-src": "'self'",
+        "img-src": "'self' data:",
+        "font-src": "'self'",
+        "connect-src": "'self'",
+        "object-src": "'none'",
+        "base-uri": "'self'",
+        "form-action": "'self'",
+        "frame-ancestors": "'none'",
+    }
+    CSP_NONCE_IN = ("script-src", "style-src")
+    FORCE_HTTPS = False  # redirect http to https, send HSTS and mark cookies Secure (production only)
+    HSTS_MAX_AGE = 365 * 24 * 3600
 
 
 class DevelopmentConfig(Config):
@@ -55,6 +74,8 @@ class ProductionConfig(Config):
     """Production: PostgreSQL, secure cookies, no demo data, secrets from the environment."""
 
     SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    FORCE_HTTPS = True
     ALLOW_DEMO_DATA = False
 
     @classmethod

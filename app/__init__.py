@@ -27,6 +27,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     register_database(app)
     register_resources(app)
+    register_security(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -43,6 +44,47 @@ def register_database(app: Flask) -> None:
 def register_resources(app: Flask) -> None:
     """Let the app own its background executors and side engines; they are closed with the app (at exit)."""
     resources.init_app(app)
+
+
+# Public, identical for everyone and cached for a month: no no-store (and no user load) for these.
+PUBLIC_ASSETS = frozenset({"static", "bootstrap.static", "main.font", "main.plotly_js"})
+
+
+def register_security(app: Flask) -> None:
+    """Security headers from Flask-Talisman (CSP with per-request nonces, frame-ancestors 'none', nosniff,
+    Referrer-Policy same-origin; https redirect, HSTS and Secure cookies when FORCE_HTTPS) and
+    Cache-Control: no-store on every response to a signed-in user or API token and on every attachment."""
+    from flask import request
+    from flask_login import current_user
+    from flask_talisman import Talisman  # type: ignore[import-untyped]  # ships no type information
+
+    https = bool(app.config["FORCE_HTTPS"])
+    # One Talisman per app, not a shared unbound one: init_app keeps its options on the instance, so a second
+    # app (tests build several) would silently change the first one's (https redirect, cookies).
+    app.extensions["talisman"] = Talisman(
+        app,
+        force_https=https,
+        strict_transport_security=https,
+        strict_transport_security_max_age=app.config["HSTS_MAX_AGE"],
+        strict_transport_security_include_subdomains=False,
+        session_cookie_secure=https,
+        session_cookie_http_only=True,
+        session_cookie_samesite=app.config["SESSION_COOKIE_SAMESITE"],
+        content_security_policy=app.config["CONTENT_SECURITY_POLICY"],
+        content_security_policy_nonce_in=list(app.config["CSP_NONCE_IN"]),
+        frame_options="DENY",
+        referrer_policy="same-origin",
+        x_content_type_options=True,
+    )
+
+    @app.after_request
+    def _no_store(response):
+        if request.endpoint in PUBLIC_ASSETS:
+            return response
+        attachment = response.headers.get("Content-Disposition", "").lower().startswith("attachment")
+        if attachment or "Authorization" in request.headers or current_user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store"
+        return response
 
 
 def _select_locale() -> str:

@@ -173,11 +173,28 @@ def browser():
         browser.close()
 
 
+# Every page reports its Content-Security-Policy violations to the test through this binding.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__cspViolation([e.violatedDirective, e.blockedURI, e.sourceFile + ":" + e.lineNumber,
+                         (e.sample || "").slice(0, 80)].join(" | "));
+});
+"""
+
+
 @pytest.fixture
 def page(browser):
-    """A fresh browser context and page (Thai locale, A4-ish desktop viewport)."""
+    """A fresh browser context and page (Thai locale, A4-ish desktop viewport); the test fails if any page it
+    opened reported a Content-Security-Policy violation (a securitypolicyviolation event or a console message)."""
     context = browser.new_context(locale="th-TH", viewport={"width": 1366, "height": 900})
+    violations: list[str] = []
+    context.expose_function("__cspViolation", lambda text: violations.append(text))
+    context.add_init_script(CSP_LISTENER)
     pg = context.new_page()
+    pg.on("console", lambda msg: violations.append(f"console: {msg.text}")
+          if "Content Security Policy" in msg.text else None)
     pg.set_default_timeout(15000)
     yield pg
     context.close()
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(dict.fromkeys(violations)))

@@ -48,8 +48,9 @@ def _json(value) -> str:
     return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def audit_csv(rows: Iterable, action_label) -> Iterator[str]:
-    """CSV text of audit rows (event, LAO code, LAO name, province name), starting with a UTF-8 BOM for Excel."""
+def audit_csv(rows: Iterable, action_label, *, with_ip: bool) -> Iterator[str]:
+    """CSV text of audit rows (event, LAO code, LAO name, province name), starting with a UTF-8 BOM for Excel;
+    the IP column only when `with_ip` (auth.loaders.may_see_addresses)."""
     buf = io.StringIO()
     writer = csv.writer(buf)
 
@@ -59,15 +60,20 @@ def audit_csv(rows: Iterable, action_label) -> Iterator[str]:
         buf.truncate()
         return text
 
-    writer.writerow([_("เวลา"), _("ผู้ใช้"), "IP", _("การดำเนินการ"), _("รหัสการดำเนินการ"), _("ชนิดข้อมูล"),
-                     _("รหัสข้อมูล"), _("รหัส อปท."), _("ชื่อ อปท."), _("จังหวัด"), _("ค่าเดิม"), _("ค่าใหม่")])
+    header = [_("เวลา"), _("ผู้ใช้"), "IP", _("การดำเนินการ"), _("รหัสการดำเนินการ"), _("ชนิดข้อมูล"),
+              _("รหัสข้อมูล"), _("รหัส อปท."), _("ชื่อ อปท."), _("จังหวัด"), _("ค่าเดิม"), _("ค่าใหม่")]
+    if not with_ip:
+        del header[2]
+    writer.writerow(header)
     yield "\ufeff" + flush()
     for n, (event, lao_code, lao_name, province_name) in enumerate(rows, start=1):
         local = to_local(event.at)
-        writer.writerow([safe_cell(v) for v in (
-            local.strftime("%Y-%m-%d %H:%M:%S"), event.username, event.ip, action_label(event.action), event.action,
-            event.object_type, event.object_id, lao_code, lao_name, province_name,
-            _json(event.old_values), _json(event.new_values))])
+        row = [local.strftime("%Y-%m-%d %H:%M:%S"), event.username, event.ip, action_label(event.action),
+               event.action, event.object_type, event.object_id, lao_code, lao_name, province_name,
+               _json(event.old_values), _json(event.new_values)]
+        if not with_ip:
+            del row[2]
+        writer.writerow([safe_cell(v) for v in row])
         if n % 500 == 0:
             yield flush()
     yield flush()

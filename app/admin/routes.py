@@ -22,7 +22,7 @@ from wtforms import SelectChoice
 
 from .. import db
 from ..audit import verify as verify_audit_chain
-from ..auth.loaders import fiscal_year_or_404, lao_or_404, province_or_404
+from ..auth.loaders import fiscal_year_or_404, lao_or_404, may_see_addresses, province_or_404
 from ..domain.errors import DomainError
 from ..domain.money import from_satang
 from ..domain.vocabulary import LAO_TYPES, audit_action_label
@@ -492,6 +492,7 @@ def audit():
     # every filter or page change.
     verdict = verify_audit_chain() if current_user.has_role(Role.ADMIN) and request.args.get("verify") else None
     return render_template("admin/audit.html", page=page, filters=filters, national=national,
+                           show_ip=may_see_addresses(current_user),
                            provinces=queries.provinces() if national else [],
                            actions=queries.audit_actions(current_user), verdict=verdict,
                            categories=(queries.CHANGES, queries.SECURITY))
@@ -499,9 +500,11 @@ def audit():
 
 @bp.route("/audit.csv")
 def audit_export():
-    """The filtered audit trail as CSV (UTF-8 with BOM so Excel reads Thai), in the viewer's scope."""
+    """The filtered audit trail as CSV (UTF-8 with BOM so Excel reads Thai), in the viewer's scope; the IP
+    column only for those who may see addresses."""
     stmt = queries.audit_query(current_user, _audit_filters())
-    body = stream_with_context(exports.audit_csv(queries.audit_stream(stmt), action_label))
+    body = stream_with_context(exports.audit_csv(queries.audit_stream(stmt), action_label,
+                                                 with_ip=may_see_addresses(current_user)))
     response = Response(body, mimetype="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="audit-{today().isoformat()}.csv"'
     return response

@@ -91,6 +91,14 @@ OPEN_WITHOUT_SCOPE = {None, "static", "bootstrap.static", "main.font", "main.plo
                       "main.set_text_size", "auth.logout", "auth.login"}
 
 
+def may_see_addresses(user: User | None) -> bool:
+    """Whether `user` may see the IP addresses recorded with events: admins and national staff only, on every
+    page and export (the one rule the audit trail, its CSV and the installment history ask)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return user.has_role(Role.ADMIN, Role.NATIONAL_VIEWER)
+
+
 def scope_province(user: User) -> Province | None:
     """The province `user`'s scope is limited to (None for national scope); 403 when the scope is nothing."""
     scope = scope_of(user)

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from .. import db
 from .. import fiscal
-from ..auth.loaders import installment_or_404, lao_or_404, roles_required
+from ..auth.loaders import installment_or_404, lao_or_404, may_see_addresses, roles_required
 from ..domain import typo_guard
 from ..domain.errors import ConflictError, DomainError, NotPermittedError, ValidationError
 from ..domain.money import format_baht, parse_amount
@@ -153,7 +153,7 @@ def history(lao_code: str, year: int, number: int):
     return render_template(
         "entry/history.html", view=queries.installment_view(lao, installment, today()),
         events=queries.history(lao, installment),
-        show_ip=current_user.has_role(Role.ADMIN, Role.NATIONAL_VIEWER),
+        show_ip=may_see_addresses(current_user),
     )
 
 

@@ -94,7 +94,8 @@ def test_csv_export_has_a_bom_and_keeps_the_scope(app, client, trail):
     body = response.data.decode("utf-8")
     assert body.startswith("\ufeff")
     lines = body.lstrip("\ufeff").splitlines()
-    assert lines[0].startswith("เวลา,ผู้ใช้,IP,การดำเนินการ")
+    assert lines[0].startswith("เวลา,ผู้ใช้,การดำเนินการ")  # no IP column for a verifier (may_see_addresses)
+    assert "10.0.0.1" not in body
     assert len(lines) == 3 and "FAR-EVENT" not in body and "NATIONAL-EVENT" not in body
     assert "2026-11-10 10:00:00" in body and "อบต.บ้านเรา" in body
     assert '"{""SIGNBOARD"": ""100.00""' in body  # old values as JSON, Thai kept readable
