@@ -60,11 +60,15 @@ clean:
 # direct pin forces a change; `make lock LOCK_ARGS=--upgrade` re-resolves everything to the newest allowed versions.
 PIPTOOLS ?= /tmp/piptools
 PIPTOOLS_VERSION := 7.6.2
-PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(PIPTOOLS)/bin/pip-compile --quiet \
-	--generate-hashes --allow-unsafe --strip-extras $(LOCK_ARGS)
+# Resolved against the default package index only: a machine's own find-links, extra indexes or constraints
+# (pip config files, PIP_* variables) must not leak into the locks or their hashes.
+PIP_PLAIN := env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL -u PIP_CONSTRAINT -u PIP_NO_INDEX \
+	PIP_CONFIG_FILE=/dev/null
+PIP_COMPILE := $(PIP_PLAIN) CUSTOM_COMPILE_COMMAND="make lock" $(PIPTOOLS)/bin/pip-compile --quiet \
+	--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
 
 lock:
 	test -x $(PIPTOOLS)/bin/pip-compile || { $(PYTHON) -m venv $(PIPTOOLS) && \
-		$(PIPTOOLS)/bin/pip install -q pip-tools==$(PIPTOOLS_VERSION); }
+		$(PIP_PLAIN) $(PIPTOOLS)/bin/pip install -q pip-tools==$(PIPTOOLS_VERSION); }
 	$(PIP_COMPILE) --output-file requirements.lock requirements.txt
 	$(PIP_COMPILE) --output-file requirements-dev.lock requirements-dev.txt
