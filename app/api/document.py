@@ -102,7 +102,8 @@ _ERROR_RESPONSES = {
     400: ("BadRequest", "Error", "The body is not a JSON object."),
     401: ("Unauthorized", "Error", "No bearer token, or one that is unknown, revoked or of a disabled account."),
     403: ("Forbidden", "Error",
-          "The role may not do this (error=forbidden), or the installment is confirmed and locked (error=locked)."),
+          "The role may not do this (error=forbidden), the installment is confirmed and locked (error=locked), or the "
+          "account must change its password on the web first (error=password_change_required)."),
     404: ("NotFound", "Error", "No such object, or it lies outside the account's scope."),
     405: ("MethodNotAllowed", "Error", "The path exists for other methods."),
     409: ("Conflict", "ConflictError", "The version sent is stale; `current` is the installment now."),

@@ -212,7 +212,8 @@ class Error(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     error: str = Field(description="machine-readable code: bad_request, unauthorized, invalid_token, forbidden, "
-                                   "locked, not_found, method_not_allowed, conflict, validation_error, domain_error")
+                                   "locked, password_change_required, not_found, method_not_allowed, conflict, "
+                                   "validation_error, domain_error")
     message: str = Field(description="human-readable message (Thai)")
     fields: dict[str, str] = Field(
         description="per-field messages keyed by JSON path, e.g. entries.SIGNBOARD or recorder.phone")
