@@ -242,6 +242,16 @@ def test_every_endpoint_has_an_expectation(app):
     assert sorted(EXPECTED.keys() - endpoints) == []
 
 
+def _mismatches(clients, tokens, label: str, method: str, path: str, expected: dict) -> list[str]:
+    """Each kind of user whose outcome at `method path` is not the one `expected` names."""
+    wrong = []
+    for kind, want in expected.items():
+        got = _outcome(_call(clients, tokens, kind, method, path))
+        if got != want:
+            wrong.append(f"{label} {method} {path} as {kind}: expected {want}, got {got}")
+    return wrong
+
+
 def test_route_matrix(matrix):
     application, clients, tokens, values = matrix
     wrong = []
@@ -249,11 +259,8 @@ def test_route_matrix(matrix):
     last = ("auth.end_sessions", "auth.logout")
     for endpoint, (method, template, expected) in sorted(EXPECTED.items(), key=lambda e: (e[0] in last, e[0])):
         path = template.format(**values)
-        for kind in ROLES:
-            want = expected.get(kind) or _default(kind, path)
-            got = _outcome(_call(clients, tokens, kind, method, path))
-            if got != want:
-                wrong.append(f"{endpoint} {method} {path} as {kind}: expected {want}, got {got}")
+        everyone = {kind: expected.get(kind) or _default(kind, path) for kind in ROLES}
+        wrong += _mismatches(clients, tokens, endpoint, method, path, everyone)
     assert wrong == [], "\n".join(wrong)
 
 
@@ -261,11 +268,7 @@ def test_out_of_scope_objects_are_not_found(matrix):
     application, clients, tokens, values = matrix
     wrong = []
     for method, template, expected in OUT_OF_SCOPE:
-        path = template.format(**values)
-        for kind, want in expected.items():
-            got = _outcome(_call(clients, tokens, kind, method, path))
-            if got != want:
-                wrong.append(f"{method} {path} as {kind}: expected {want}, got {got}")
+        wrong += _mismatches(clients, tokens, "", method, template.format(**values), expected)
     assert wrong == [], "\n".join(wrong)
 
 
