@@ -37,6 +37,7 @@ class AccountDetails:
     role: str
     scope: str | None = None
 
+
 def _scope_ids(role: str, scope: str | None) -> tuple[int | None, int | None]:
     """(lao id, province id) of a role's scope; DomainError('scope') when missing, unknown or not allowed."""
     scope = (scope or "").strip()
