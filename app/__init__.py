@@ -6,7 +6,7 @@ from flask import Flask, has_request_context, session as http_session
 
 from config import CONFIGS
 
-from . import db, resources
+from . import db, params, resources
 from .extensions import babel, bootstrap, csrf, limiter, login_manager
 
 
@@ -106,6 +106,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
     app.before_request(require_scope)
+    params.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     limiter.init_app(app)
@@ -133,7 +134,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    """Thai error pages for 400/403/404/409/500 that never show a traceback; domain errors a view did not
+    """Thai error pages for 400/403/404/409/413/429/500 that never show a traceback; domain errors a view did not
     handle become 403 (not permitted), 409 (conflict, locked) or 400 (a broken rule), the request's
     transaction rolled back."""
     from flask import g, render_template, request
@@ -158,11 +159,11 @@ def register_errorhandlers(app: Flask) -> None:
             db.session.rollback()
             if code in (403, 404):
                 denied(code)
-            return render_template(f"errors/{code}.html"), code
+            return render_template(f"errors/{code}.html", max_mb=app.config["MAX_CONTENT_LENGTH"] // 2**20), code
 
         return handler
 
-    for code in (403, 404, 409, 429, 500):
+    for code in (403, 404, 409, 413, 429, 500):
         app.register_error_handler(code, render(code))
 
     @app.errorhandler(CSRFError)

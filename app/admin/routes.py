@@ -53,6 +53,7 @@ from .forms import (
     items_form_class,
 )
 from .imports import Upload
+from ..params import whole
 
 OPEN_TO_EVERY_ROLE = {"admin.audit", "admin.audit_export"}  # scoped on the server per role
 
@@ -93,7 +94,7 @@ def _labels():
 
 
 def _page() -> int:
-    return request.args.get("page", 1, type=int) or 1
+    return request.args.get("page", 1, type=whole) or 1
 
 
 # ---------------------------------------------------------------------------------------------------

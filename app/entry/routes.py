@@ -15,6 +15,7 @@ from ..domain.workflow import Role
 from ..web import action_time, domain_message, refuse, today
 from . import bp, operations, queries
 from .forms import amount_field, entry_form, explain_field
+from ..params import whole
 
 
 @bp.context_processor
@@ -33,7 +34,7 @@ def home():
         abort(404)
     lao = lao_or_404(current_user.lao.code, current_user)
     years = fiscal.fiscal_years()
-    year = request.args.get("year", type=int)
+    year = request.args.get("year", type=whole)
     if year is None:
         year = fiscal.current_year(today(), years)
     elif year not in years:

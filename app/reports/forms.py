@@ -6,6 +6,7 @@ from wtforms import HiddenField, SelectChoice, SelectField, SelectMultipleField,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..domain import comparison as cmp
+from ..params import whole
 
 
 class _SelectorForm(FlaskForm):
@@ -20,8 +21,8 @@ class _SelectorForm(FlaskForm):
 class ComparisonForm(_SelectorForm):
     """Selectors of the comparison report (INF508)."""
 
-    base = SelectField(_l("ฐานข้อมูลปี"), coerce=int, validate_choice=False)
-    year = SelectField(_l("ปีงบประมาณ"), coerce=int, validate_choice=False)
+    base = SelectField(_l("ฐานข้อมูลปี"), coerce=whole, validate_choice=False)
+    year = SelectField(_l("ปีงบประมาณ"), coerce=whole, validate_choice=False)
     through = SelectField(_l("ถึงงวด / รอบ"), validate_choice=False)
     basis = SelectField(_l("ฐานการเปรียบเทียบ"), choices=[
         SelectChoice(cmp.BASIS_SAME_PERIOD, _l("ช่วงเดียวกันของปีฐาน")),
@@ -49,15 +50,15 @@ class ComparisonForm(_SelectorForm):
 class MonitoringForm(_SelectorForm):
     """Selectors of the monitoring page: fiscal year and installment."""
 
-    year = SelectField(_l("ปีงบประมาณ"), coerce=int, validate_choice=False)
-    number = SelectField(_l("งวด"), coerce=int, validate_choice=False)
+    year = SelectField(_l("ปีงบประมาณ"), coerce=whole, validate_choice=False)
+    number = SelectField(_l("งวด"), coerce=whole, validate_choice=False)
     submit = SubmitField(_l("แสดง"))
 
 
 class KpiForm(_SelectorForm):
     """Selectors of the KPI scorecard: fiscal year, round (or installment) and the data counted."""
 
-    year = SelectField(_l("ปีงบประมาณ"), coerce=int, validate_choice=False)
+    year = SelectField(_l("ปีงบประมาณ"), coerce=whole, validate_choice=False)
     through = SelectField(_l("รอบการประเมิน / ถึงงวด"), validate_choice=False)
     status = SelectField(_l("ข้อมูลที่นับ"), choices=[
         SelectChoice(cmp.STATUS_CONFIRMED, _l("เฉพาะที่ สถจ. ยืนยันแล้ว")),

@@ -15,6 +15,7 @@ from ..web import refuse, show_period, today
 from . import bp, charts, exports, queries, tables
 from .forms import ComparisonForm, KpiForm, KpiSettingsForm, MonitoringForm
 from .operations import save_kpi_settings
+from ..params import whole
 
 ALL_READERS = (Role.NATIONAL_VIEWER, Role.PROVINCE_VERIFIER, Role.ADMIN)
 NATIONAL = (Role.NATIONAL_VIEWER, Role.ADMIN)
@@ -45,10 +46,12 @@ def _parse_through(value: str | None) -> tuple[int | None, int | None]:
     value = (value or "").strip()
     if not value:
         return None, None
-    if value.startswith("r") and value[1:].isdigit():
-        return None, int(value[1:])
-    if value.isdigit():
-        return int(value), None
+    try:
+        if value.startswith("r"):
+            return None, whole(value[1:])
+        return whole(value), None
+    except ValueError:
+        pass
     raise DomainError("through", N_("ไม่รู้จักงวดหรือรอบที่เลือก"))
 
 
@@ -203,7 +206,7 @@ def print_comparison():
 def rollup(code: str):
     """A province's fiscal year in long form (LAO x item x installment, with status) and as a wide summary."""
     prov = province_or_404(code, current_user)
-    year = request.args.get("year", type=int) or fiscal.compared_years(today())[1]
+    year = request.args.get("year", type=whole) or fiscal.compared_years(today())[1]
     if year is None:
         abort(404)
     fiscal_year_or_404(year)
@@ -357,7 +360,7 @@ def print_kpi():
 def kpi_settings():
     """An admin sets the KPI thresholds and category weights of a fiscal year."""
     years = fiscal.fiscal_years()
-    year = request.values.get("year", type=int) or fiscal.compared_years(today())[1]
+    year = request.values.get("year", type=whole) or fiscal.compared_years(today())[1]
     if year is None:
         flash(_("ยังไม่มีปีงบประมาณในระบบ"), "warning")
         return redirect(url_for("reports.kpi"))

@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..domain.errors import DomainError, N_
 from ..domain.workflow import ACTION_LABELS, ReviewAction
+from ..params import whole
 
 
 class ReviewForm(FlaskForm):
@@ -46,7 +47,8 @@ def parse_rows(tokens: list[str]) -> dict[int, int]:
     out: dict[int, int] = {}
     for token in tokens:
         lao_id, sep, version = (token or "").partition(":")
-        if not sep or not lao_id.isdigit() or not version.isdigit():
-            raise DomainError("laos", N_("ข้อมูลรายการที่เลือกไม่ถูกต้อง กรุณาเปิดหน้านี้ใหม่"))
-        out[int(lao_id)] = int(version)
+        try:
+            out[whole(lao_id)] = whole(version)
+        except ValueError:
+            raise DomainError("laos", N_("ข้อมูลรายการที่เลือกไม่ถูกต้อง กรุณาเปิดหน้านี้ใหม่")) from None
     return out

@@ -13,6 +13,7 @@ from ..models import User, utcnow
 from ..web import action_time, refuse, show_date, today
 from . import bp, exports, operations, queries, selection
 from .forms import ActionForm, ReviewForm, parse_rows
+from ..params import whole
 
 MARK_LABELS = {
     queries.MARK_NOT_RECORDED: N_("ยังไม่บันทึก"),
@@ -168,7 +169,7 @@ def status():
 def matrix():
     """The province's LAOs x installments of a fiscal year with a status mark per cell."""
     province = selection.resolve_province(current_user, request.args.get("province"))
-    year = request.args.get("year", type=int)
+    year = request.args.get("year", type=whole)
     if year is None:
         latest = fiscal.default_installment(today())
         year = latest.fiscal_year_id if latest else None

@@ -14,6 +14,7 @@ from .. import fiscal
 from ..auth.loaders import installment_or_404, province_or_404, scope_of, scope_province
 from ..domain.vocabulary import LAO_TYPE_LABELS, LAO_TYPES, RECORDED_STATUSES
 from ..models import District, Installment, Lao, Province, User
+from ..params import whole
 
 STATUS_FILTERS = RECORDED_STATUSES  # the statuses the verification screen can filter by
 
@@ -117,7 +118,7 @@ def resolve(user: User, args, today: date, allow_all_provinces: bool = False) ->
     outside the user's scope is 404.
     """
     province = resolve_province(user, args.get("province"), allow_all_provinces)
-    installment = resolve_installment(args.get("year", type=int), args.get("number", type=int), today)
+    installment = resolve_installment(args.get("year", type=whole), args.get("number", type=whole), today)
     lao_type = args.get("type") if args.get("type") in LAO_TYPES else None
     status = args.get("status") if args.get("status") in STATUS_FILTERS else None
     districts = (
