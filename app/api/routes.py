@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from .. import db
 from ..auth.loaders import fiscal_year_or_404, in_scope, installment_or_404, lao_or_404, province_or_404, scope_province
 from ..domain.errors import ConflictError, DomainError, LockedError, NotPermittedError, ValidationError
+from ..domain.limits import MAX_API_BODY
 from ..domain.workflow import Role, Status, check_version
 from ..entry import operations as entry_ops
 from ..figures import amounts_by_lao, explanations_for, report_for
@@ -35,6 +36,7 @@ ALL_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 @bp.before_request
 def _authenticate():
     """Resolve `Authorization: Bearer <token>`; the session cookie never authenticates an API call."""
+    request.max_content_length = MAX_API_BODY  # before anything reads the body: a larger one is a JSON 413
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     scheme, _sep, raw = request.headers.get("Authorization", "").partition(" ")
