@@ -98,6 +98,7 @@ def record_installment(
     explanations = {k: (v or "").strip() for k, v in (explanations or {}).items()}
     errors: dict[str, DomainError] = {}
     parsed: dict[str, Decimal] = {}
+    warned: set[str] = set()
     for item in items:
         try:
             parsed[item.code] = parse_amount(amounts.get(item.code), item.code, ceiling)
@@ -105,12 +106,14 @@ def record_installment(
             errors[item.code] = err
             continue
         warning = typo_guard.check(parsed[item.code], prior.get(item.code))
+        if warning:
+            warned.add(item.code)
         text = explanations.get(item.code, "")
         if warning and not text:
             errors[f"explain_{item.code}"] = DomainError(
                 f"explain_{item.code}", N_("ตัวเลขนี้ต่างจากงวดเดียวกันของปีก่อนมาก กรุณาระบุคำชี้แจงสั้น ๆ")
             )
-        if len(text) > MAX_EXPLANATION:
+        if warning and len(text) > MAX_EXPLANATION:
             errors[f"explain_{item.code}"] = DomainError(
                 f"explain_{item.code}", N_("คำชี้แจงยาวได้ไม่เกิน %(n)s ตัวอักษร"), n=MAX_EXPLANATION
             )
@@ -139,9 +142,12 @@ def record_installment(
     new_values: dict[str, str | bool] = {}
     for item in items:
         satang = to_satang(parsed[item.code])
-        explanation = explanations.get(item.code) or None
+        # kept only while the figure is flagged: a correction that clears the warning drops it
+        explanation = (explanations.get(item.code) or None) if item.code in warned else None
         entry = existing.get(item.id)
         old_values[item.code] = plain_baht(entry.amount) if entry else None
+        if entry is not None and entry.explanation:
+            old_values[f"explain_{item.code}"] = entry.explanation
         new_values[item.code] = plain_baht(parsed[item.code])
         if explanation:
             new_values[f"explain_{item.code}"] = explanation

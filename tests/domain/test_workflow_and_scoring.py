@@ -68,7 +68,10 @@ def test_typo_guard():
     assert typo_guard.check(Decimal("333.33"), prior) == typo_guard.WARN_LOW
     assert typo_guard.check(Decimal(0), prior) == typo_guard.WARN_ZERO
     assert typo_guard.check(Decimal(5), None) is None
-    assert typo_guard.check(Decimal(5), Decimal(0)) is None
+    # a jump from a prior-year zero is flagged like any other big change (66,913 from nothing was missed)
+    assert typo_guard.check(Decimal("66913"), Decimal(0)) == typo_guard.WARN_NEW
+    assert typo_guard.check(Decimal("0.01"), Decimal(0)) == typo_guard.WARN_NEW
+    assert typo_guard.check(Decimal(0), Decimal(0)) is None
 
 
 def test_thai_dictionary_order_puts_chiang_mai_among_cho_chang():

@@ -22,9 +22,10 @@
     return Number.isSafeInteger(satang) ? satang : null;
   }
 
-  /** "high", "low", "zero" or null, as typo_guard.check decides. */
+  /** "high", "low", "zero", "new" or null, as typo_guard.check decides. */
   function warning(amount, prior) {
-    if (amount === null || prior === null || prior <= 0) { return null; }
+    if (amount === null || prior === null || prior < 0) { return null; }
+    if (prior === 0) { return amount > 0 ? "new" : null; }
     if (amount === 0) { return "zero"; }
     if (amount > prior * 3) { return "high"; }
     if (amount * 3 < prior) { return "low"; }
