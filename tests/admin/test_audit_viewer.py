@@ -61,8 +61,8 @@ def test_filters_by_lao_province_user_action_and_dates(app, client, trail):
     assert _visible(client, "?province=57") == {"FAR-EVENT"}
     assert _visible(client, "?user=verif") == {"NEXT-EVENT"}
     assert _visible(client, "?action=fiscal_year_created") == {"NATIONAL-EVENT"}
-    assert _visible(client, "?date_from=2026-11-10&date_to=2026-11-10") == {"OWN-EVENT", "NEXT-EVENT", "FAR-EVENT"}
-    assert _visible(client, "?date_to=2026-11-09") == set()
+    assert _visible(client, "?date_from=10/11/2569&date_to=10/11/2569") == {"OWN-EVENT", "NEXT-EVENT", "FAR-EVENT"}
+    assert _visible(client, "?date_to=9/11/2569") == set()
 
 
 def test_old_and_new_values_are_shown_side_by_side(app, client, trail):

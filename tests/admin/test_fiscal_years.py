@@ -101,8 +101,8 @@ def test_deadlines_are_edited_and_bad_ones_refused(app, admin_client):
         db.session.commit()
     page = admin_client.get("/admin/years/2570").get_data(as_text=True)
     bad = admin_client.post("/admin/years/2570", data=_deadline_form(page, 12, {
-        "deadlines-rows-0-entry_deadline": "2026-10-15",  # before October ends
-        "deadlines-rows-1-confirm_deadline": "2026-12-01"}))  # before its entry deadline (20 Dec)
+        "deadlines-rows-0-entry_deadline": "15/10/2569",  # before October ends
+        "deadlines-rows-1-confirm_deadline": "01/12/2569"}))  # before its entry deadline (20 Dec)
     html = bad.get_data(as_text=True)
     assert "กำหนดบันทึกต้องอยู่หลังวันสิ้นสุดงวด" in html and "กำหนดยืนยันต้องไม่ก่อนกำหนดบันทึก" in html
     with app.app_context():
@@ -110,7 +110,7 @@ def test_deadlines_are_edited_and_bad_ones_refused(app, admin_client):
                                                             Installment.number == 1))
         assert first.entry_deadline == date(2026, 11, 20)
     good = admin_client.post("/admin/years/2570", data=_deadline_form(page, 12, {
-        "deadlines-rows-0-entry_deadline": "2026-11-25", "deadlines-rows-0-confirm_deadline": "2026-12-05"}))
+        "deadlines-rows-0-entry_deadline": "25/11/2569", "deadlines-rows-0-confirm_deadline": "05/12/2569"}))
     assert good.status_code == 302
     with app.app_context():
         first = db.session.scalar(select(Installment).where(Installment.fiscal_year_id == 2570,
