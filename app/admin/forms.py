@@ -19,8 +19,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from ..domain import vocabulary
-from ..web import BuddhistDateField, BuddhistYearWindow
 from ..domain.workflow import ROLE_LABELS, Role
+from ..web import BuddhistDateField, BuddhistYearWindow
 
 SCHEDULE_LABELS = {
     "monthly": _l("รายเดือน (12 งวด)"),
