@@ -1,13 +1,17 @@
-"""Template filters and globals shared by every page: Thai dates, money, labels, today, demo banner."""
+"""Template filters and globals shared by every page: Thai dates, money, labels, today, demo banner; the B.E. date field."""
 
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import overload
 
 from flask import Flask, current_app, flash, g
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale, gettext, lazy_gettext
+from wtforms import Field
+from wtforms.validators import ValidationError as WTFormsValidationError
+from wtforms.widgets import TextInput
 
 from .domain import calendar as cal
+from .domain import thai_dates
 from .domain.errors import DomainError, ValidationError
 from .domain.money import format_baht, format_pct
 from .domain.workflow import ACTION_LABELS, ROLE_LABELS, STATUS_LABELS, ReviewAction, Role, Status
@@ -170,3 +174,53 @@ def register(app: Flask) -> None:
     app.add_template_global(demo_loaded, "demo_loaded")
     app.add_template_global(is_thai, "is_thai")
     app.add_template_global(nav_items, "nav_items")
+
+
+class BuddhistDateField(Field):
+    """A date typed in the Buddhist Era as วว/ดด/ปปปป in a text input (numeric keyboard); `data` is the CE date.
+
+    A stored date is shown back as 20/11/2570; text that does not parse keeps what was typed and gets the
+    domain's Thai message as the field's error (the parse is app.domain.thai_dates.parse_be_date).
+    """
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, render_kw=None, **kwargs) -> None:
+        """The field with the B.E. placeholder and a numeric keyboard (render_kw may add to them)."""
+        attributes = {"placeholder": lazy_gettext("วว/ดด/ปปปป"), "inputmode": "numeric", "autocomplete": "off",
+                      **(render_kw or {})}
+        super().__init__(label, validators, render_kw=attributes, **kwargs)
+
+    def _value(self) -> str:
+        """What the input shows: the text as typed, else the stored date in B.E."""
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return thai_dates.format_be_date(self.data) if isinstance(self.data, date) else ""
+
+    def process_formdata(self, valuelist) -> None:
+        """Parse the typed text; blank is None (InputRequired or Optional decide), bad text a ValueError."""
+        self.data = None
+        if not valuelist or not str(valuelist[0]).strip():
+            return
+        try:
+            self.data = thai_dates.parse_be_date(str(valuelist[0]), field=self.name)
+        except DomainError as err:
+            raise ValueError(domain_message(err)) from None
+
+
+class BuddhistYearWindow:
+    """Validator: the date's B.E. year is from `earliest` to this year (in Bangkok) plus `ahead`."""
+
+    def __init__(self, earliest: int = 2500, ahead: int = 1) -> None:
+        """The window's first B.E. year and how many years past the current one it reaches."""
+        self.earliest, self.ahead = earliest, ahead
+
+    def __call__(self, form, field) -> None:
+        """Raise wtforms' ValidationError with the domain's message when the date is outside the window."""
+        if not isinstance(field.data, date):
+            return
+        try:
+            thai_dates.check_be_year_window(field.data, self.earliest, cal.be_year(today().year) + self.ahead,
+                                            field=field.name)
+        except DomainError as err:
+            raise WTFormsValidationError(domain_message(err)) from None

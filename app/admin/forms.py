@@ -5,7 +5,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     Form,
     FormField,
@@ -21,6 +20,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..domain import vocabulary
 from ..domain.workflow import ROLE_LABELS, Role
+from ..web import BuddhistDateField, BuddhistYearWindow
 
 SCHEDULE_LABELS = {
     "monthly": _l("รายเดือน (12 งวด)"),
@@ -56,8 +56,8 @@ class ScheduleForm(FlaskForm):
 class DeadlineRow(Form):
     """The two deadlines of one installment."""
 
-    entry_deadline = DateField(_l("กำหนดบันทึก"), validators=[InputRequired(_l("กรุณาระบุวันที่"))])
-    confirm_deadline = DateField(_l("กำหนดยืนยัน"), validators=[InputRequired(_l("กรุณาระบุวันที่"))])
+    entry_deadline = BuddhistDateField(_l("กำหนดบันทึก"), validators=[InputRequired(_l("กรุณาระบุวันที่"))])
+    confirm_deadline = BuddhistDateField(_l("กำหนดยืนยัน"), validators=[InputRequired(_l("กรุณาระบุวันที่"))])
 
 
 class DeadlinesForm(FlaskForm):
@@ -65,6 +65,22 @@ class DeadlinesForm(FlaskForm):
 
     rows = FieldList(FormField(DeadlineRow))
     submit = SubmitField(_l("บันทึกกำหนดเวลา"))
+
+    def rows_for(self, installments) -> list:
+        """(installment, row) pairs, one per installment: a post with fewer rows (a stale or tampered page) is
+        filled up with the stored deadlines, one with more is cut, so the page always shows every installment."""
+        del self.rows.entries[len(installments):]
+        while len(self.rows.entries) < len(installments):
+            inst = installments[len(self.rows.entries)]
+            self.rows.append_entry({"entry_deadline": inst.entry_deadline, "confirm_deadline": inst.confirm_deadline})
+        return list(zip(installments, self.rows.entries))
+
+
+class AuditDatesForm(Form):
+    """The audit viewer's date filter (a GET form, no CSRF): B.E. days from 2500 to next year."""
+
+    date_from = BuddhistDateField(_l("ตั้งแต่"), validators=[Optional(), BuddhistYearWindow()])
+    date_to = BuddhistDateField(_l("ถึง"), validators=[Optional(), BuddhistYearWindow()])
 
 
 class RoundRow(Form):

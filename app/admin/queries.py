@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -170,6 +170,9 @@ class AuditFilters:
     date_from: date | None = None
     date_to: date | None = None
     category: str = ""  # "" all, CHANGES or SECURITY (admins only; others never see security events)
+    date_from_text: str = ""  # the dates as the viewer typed them (B.E.), shown back in the filter form
+    date_to_text: str = ""
+    errors: dict[str, str] = field(default_factory=dict)  # filter name -> why it was refused (not applied)
 
 
 CHANGES, SECURITY = "changes", "security"

@@ -13,6 +13,7 @@ from sqlalchemy import delete, exists, func, select
 from .. import audit, db
 from ..domain.calendar import SCHEDULES
 from ..domain.errors import N_, DomainError, ValidationError
+from ..domain.thai_dates import deadline_problems
 from ..domain.vocabulary import AuditAction
 from ..models import Entry, FiscalYear, Installment, InstallmentReport, ItemActivation, Lao, RevenueItem, Round, User
 from ..reference import add_schedule, create_fiscal_year, year_has_figures
@@ -77,7 +78,8 @@ def change_schedule(actor: User | None, ip: str | None, year: int, schedule: str
 def set_deadlines(actor: User | None, ip: str | None, year: int, deadlines: list[tuple[date, date]]) -> int:
     """Set (entry, confirmation) deadlines of the year's installments, in installment order; returns how many changed.
 
-    Raises NotPermittedError, ValidationError (a deadline not after the period, confirmation before entry).
+    Raises NotPermittedError, DomainError (not one pair per installment), ValidationError keyed rows-<i>-<field>
+    (a deadline not after the period or more than a year after it, confirmation before entry).
     """
     check_admin(actor)
     db.begin_write()
@@ -89,12 +91,7 @@ def set_deadlines(actor: User | None, ip: str | None, year: int, deadlines: list
         raise DomainError(None, N_("จำนวนงวดไม่ตรงกับปีงบประมาณ กรุณาเปิดหน้านี้ใหม่"))
     errors: dict[str, DomainError] = {}
     for i, (inst, (entry, confirm)) in enumerate(zip(installments, deadlines)):
-        if entry is None or entry <= inst.period_end:
-            errors[f"rows-{i}-entry_deadline"] = DomainError(
-                f"rows-{i}-entry_deadline", N_("กำหนดบันทึกต้องอยู่หลังวันสิ้นสุดงวด"))
-        if confirm is None or (entry is not None and confirm < entry):
-            errors[f"rows-{i}-confirm_deadline"] = DomainError(
-                f"rows-{i}-confirm_deadline", N_("กำหนดยืนยันต้องไม่ก่อนกำหนดบันทึก"))
+        errors.update(deadline_problems(inst.number, inst.period_end, entry, confirm, prefix=f"rows-{i}-"))
     if errors:
         raise ValidationError(errors)
     old, new = {}, {}

@@ -61,8 +61,8 @@ def test_filters_by_lao_province_user_action_and_dates(app, client, trail):
     assert _visible(client, "?province=57") == {"FAR-EVENT"}
     assert _visible(client, "?user=verif") == {"NEXT-EVENT"}
     assert _visible(client, "?action=fiscal_year_created") == {"NATIONAL-EVENT"}
-    assert _visible(client, "?date_from=2026-11-10&date_to=2026-11-10") == {"OWN-EVENT", "NEXT-EVENT", "FAR-EVENT"}
-    assert _visible(client, "?date_to=2026-11-09") == set()
+    assert _visible(client, "?date_from=10/11/2569&date_to=10/11/2569") == {"OWN-EVENT", "NEXT-EVENT", "FAR-EVENT"}
+    assert _visible(client, "?date_to=9/11/2569") == set()
 
 
 def test_old_and_new_values_are_shown_side_by_side(app, client, trail):
@@ -128,3 +128,34 @@ def test_admin_actions_are_in_the_trail(app, client):
     with app.app_context():
         event = db.session.query(AuditEvent).filter_by(action="fiscal_year_created").one()
         assert event.username == "admin" and event.object_id == "2570"
+
+
+@pytest.mark.parametrize("username", ["officer", "verifier", "national", "admin"])
+@pytest.mark.parametrize("query, words", [
+    ("?date_from=0001-01-01", "วว/ดด/ปปปป"),  # used to overflow converting to UTC: 500 for every role
+    ("?date_to=9999-12-31", "วว/ดด/ปปปป"),
+    ("?date_to=31/12/9999", "ปี พ.ศ. 9999 ไม่ถูกต้อง"),
+    ("?date_from=1/1/2499", "ปี พ.ศ. ต้องอยู่ระหว่าง 2500 ถึง 2570"),  # outside the window: refused, not queried
+    ("?date_to=1/1/2571", "ปี พ.ศ. ต้องอยู่ระหว่าง 2500 ถึง 2570"),
+    ("?date_from=10/11/2026", "ดูเหมือนเป็นปีคริสต์ศักราช"),  # a Gregorian year: refused, never shifted
+    ("?date_from=31/02/2569", "ไม่มีวันที่ 31/2/2569"),
+])
+def test_a_bad_filter_date_gives_the_page_with_a_message(app, client, trail, username, query, words):
+    login(client, username, f.PASSWORD)
+    response = client.get(f"/admin/audit{query}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and words in html
+    assert "is-invalid" in html and "ไม่ได้แสดงรายการ" in html
+    assert _visible(client, query) == set()  # a refused filter lists nothing rather than everything
+    csv = client.get(f"/admin/audit.csv{query}")
+    assert csv.status_code == 400 and words in csv.get_data(as_text=True)
+
+
+def test_filter_dates_are_typed_and_shown_back_in_buddhist_era(app, client, trail):
+    login(client, "national", f.PASSWORD)
+    html = client.get("/admin/audit?date_from=๑๐/๑๑/๒๕๖๙&date_to=10/11/2569").get_data(as_text=True)
+    assert 'value="10/11/2569"' in html and 'placeholder="วว/ดด/ปปปป"' in html and 'inputmode="numeric"' in html
+    assert 'type="date"' not in html
+    assert _visible(client, "?date_from=10/11/2569&date_to=10/11/2569") == {"OWN-EVENT", "NEXT-EVENT", "FAR-EVENT"}
+    csv = client.get("/admin/audit.csv?date_from=11/11/2569")
+    assert csv.status_code == 200 and "OWN-EVENT" not in csv.get_data(as_text=True)

@@ -101,8 +101,8 @@ def test_deadlines_are_edited_and_bad_ones_refused(app, admin_client):
         db.session.commit()
     page = admin_client.get("/admin/years/2570").get_data(as_text=True)
     bad = admin_client.post("/admin/years/2570", data=_deadline_form(page, 12, {
-        "deadlines-rows-0-entry_deadline": "2026-10-15",  # before October ends
-        "deadlines-rows-1-confirm_deadline": "2026-12-01"}))  # before its entry deadline (20 Dec)
+        "deadlines-rows-0-entry_deadline": "15/10/2569",  # before October ends
+        "deadlines-rows-1-confirm_deadline": "01/12/2569"}))  # before its entry deadline (20 Dec)
     html = bad.get_data(as_text=True)
     assert "กำหนดบันทึกต้องอยู่หลังวันสิ้นสุดงวด" in html and "กำหนดยืนยันต้องไม่ก่อนกำหนดบันทึก" in html
     with app.app_context():
@@ -110,7 +110,7 @@ def test_deadlines_are_edited_and_bad_ones_refused(app, admin_client):
                                                             Installment.number == 1))
         assert first.entry_deadline == date(2026, 11, 20)
     good = admin_client.post("/admin/years/2570", data=_deadline_form(page, 12, {
-        "deadlines-rows-0-entry_deadline": "2026-11-25", "deadlines-rows-0-confirm_deadline": "2026-12-05"}))
+        "deadlines-rows-0-entry_deadline": "25/11/2569", "deadlines-rows-0-confirm_deadline": "05/12/2569"}))
     assert good.status_code == 302
     with app.app_context():
         first = db.session.scalar(select(Installment).where(Installment.fiscal_year_id == 2570,
@@ -191,3 +191,84 @@ def test_an_item_with_figures_cannot_be_switched_off(ctx):
     db.session.commit()
     from app.models import ItemActivation
     assert db.session.scalars(select(ItemActivation)).all() == []
+
+
+def _first_deadlines(app) -> tuple[date, date]:
+    with app.app_context():
+        first = db.session.scalar(select(Installment).where(Installment.fiscal_year_id == 2570,
+                                                            Installment.number == 1))
+        return first.entry_deadline, first.confirm_deadline
+
+
+def test_deadline_inputs_show_buddhist_era_dates_as_text(app, admin_client):
+    with app.app_context():
+        f.fiscal_year(2570)
+        db.session.commit()
+    page = admin_client.get("/admin/years/2570").get_data(as_text=True)
+    import re
+
+    entry = re.search(r'<input[^>]*name="deadlines-rows-0-entry_deadline"[^>]*>', page).group(0)
+    assert 'value="20/11/2569"' in entry and 'type="text"' in entry
+    assert 'placeholder="วว/ดด/ปปปป"' in entry and 'inputmode="numeric"' in entry
+    assert 'value="30/11/2569"' in page  # installment 1's confirmation deadline
+
+
+@pytest.mark.parametrize("typed, words", [
+    ("2571-11-20", "วว/ดด/ปปปป"),  # an ISO date used to be stored as 20 Nov 3114
+    ("20/11/2026", "ดูเหมือนเป็นปีคริสต์ศักราช"),  # a Gregorian year in the B.E. field: refused, never shifted
+    ("31/02/2570", "ไม่มีวันที่ 31/2/2570"),
+    ("20/11/2571", "งวดที่ 1: กำหนดบันทึกต้องไม่เกินหนึ่งปีหลังวันสิ้นสุดงวด (31/10/2569)"),
+    ("20/10/2569", "งวดที่ 1: กำหนดบันทึกต้องอยู่หลังวันสิ้นสุดงวด (31/10/2569)"),
+])
+def test_a_bad_typed_deadline_is_refused_and_nothing_stored(app, admin_client, typed, words):
+    with app.app_context():
+        f.fiscal_year(2570)
+        db.session.commit()
+    page = admin_client.get("/admin/years/2570").get_data(as_text=True)
+    response = admin_client.post("/admin/years/2570", data=_deadline_form(page, 12, {
+        "deadlines-rows-0-entry_deadline": typed}))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and words in html
+    assert f'value="{typed}"' in html  # what was typed is shown back for correcting
+    assert _first_deadlines(app) == (date(2026, 11, 20), date(2026, 11, 30))
+    with app.app_context():
+        assert audit_count("deadlines_changed") == 0
+
+
+def test_a_confirmation_deadline_more_than_a_year_late_is_refused(app, admin_client):
+    with app.app_context():
+        f.fiscal_year(2570)
+        db.session.commit()
+    page = admin_client.get("/admin/years/2570").get_data(as_text=True)
+    response = admin_client.post("/admin/years/2570", data=_deadline_form(page, 12, {
+        "deadlines-rows-2-confirm_deadline": "1/1/2571"}))  # installment 3 (December 2569) ends 31/12/2569
+    assert "งวดที่ 3: กำหนดยืนยันต้องไม่เกินหนึ่งปีหลังวันสิ้นสุดงวด (31/12/2569)" in response.get_data(as_text=True)
+
+
+def test_deadlines_in_thai_digits_are_stored(app, admin_client):
+    with app.app_context():
+        f.fiscal_year(2570)
+        db.session.commit()
+    page = admin_client.get("/admin/years/2570").get_data(as_text=True)
+    response = admin_client.post("/admin/years/2570", data=_deadline_form(page, 12, {
+        "deadlines-rows-0-entry_deadline": "๒๕/๑๑/๒๕๖๙", "deadlines-rows-0-confirm_deadline": "5/12/2569"}))
+    assert response.status_code == 302
+    assert _first_deadlines(app) == (date(2026, 11, 25), date(2026, 12, 5))
+
+
+@pytest.mark.parametrize("rows", [0, 5, 13])
+def test_a_post_with_the_wrong_number_of_rows_shows_every_installment_again(app, admin_client, rows):
+    with app.app_context():
+        f.fiscal_year(2570)
+        db.session.commit()
+    page = admin_client.get("/admin/years/2570").get_data(as_text=True)
+    data = _deadline_form(page, min(rows, 12), {})
+    if rows == 13:
+        data.update({"deadlines-rows-12-entry_deadline": "20/11/2570", "deadlines-rows-12-confirm_deadline": "30/11/2570"})
+    response = admin_client.post("/admin/years/2570", data=data, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "จำนวนงวดไม่ตรงกับปีงบประมาณ" in html
+    for i in range(12):
+        assert f'name="deadlines-rows-{i}-entry_deadline"' in html
+    assert 'value="20/10/2570"' in html  # installment 12's (September 2570) stored entry deadline
+    assert _first_deadlines(app) == (date(2026, 11, 20), date(2026, 11, 30))

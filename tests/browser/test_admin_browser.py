@@ -128,3 +128,55 @@ def test_admin_creates_an_account_and_checks_a_figures_file(app, live_server, pa
     page.wait_for_load_state("networkidle")
     assert "ทศนิยมได้ไม่เกิน 2 ตำแหน่ง" in page.get_by_test_id("import-errors").inner_text()
     shot(page, "admin-import-figures-errors")
+
+
+def test_admin_types_buddhist_era_dates_for_deadlines_and_the_audit_filter(app, live_server, page):
+    with app.app_context():
+        f.user("admin", "admin", full_name="ผู้ดูแล ระบบ")
+        f.fiscal_year(2570)
+        db.session.commit()
+    browser_login(page, live_server, "admin", f.PASSWORD)
+    page.goto(f"{live_server}/admin/years/2570")
+    entry = page.locator("input[name='deadlines-rows-0-entry_deadline']")
+    assert entry.get_attribute("type") == "text" and entry.input_value() == "20/11/2569"
+    assert entry.get_attribute("placeholder") == "วว/ดด/ปปปป" and entry.get_attribute("inputmode") == "numeric"
+    assert page.locator("input[name='deadlines-rows-11-confirm_deadline']").input_value() == "31/10/2570"
+
+    # a Gregorian year is refused with a hint, what was typed stays in the box
+    entry.fill("25/11/2026")
+    page.get_by_role("button", name="บันทึกกำหนดเวลา").click()
+    page.wait_for_load_state("networkidle")
+    table = page.get_by_test_id("installments").inner_text()
+    assert "ดูเหมือนเป็นปีคริสต์ศักราช" in table and "พ.ศ. 2569" in table
+    assert page.locator("input[name='deadlines-rows-0-entry_deadline']").input_value() == "25/11/2026"
+    shot(page, "admin-year-deadlines-refused")
+
+    page.locator("input[name='deadlines-rows-0-entry_deadline']").fill("25/11/2569")
+    page.get_by_role("button", name="บันทึกกำหนดเวลา").click()
+    page.wait_for_load_state("networkidle")
+    assert "แก้ไขกำหนดเวลาแล้ว 1 งวด" in page.content()
+    assert page.locator("input[name='deadlines-rows-0-entry_deadline']").input_value() == "25/11/2569"
+    assert "25 พ.ย. 2569" in page.get_by_test_id("installments").inner_text()
+    shot(page, "admin-year-deadlines-be")
+
+    # the audit filter takes B.E. dates too, and says why it refuses one
+    from datetime import datetime
+
+    from app.domain.thai_dates import format_be_date
+    from app.web import BANGKOK
+
+    typed = format_be_date(datetime.now(BANGKOK).date())  # the audit trail keeps the real clock's time
+    page.goto(f"{live_server}/admin/audit")
+    page.fill("#date_from", typed)
+    page.fill("#date_to", typed)
+    page.get_by_role("button", name="กรอง").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#date_from").input_value() == typed
+    assert "แก้ไขกำหนดเวลา" in page.get_by_test_id("audit").inner_text()
+    shot(page, "admin-audit-filter-be")
+    page.fill("#date_to", "31/12/9999")
+    page.get_by_role("button", name="กรอง").click()
+    page.wait_for_load_state("networkidle")
+    assert "ปี พ.ศ. 9999 ไม่ถูกต้อง" in page.get_by_test_id("date_to-error").inner_text()
+    assert page.get_by_test_id("audit-filter-refused").is_visible()
+    shot(page, "admin-audit-filter-refused")
