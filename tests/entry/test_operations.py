@@ -185,6 +185,42 @@ def test_explanation_length_is_limited(prior_year):
     assert "500" in str(exc.value.errors["explain_LAND_BUILDING"])
 
 
+def test_a_correction_that_clears_the_warning_drops_its_explanation(prior_year):
+    """The typo-guard note belongs to the flagged figure: once corrected to a normal value it is no longer
+    stored (nor printed on the certification); the audit trail keeps the old note."""
+    record(amounts={"LAND_BUILDING": "100000", "SIGNBOARD": "300"},
+           explanations={"LAND_BUILDING": "รับชำระภาษีค้างจากปีก่อน"})
+    db.session.commit()
+    record(version=1, amounts={"LAND_BUILDING": "1000", "SIGNBOARD": "300"},
+           explanations={"LAND_BUILDING": "รับชำระภาษีค้างจากปีก่อน"})  # the form sends the old note back
+    db.session.commit()
+    assert set(db.session.scalars(select(Entry.explanation))) == {None}
+    correction = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert correction.old_values["explain_LAND_BUILDING"] == "รับชำระภาษีค้างจากปีก่อน"
+    assert "explain_LAND_BUILDING" not in correction.new_values
+
+
+def test_an_unflagged_figure_never_stores_an_explanation(prior_year):
+    record(amounts={"LAND_BUILDING": "1000", "SIGNBOARD": "300"}, explanations={"SIGNBOARD": "ก" * 600})
+    db.session.commit()
+    assert set(db.session.scalars(select(Entry.explanation))) == {None}
+
+
+def test_revenue_where_the_prior_year_had_none_needs_an_explanation(world, ctx):
+    put_figures("OWN01", 2569, 1, {"LAND_BUILDING": "0", "SIGNBOARD": "300"})
+    db.session.commit()
+    before = snapshot()
+    with pytest.raises(ValidationError) as exc:
+        record(amounts={"LAND_BUILDING": "66913", "SIGNBOARD": "300"})
+    assert set(exc.value.errors) == {"explain_LAND_BUILDING"}
+    db.session.rollback()
+    assert snapshot() == before
+    record(amounts={"LAND_BUILDING": "66913", "SIGNBOARD": "300"},
+           explanations={"LAND_BUILDING": "เริ่มจัดเก็บภาษีป้ายใหม่"})
+    db.session.commit()
+    assert "เริ่มจัดเก็บภาษีป้ายใหม่" in db.session.scalars(select(Entry.explanation)).all()
+
+
 def test_report_row_is_unique_per_lao_and_installment(world, ctx):
     record()
     db.session.commit()
