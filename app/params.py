@@ -87,7 +87,8 @@ def check_query():
     """Before every request: drop malformed numeric query parameters (pages) or refuse them (downloads, API)."""
     if request.path.startswith("/api/"):
         return None  # the API reads its query through its own models (400 with the fields named)
-    bad = [name for name in NUMERIC_QUERY if any(not _valid(name, v) for v in request.args.getlist(name))]
+    bad = [name for name, values in request.args.lists()
+           if name in NUMERIC_QUERY and any(not _valid(name, v) for v in values)]
     if not bad:
         return None
     labels = ", ".join(str(NUMERIC_QUERY[name]) for name in bad)

@@ -44,11 +44,11 @@ SKIP = {"auth.logout", "auth.end_sessions"}  # they only sign out; fuzzing them 
 
 # one value per kind of trouble, each tried alone in every parameter
 KILLERS = [
-    "99999999999999999999", "-1", "0", "²", "๕", "", "x" * 10_000, "0001-01-01", "9999-12-31",
-    "31/02/2570", "' OR 1=1 --", "<script>x</script>", "r99999999999999999999", "99999999999999999999:1", "²:1",
+    "99999999999999999999", "-1", "²", "๕", "", "x" * 10_000, "0001-01-01", "31/02/9999", "r99999999999999999999",
+    "²:1",
 ]
 HOSTILE = KILLERS + [
-    " ", "-99999999999999999999", "9" * 400, "2147483648", "1e309", "NaN", "inf", "0x10", "1_000", "๒๕๗๐",
+    "0", " ", "-99999999999999999999", "9999-12-31", "' OR 1=1 --", "<script>x</script>", "99999999999999999999:1", "9" * 400, "2147483648", "1e309", "NaN", "inf", "0x10", "1_000", "๒๕๗๐",
     "٣", "１２", "2570.5", "25 70", "%00", "\x00", "\u202e", "00/00/0000", "2570-02-30", "1/1/99999", "r0",
     "r²", "a:b", "1:2:3", ":", "[]", "{}",
 ]
@@ -256,7 +256,7 @@ def _run(app, world, kind: str, method: str) -> list[str]:
         if template is None or method not in (rule.methods or ()):
             continue
         valid_path = template.format(**world)
-        _fuzz_endpoint(fuzzer, rule, method, valid_path, everything, examples=3 if kind == "anon" else 8)
+        _fuzz_endpoint(fuzzer, rule, method, valid_path, everything, examples=2 if kind == "anon" else 5)
     return list(dict.fromkeys(fuzzer.failures))
 
 
