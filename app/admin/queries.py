@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, exists, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, exists, false, func, or_, select
 
 from .. import db
 from ..auth.loaders import in_scope, scope_of
@@ -201,6 +201,8 @@ def audit_query(viewer: User, f: AuditFilters) -> Select[AuditEvent, str, str, s
             .outerjoin(Province, Province.id == AuditEvent.province_id)
             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
     stmt = in_scope(stmt, scope_of(viewer), province_id=AuditEvent.province_id, lao_id=AuditEvent.lao_id)
+    if f.errors:
+        return stmt.where(false())  # a refused filter shows its message, not every event unfiltered
     conditions: list[ColumnElement[bool]] = _categories(viewer, f.category)
     if f.province:
         conditions.append(Province.code == f.province)
