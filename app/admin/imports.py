@@ -120,6 +120,7 @@ def _cell_text(value) -> str:
 # (~7,850 LAOs x 12 installments x ~10 items, ~942,000 rows) fits; so does everything Excel can save.
 MAX_ROWS = 1_048_576  # rows of a sheet or records of a CSV: Excel's own sheet limit
 MAX_COLUMNS = 50  # a value further right than this refuses the file; the widest import has 7 columns
+MAX_BLANK_ROWS = 10_000  # stored rows without any value (formatted or hostile padding) in one sheet
 MAX_LINE_CHARS = 10_000  # one physical line of a CSV file
 MAX_UNPACKED_BYTES = 600 * 1024 * 1024  # all members of an XLSX together, as its central directory declares them
 MAX_PACKING_RATIO = 100  # uncompressed / compressed size of a member larger than 1 MB
@@ -156,24 +157,34 @@ def _too_many_rows() -> DomainError:
 def _xlsx_lines(data: bytes):
     """(row number, cell texts up to the last filled cell) of the first sheet, streamed with the limits checked.
 
-    The sheet's declared dimension is ignored (a forged `A1:XFD20000` would pad every row to 16,384 cells):
-    rows are read as stored, empty cells cost nothing, and a value right of MAX_COLUMNS or a row past MAX_ROWS
-    refuses the file at once.
+    Only the parts needed are read (workbook, shared strings, styles for dates, the first sheet), and the sheet's
+    declared dimension is ignored (a forged `A1:XFD20000` made openpyxl pad every row to 16,384 cells): rows are
+    read as stored, and a value right of MAX_COLUMNS, a row past MAX_ROWS or more than MAX_BLANK_ROWS rows
+    without a value refuse the file as soon as they are met.
     """
-    from openpyxl import load_workbook
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
     from openpyxl.worksheet._reader import WorkSheetParser
 
     _check_zip(data)
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
     except _XLSX_ERRORS as exc:
         raise DomainError("file", _UNREADABLE_XLSX) from exc
     try:
-        ws = wb.worksheets[0]
-        with ws._get_source() as source:
-            parser = WorkSheetParser(source, ws._shared_strings, data_only=True, epoch=wb.epoch,
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)  # the number formats that tell dates from numbers
+        path = next((rel.target for _sheet, rel in reader.parser.find_sheets()
+                     if rel.target in reader.valid_files and "chartsheet" not in rel.Type), None)
+        if path is None:
+            raise DomainError("file", _UNREADABLE_XLSX)
+        wb = reader.wb
+        with reader.archive.open(path) as source:
+            parser = WorkSheetParser(source, reader.shared_strings, data_only=True, epoch=wb.epoch,
                                      date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
-            count = 0
+            count = blank = 0
             for number, cells in parser.parse():
                 count += 1
                 if number > MAX_ROWS or count > MAX_ROWS:
@@ -186,11 +197,17 @@ def _xlsx_lines(data: bytes):
                             raise DomainError("file", N_("แฟ้มมีข้อมูลเกิน %(limit)s คอลัมน์ (บรรทัด %(line)s)"),
                                               limit=MAX_COLUMNS, line=number)
                         texts[cell["column"]] = text
-                yield number, [texts.get(c, "") for c in range(1, max(texts, default=0) + 1)]
+                if not texts:
+                    blank += 1
+                    if blank > MAX_BLANK_ROWS:
+                        raise DomainError("file", N_("แฟ้มมีแถวว่างเกิน %(limit)s แถว กรุณาลบแถวว่างแล้วบันทึกใหม่"),
+                                          limit=f"{MAX_BLANK_ROWS:,}")
+                    continue
+                yield number, [texts.get(c, "") for c in range(1, max(texts) + 1)]
     except _XLSX_ERRORS as exc:
         raise DomainError("file", _UNREADABLE_XLSX) from exc
     finally:
-        wb.close()
+        reader.archive.close()
 
 
 def _bounded_lines(text: str):
