@@ -21,7 +21,7 @@ from tests import factories as f
 from tests.admin.conftest import audit_count, csv_bytes, upload, xlsx_bytes
 
 TODAY = __import__("datetime").date(2026, 11, 21)
-CEILING = Decimal("10000000000")
+CEILING = Decimal(10_000_000_000)
 UNREADABLE = "อ่านแฟ้ม Excel ไม่ได้"
 
 _CONTENT_TYPES = (
