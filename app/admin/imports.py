@@ -151,6 +151,7 @@ def _check_zip(data: bytes) -> None:
 
 
 def _too_many_rows() -> DomainError:
+    """The refusal of a file with more than MAX_ROWS rows."""
     return DomainError("file", N_("แฟ้มมีข้อมูลเกิน %(limit)s แถว กรุณาแบ่งเป็นหลายแฟ้ม"), limit=f"{MAX_ROWS:,}")
 
 

@@ -52,10 +52,12 @@ _SHEET_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 
 
 def _cell(ref: str, text: str) -> str:
+    """An inline-string cell at `ref`."""
     return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
 
 
 def _row(number: int, values) -> str:
+    """Row `number` with `values` in columns A, B, ..."""
     return f'<row r="{number}">' + "".join(_cell(f"{c}{number}", v) for c, v in zip("ABCDEFG", values)) + "</row>"
 
 
@@ -64,6 +66,7 @@ GOOD_ROWS = _row(2, ("2570", "S1", "1", "LAND_BUILDING", "1234.50")) + _row(3, (
 
 
 def _sheet(rows_xml: str, dimension: str | None = None, prolog: str = "") -> str:
+    """A worksheet part holding `rows_xml`, with an optional declared dimension and prolog (e.g. a DTD)."""
     dim = f'<dimension ref="{dimension}"/>' if dimension else ""
     return (f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<worksheet {_SHEET_NS}>{dim}'
             f"<sheetData>{rows_xml}</sheetData></worksheet>")
@@ -91,6 +94,7 @@ def laos(ctx):
 
 
 def _import(data: bytes, name: str, *, dry_run: bool = False):
+    """Import `data` as an entries file; commit a clean real run, roll back anything else."""
     plan = imports.import_figures(None, None, Upload(name, data), "entries", dry_run=dry_run, today=TODAY,
                                   ceiling=CEILING)
     if plan.errors or dry_run:
@@ -101,11 +105,13 @@ def _import(data: bytes, name: str, *, dry_run: bool = False):
 
 
 def _nothing_written() -> bool:
+    """Whether no entry, installment report or audit event exists."""
     return (db.session.scalar(select(func.count(Entry.id))) == 0
             and db.session.scalar(select(func.count(InstallmentReport.id))) == 0 and audit_count() == 0)
 
 
 def _refused(data: bytes, name: str = "figures.xlsx") -> tuple[DomainError, float]:
+    """Import `data`, expect a file error that wrote nothing; returns it and the seconds it took."""
     started = time.perf_counter()
     with pytest.raises(DomainError) as caught:
         _import(data, name)
@@ -232,6 +238,7 @@ def test_too_much_unpacked_data_is_refused_from_the_central_directory(laos, monk
 
 
 def _corrupt_deflate() -> bytes:
+    """A workbook whose sheet's deflate stream is overwritten with garbage."""
     data = bytearray(_xlsx(_sheet(HEADER_ROW + GOOD_ROWS * 40)))
     at = data.index(b"xl/worksheets/sheet1.xml") + len("xl/worksheets/sheet1.xml") + 40
     data[at:at + 40] = b"\xff" * 40
