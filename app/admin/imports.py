@@ -10,14 +10,16 @@ import csv
 import hashlib
 import io
 import re
+import zlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import cast
-from zipfile import BadZipFile
+from zipfile import BadZipFile, LargeZipFile, ZipFile
 
+from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import Table, bindparam, insert, select, update
 
 from .. import audit, db
@@ -82,10 +84,15 @@ class RowError:
 
 @dataclass(frozen=True)
 class Row:
-    """One data row of a file: its line number and its cells as stripped text by column name."""
+    """One data row of a file: its line number, its cells as stripped text by column name, and a shape error.
+
+    `error` is set when the row does not line up with the header (more or fewer cells); its values are then
+    unreliable and the plan reports the error instead of checking them.
+    """
 
     line: int
     values: dict[str, str]
+    error: RowError | None = None
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -109,22 +116,112 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _xlsx_lines(data: bytes):
-    from openpyxl import load_workbook
+# Limits of an import file, chosen from measurements (README "Import limits"). A whole year's entries of every LAO
+# (~7,850 LAOs x 12 installments x ~10 items, ~942,000 rows) fits; so does everything Excel can save.
+MAX_ROWS = 1_048_576  # rows of a sheet or records of a CSV: Excel's own sheet limit
+MAX_COLUMNS = 50  # a value further right than this refuses the file; the widest import has 7 columns
+MAX_BLANK_ROWS = 10_000  # stored rows without any value (formatted or hostile padding) in one sheet
+MAX_LINE_CHARS = 10_000  # one physical line of a CSV file
+MAX_UNPACKED_BYTES = 600 * 1024 * 1024  # all members of an XLSX together, as its central directory declares them
+MAX_PACKING_RATIO = 100  # uncompressed / compressed size of a member larger than 1 MB
+_RATIO_FROM_BYTES = 1024 * 1024
 
+# Everything reading a broken or hostile workbook was seen to raise (zip, zlib, XML incl. defusedxml's refusals,
+# openpyxl's own checks); any of them means "not a workbook we can read".
+_XLSX_ERRORS: tuple[type[BaseException], ...] = (
+    BadZipFile, LargeZipFile, zlib.error, SyntaxError, ValueError, KeyError, IndexError, TypeError, AttributeError,
+    EOFError, OSError, OverflowError, NotImplementedError, InvalidFileException)
+_UNREADABLE_XLSX = N_("อ่านแฟ้ม Excel ไม่ได้ กรุณาบันทึกเป็น .xlsx หรือ .csv แล้วลองใหม่")
+
+
+def _check_zip(data: bytes) -> None:
+    """Refuse a workbook whose central directory declares too much data or a bomb-like packing ratio."""
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise DomainError("file", N_("อ่านแฟ้ม Excel ไม่ได้ กรุณาบันทึกเป็น .xlsx หรือ .csv แล้วลองใหม่")) from exc
+        with ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except _XLSX_ERRORS as exc:
+        raise DomainError("file", _UNREADABLE_XLSX) from exc
+    if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
+        raise DomainError("file", N_("แฟ้ม Excel ใหญ่เกิน %(limit)s MB เมื่อคลายการบีบอัด กรุณาแบ่งเป็นหลายแฟ้ม"),
+                          limit=f"{MAX_UNPACKED_BYTES // (1024 * 1024):,}")
+    for m in members:
+        if m.file_size > _RATIO_FROM_BYTES and m.file_size > MAX_PACKING_RATIO * max(m.compress_size, 1):
+            raise DomainError("file", N_("แฟ้ม Excel ถูกบีบอัดผิดปกติ (ขยายได้เกิน %(limit)s เท่า) ระบบจึงไม่เปิดแฟ้มนี้"),
+                              limit=MAX_PACKING_RATIO)
+
+
+def _too_many_rows() -> DomainError:
+    """The refusal of a file with more than MAX_ROWS rows."""
+    return DomainError("file", N_("แฟ้มมีข้อมูลเกิน %(limit)s แถว กรุณาแบ่งเป็นหลายแฟ้ม"), limit=f"{MAX_ROWS:,}")
+
+
+def _xlsx_lines(data: bytes):
+    """(row number, cell texts up to the last filled cell) of the first sheet, streamed with the limits checked.
+
+    Only the parts needed are read (workbook, shared strings, styles for dates, the first sheet), and the sheet's
+    declared dimension is ignored (a forged `A1:XFD20000` made openpyxl pad every row to 16,384 cells): rows are
+    read as stored, and a value right of MAX_COLUMNS, a row past MAX_ROWS or more than MAX_BLANK_ROWS rows
+    without a value refuse the file as soon as they are met.
+    """
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    _check_zip(data)
     try:
-        ws = wb.worksheets[0]
-        for number, cells in enumerate(ws.iter_rows(values_only=True), start=1):
-            yield number, [_cell_text(v) for v in cells]
+        reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
+    except _XLSX_ERRORS as exc:
+        raise DomainError("file", _UNREADABLE_XLSX) from exc
+    try:
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)  # the number formats that tell dates from numbers
+        path = next((rel.target for _sheet, rel in reader.parser.find_sheets()
+                     if rel.target in reader.valid_files and "chartsheet" not in rel.Type), None)
+        if path is None:
+            raise DomainError("file", _UNREADABLE_XLSX)
+        wb = reader.wb
+        with reader.archive.open(path) as source:
+            parser = WorkSheetParser(source, reader.shared_strings, data_only=True, epoch=wb.epoch,
+                                     date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+            count = blank = 0
+            for number, cells in parser.parse():
+                count += 1
+                if number > MAX_ROWS or count > MAX_ROWS:
+                    raise _too_many_rows()
+                texts: dict[int, str] = {}
+                for cell in cells:
+                    text = _cell_text(cell["value"])
+                    if text:
+                        if cell["column"] > MAX_COLUMNS:
+                            raise DomainError("file", N_("แฟ้มมีข้อมูลเกิน %(limit)s คอลัมน์ (บรรทัด %(line)s)"),
+                                              limit=MAX_COLUMNS, line=number)
+                        texts[cell["column"]] = text
+                if not texts:
+                    blank += 1
+                    if blank > MAX_BLANK_ROWS:
+                        raise DomainError("file", N_("แฟ้มมีแถวว่างเกิน %(limit)s แถว กรุณาลบแถวว่างแล้วบันทึกใหม่"),
+                                          limit=f"{MAX_BLANK_ROWS:,}")
+                    continue
+                yield number, [texts.get(c, "") for c in range(1, max(texts) + 1)]
+    except _XLSX_ERRORS as exc:
+        raise DomainError("file", _UNREADABLE_XLSX) from exc
     finally:
-        wb.close()
+        reader.archive.close()
+
+
+def _bounded_lines(text: str):
+    """The physical lines of a CSV text, refusing one longer than MAX_LINE_CHARS."""
+    for number, line in enumerate(io.StringIO(text, newline=""), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            raise DomainError("file", N_("บรรทัด %(line)s ของแฟ้ม CSV ยาวเกิน %(limit)s ตัวอักษร"),
+                              line=number, limit=f"{MAX_LINE_CHARS:,}")
+        yield line
 
 
 def _csv_lines(data: bytes):
+    """(line number, stripped cells) of every record of a CSV file (UTF-8 or Thai Windows), with the limits."""
     for encoding in ("utf-8-sig", "cp874"):  # Thai Excel saves CSV as TIS-620 (cp874) unless told UTF-8
         try:
             text = data.decode(encoding)
@@ -133,9 +230,11 @@ def _csv_lines(data: bytes):
             continue
     else:
         raise DomainError("file", N_("อ่านแฟ้ม CSV ไม่ได้ กรุณาบันทึกเป็น UTF-8"))
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(_bounded_lines(text))
     try:
-        for cells in reader:
+        for count, cells in enumerate(reader, start=1):
+            if count > MAX_ROWS:
+                raise _too_many_rows()
             yield reader.line_num, [c.strip() for c in cells]
     except csv.Error as exc:
         raise DomainError("file", N_("แฟ้ม CSV มีรูปแบบไม่ถูกต้องที่บรรทัด %(line)s"), line=reader.line_num) from exc
@@ -154,12 +253,16 @@ def is_xlsx(upload: Upload) -> bool:
 def read_rows(upload: Upload, columns: tuple[str, ...]) -> list[Row]:
     """The data rows of a CSV or XLSX file whose first row names `columns` (any order, extra columns ignored).
 
-    Blank rows are skipped. Raises DomainError('file', ...) for an unreadable file, missing columns or no rows.
+    Blank rows are skipped. A row with a value right of the header's last column (e.g. an unquoted `1,234.50`
+    in a CSV), or a CSV row with fewer cells than the header names, carries a row error. Raises
+    DomainError('file', ...) for an unreadable file, a file beyond the limits, missing columns or no rows.
     """
     if not upload.data:
         raise DomainError("file", N_("แฟ้มว่างเปล่า"))
-    lines = _xlsx_lines(upload.data) if is_xlsx(upload) else _csv_lines(upload.data)
+    xlsx = is_xlsx(upload)
+    lines = _xlsx_lines(upload.data) if xlsx else _csv_lines(upload.data)
     header = None
+    width = 0  # cells of the header up to its last named column
     rows: list[Row] = []
     for number, cells in lines:
         if not any(cells):
@@ -171,11 +274,30 @@ def read_rows(upload: Upload, columns: tuple[str, ...]) -> list[Row]:
                 raise DomainError("file", N_("แถวแรกของแฟ้มต้องมีคอลัมน์ %(columns)s (ไม่พบ %(missing)s)"),
                                   columns=",".join(columns), missing=", ".join(missing))
             index = {c: header.index(c) for c in columns}
+            width = _filled_width(header)
             continue
-        rows.append(Row(number, {c: (cells[i] if i < len(cells) else "") for c, i in index.items()}))
+        error = None
+        filled = _filled_width(cells)
+        if filled > width:
+            message = (N_("แถวนี้มีข้อมูลถึงคอลัมน์ที่ %(found)s แต่แถวแรกมีเพียง %(expected)s คอลัมน์") if xlsx else
+                       N_("แถวนี้มี %(found)s ช่อง แต่แถวแรกมี %(expected)s ช่อง (จำนวนเงินที่มีจุลภาคต้องอยู่ใน"
+                          "เครื่องหมายคำพูด เช่น \"1,234.50\")"))
+            error = RowError(number, None, message, {"found": filled, "expected": width})
+        elif not xlsx and len(cells) < width:  # Excel stores no empty cells; a CSV row has them all
+            error = RowError(number, None, N_("แถวนี้มี %(found)s ช่อง แต่แถวแรกมี %(expected)s ช่อง"),
+                             {"found": len(cells), "expected": width})
+        rows.append(Row(number, {c: (cells[i] if i < len(cells) else "") for c, i in index.items()}, error))
     if header is None or not rows:
         raise DomainError("file", N_("ไม่พบข้อมูลในแฟ้ม"))
     return rows
+
+
+def _filled_width(cells: list[str]) -> int:
+    """The number of cells up to the last non-empty one (trailing empty cells do not count)."""
+    for i in range(len(cells), 0, -1):
+        if cells[i - 1]:
+            return i
+    return 0
 
 
 def _tick(progress: ProgressFn | None, done: int, total: int) -> None:
@@ -245,6 +367,9 @@ def plan_laos(rows: list[Row], progress: ProgressFn | None = None) -> LaoPlan:
 
     for done, row in enumerate(rows, start=1):
         _tick(progress, done, len(rows))
+        if row.error is not None:
+            plan.errors.append(row.error)
+            continue
         v = row.values
         errs: list[RowError] = []
 
@@ -437,6 +562,12 @@ def plan_figures(rows: list[Row], kind: str, *, confirm: bool, today: date, ceil
     for done, row in enumerate(rows, start=1):
         _tick(progress, done, len(rows))
         v = row.values
+        if row.error is not None:
+            plan.errors.append(row.error)
+            # its installment's completeness would only repeat this error
+            bad_groups.add((_int_cell(v["fiscal_year"]), 1 if baseline else _int_cell(v["installment"]),
+                            v["lao_code"]))
+            continue
         errs: list[RowError] = []
 
         def err(column, message, **params):

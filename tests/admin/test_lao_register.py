@@ -115,6 +115,21 @@ def test_one_bad_row_among_a_thousand_changes_nothing_and_names_the_row(ctx):
     assert _lao_count() == 0 and audit_count() == 0
 
 
+def test_a_row_that_does_not_line_up_with_the_header_changes_nothing_and_names_its_line(ctx):
+    header = ",".join(LAO_HEADER).encode()
+    good = "1500000,อบจ.เชียงใหม่,Chiang Mai PAO,PAO,,50,5001".encode()
+    split_name = "5500201,อบต.แม่ริม,Mae Rim, Chiang Mai,SAO,,50,5002".encode()  # an unquoted comma in name_en
+    short = "5500202,อบต.ริมใต้,,SAO,,50".encode()
+    data = b"\r\n".join([header, good, split_name, short, b""])
+    plan = imports.import_laos(None, None, Upload("laos.csv", data), dry_run=False)
+    db.session.rollback()
+    assert [(e.line, e.column) for e in plan.errors] == [(3, None), (4, None)]
+    assert "8 ช่อง" in str(plan.errors[0]) and "6 ช่อง" in str(plan.errors[1])
+    assert _lao_count() == 0 and audit_count() == 0
+    quoted = data.replace(b"Mae Rim, Chiang Mai", b'"Mae Rim, Chiang Mai"').replace(b",50\r\n", b",50,5002\r\n")
+    assert not imports.import_laos(None, None, Upload("laos.csv", quoted), dry_run=True).errors
+
+
 def test_type_change_refused_for_an_lao_with_figures(ctx):
     fy = f.fiscal_year(2570)
     lao = f.lao("SAO", "50", code="5500201", district_code="5002")
