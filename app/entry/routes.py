@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import db
-from .. import fiscal
-from ..auth.loaders import installment_or_404, lao_or_404, may_see_addresses, roles_required
+from .. import fiscal, reference
+from ..auth.loaders import can_see_lao, installment_or_404, lao_or_404, may_see_addresses, roles_required
 from ..domain import typo_guard
 from ..domain.errors import ConflictError, DomainError, NotPermittedError, ValidationError
 from ..domain.money import format_baht, parse_amount
@@ -30,17 +30,19 @@ def _labels():
 @roles_required(Role.LAO_OFFICER)
 def home():
     """The officer's LAO: installments of the chosen fiscal year and the comparison with the prior year."""
-    if current_user.lao is None:
+    lao = current_user.lao  # loaded with the account (the user loader's one query)
+    if lao is None or not can_see_lao(current_user, lao):
         abort(404)
-    lao = lao_or_404(current_user.lao.code, current_user)
-    years = fiscal.fiscal_years()
+    ref = reference.current()
+    years = list(ref.years)
     year = request.args.get("year", type=whole)
     if year is None:
         year = fiscal.current_year(today(), years)
     elif year not in years:
         abort(404)
     overview = queries.year_overview(lao, year, today()) if year is not None else None
-    return render_template("entry/home.html", lao=lao, years=years, year=year, overview=overview)
+    return render_template("entry/home.html", lao=lao, years=years, year=year, overview=overview,
+                           district=ref.districts.get(lao.district_id), province=ref.provinces.get(lao.province_id))
 
 
 def _initial(view: queries.InstallmentView) -> dict:
