@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from .. import audit, db
 from ..domain import typo_guard
@@ -327,14 +328,64 @@ def review_note(lao: Lao, installment: Installment, report: InstallmentReport | 
     return None
 
 
+def _report_with_people(lao: Lao, installment: Installment) -> tuple[InstallmentReport | None, ReviewNote | None,
+                                                                      User | None, User | None]:
+    """The report, the review note to show, who recorded and who confirmed it: one query (see review_note)."""
+    latest = (
+        select(func.max(AuditEvent.id))
+        .where(AuditEvent.object_type == "installment_report", AuditEvent.lao_id == lao.id,
+               AuditEvent.object_id == audit.installment_object_id(lao, installment),
+               AuditEvent.action.in_(WORKFLOW_AUDIT_ACTIONS))
+        .scalar_subquery()
+    )
+    reviewer, recorder, confirmer = aliased(User), aliased(User), aliased(User)
+    row = db.session.execute(
+        select(InstallmentReport, AuditEvent.action, AuditEvent.new_values, AuditEvent.at, AuditEvent.username,
+               reviewer.full_name, recorder, confirmer)
+        .select_from(InstallmentReport)
+        .outerjoin(AuditEvent, AuditEvent.id == latest)
+        .outerjoin(reviewer, reviewer.id == AuditEvent.user_id)
+        .outerjoin(recorder, recorder.id == InstallmentReport.recorded_by_id)
+        .outerjoin(confirmer, confirmer.id == InstallmentReport.confirmed_by_id)
+        .where(InstallmentReport.lao_id == lao.id, InstallmentReport.installment_id == installment.id)
+    ).first()
+    if row is None:
+        return None, None, None, None
+    report, action, new_values, at, username, full_name, recorded_by, confirmed_by = row
+    note = None
+    if action in (AuditAction.UNCONFIRM_INSTALLMENT, AuditAction.RETURN_INSTALLMENT):
+        reason = (new_values or {}).get("reason") or report.return_reason or ""
+        note = ReviewNote(action, reason, at, full_name or username or "")
+    elif report.status == Status.RETURNED.value and report.return_reason:
+        note = ReviewNote(AuditAction.RETURN_INSTALLMENT.value, report.return_reason, None, "")
+    return report, note, recorded_by, confirmed_by
+
+
 def installment_view(lao: Lao, installment: Installment, today: date) -> InstallmentView:
-    """The current figures of `lao` for `installment` beside the same period of the prior year."""
-    items = items_for(lao.lao_type, installment.fiscal_year_id)
-    report = report_for(lao.id, installment.id)
-    current = _baht(amounts_by_lao([lao.id], [installment.id]).get(lao.id, {}))
+    """The current figures of `lao` for `installment` beside the same period of the prior year.
+
+    Two queries: the report with its people, and the entries of the installment and its prior-year
+    installments (items and calendar from the reference cache).
+    """
+    ref = reference.current()
+    items = ref.items_for(lao.lao_type, installment.fiscal_year_id)
+    report, note, recorded_by, confirmed_by = _report_with_people(lao, installment)
     prior_ids = prior_installment_ids(installment)
-    prior = _baht(amounts_by_lao([lao.id], prior_ids).get(lao.id, {}))
-    explanations = explanations_for(lao.id, installment.id)
+    current_satang: dict[str, int] = {}
+    prior_satang: dict[str, int] = {}
+    explanations: dict[str, str] = {}
+    rows = db.session.execute(
+        select(Entry.installment_id, Entry.item_id, Entry.amount_satang, Entry.explanation)
+        .where(Entry.lao_id == lao.id, Entry.installment_id.in_([installment.id, *prior_ids]))
+    )
+    for inst_id, item_id, amount, explanation in rows:
+        code = ref.item_by_id[item_id].code
+        target = current_satang if inst_id == installment.id else prior_satang
+        target[code] = target.get(code, 0) + int(amount or 0)
+        if inst_id == installment.id and explanation:
+            explanations[code] = explanation
+    current = _baht(current_satang)
+    prior = _baht(prior_satang)
     lines = [FigureLine(item, current.get(item.code), prior.get(item.code), explanations.get(item.code))
              for item in items]
     status = Status(report.status) if report else Status.NOT_RECORDED
@@ -343,16 +394,12 @@ def installment_view(lao: Lao, installment: Installment, today: date) -> Install
         closed = None
     except DomainError as err:
         closed = err
-    view = InstallmentView(
+    return InstallmentView(
         lao=lao, installment=installment, report=report, status=status, lines=lines,
         total=_total(current), prior_total=_total(prior),
         days_late=late_days(installment, report, today), closed_message=closed,
-        review_note=review_note(lao, installment, report), has_prior=bool(prior_ids),
+        review_note=note, has_prior=bool(prior_ids), recorded_by=recorded_by, confirmed_by=confirmed_by,
     )
-    if report is not None:
-        view.recorded_by = db.session.get(User, report.recorded_by_id) if report.recorded_by_id else None
-        view.confirmed_by = db.session.get(User, report.confirmed_by_id) if report.confirmed_by_id else None
-    return view
 
 
 @dataclass
