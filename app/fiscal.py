@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from . import db, reference
 from .domain.calendar import fiscal_year_of
-from .models import FiscalYear, Installment
+from .models import Installment
 
 
 def fiscal_years() -> list[int]:

@@ -26,10 +26,11 @@ def load_user(alt_id: str) -> User | None:
     from .. import reference
     from ..models import Setting
 
-    # the request's first query: the account, its LAO, the reference-data version and the demo flag at once
+    # the request's first query: the account, its LAO or province, the reference-data version and the demo flag
     row = db.session.execute(
         select(User, reference.version_column(), select(Setting.key).where(Setting.key == "demo_data").exists())
-        .outerjoin(User.lao).options(contains_eager(User.lao))
+        .outerjoin(User.lao).outerjoin(User.province)
+        .options(contains_eager(User.lao), contains_eager(User.province))
         .where(User.id == int(user_id))
     ).first()
     if row is None:

@@ -8,17 +8,15 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from .. import audit, db
+from .. import audit, db, reference
 from ..domain import typo_guard
 from ..domain.calendar import days_late
 from ..domain.errors import DomainError
 from ..domain.money import from_satang, pct_change
 from ..domain.vocabulary import WORKFLOW_AUDIT_ACTIONS, AuditAction
 from ..domain.workflow import Status, check_can_record
-from ..figures import amounts_by_lao, explanations_for, prior_installment_ids, report_for, shift_year
-from ..models import AuditEvent, Entry, FiscalYear, Installment, InstallmentReport, Lao, RevenueItem, User
-from .. import reference
-from ..reference import items_for
+from ..figures import prior_installment_ids, shift_year
+from ..models import AuditEvent, Entry, Installment, InstallmentReport, Lao, RevenueItem, User
 from ..web import to_local
 
 
