@@ -24,18 +24,13 @@ def prior_installment_ids(installment: Installment) -> list[int]:
     Matching by period (not by number) keeps the comparison right across schedules, e.g. FY2560's
     installment 1 (Oct-Feb) against five monthly installments of FY2559.
     """
+    from . import reference
+
     start = shift_year(installment.period_start, -1)
     shifted = shift_year(installment.period_end, -1)
     end = month_end(shifted.year, shifted.month)  # whole months: 28 Feb 2017 -> 29 Feb 2016
-    return list(
-        db.session.scalars(
-            select(Installment.id).where(
-                Installment.fiscal_year_id == installment.fiscal_year_id - 1,
-                Installment.period_start >= start,
-                Installment.period_end <= end,
-            )
-        )
-    )
+    return [i.id for i in reference.current().installments.get(installment.fiscal_year_id - 1, [])
+            if i.period_start >= start and i.period_end <= end]
 
 
 def amounts_by_lao(lao_ids: list[int] | None, installment_ids: list[int]) -> dict[int, dict[str, int]]:

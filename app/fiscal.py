@@ -5,21 +5,19 @@ from datetime import date
 
 from sqlalchemy import select
 
-from . import db
+from . import db, reference
 from .domain.calendar import fiscal_year_of
-from .models import FiscalYear, Installment
+from .models import Installment
 
 
 def fiscal_years() -> list[int]:
-    """Every configured fiscal year (B.E.), newest first."""
-    return list(db.session.scalars(select(FiscalYear.year).order_by(FiscalYear.year.desc())))
+    """Every configured fiscal year (B.E.), newest first (from the reference cache)."""
+    return list(reference.current().years)
 
 
 def installments_of(year: int) -> list[Installment]:
-    """The installments of fiscal year `year` in order."""
-    return list(db.session.scalars(
-        select(Installment).where(Installment.fiscal_year_id == year).order_by(Installment.number)
-    ))
+    """The installments of fiscal year `year` in order (from the reference cache: detached rows)."""
+    return list(reference.current().installments.get(year, []))
 
 
 def current_year(today: date, years: list[int] | None = None) -> int | None:

@@ -5,9 +5,10 @@ from urllib.parse import urlsplit
 
 from typing import Any, TypeVarTuple
 
-from flask import abort, request
+from flask import abort, g, request
 from flask_login import current_user
 from sqlalchemy import Select, false, select
+from sqlalchemy.orm import contains_eager
 
 from .. import db
 from ..domain.scope import NOTHING, Reach, Scope
@@ -22,8 +23,22 @@ def load_user(alt_id: str) -> User | None:
     user_id, _, token = alt_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active or user.session_token != token:
+    from .. import reference
+    from ..models import Setting
+
+    # the request's first query: the account, its LAO or province, the reference-data version and the demo flag
+    row = db.session.execute(
+        select(User, reference.version_column(), select(Setting.key).where(Setting.key == "demo_data").exists())
+        .outerjoin(User.lao).outerjoin(User.province)
+        .options(contains_eager(User.lao), contains_eager(User.province))
+        .where(User.id == int(user_id))
+    ).first()
+    if row is None:
+        return None
+    user, version, demo = row
+    reference.note_version(version)
+    g.demo_loaded = bool(demo)  # what web.demo_loaded() would ask, answered here
+    if not user.active or user.session_token != token:
         return None
     return user
 

@@ -3,7 +3,10 @@
 import secrets
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import audit, db
 from ..api import tokens
@@ -13,7 +16,7 @@ from ..domain.limits import MAX_PASSWORD, MIN_PASSWORD
 from ..domain.login import Throttle
 from ..domain.vocabulary import AuditAction
 from ..models import User, utcnow
-from .passwords import MIN_STRENGTH, hash_password, rehash_if_needed, strength, verify_password
+from .passwords import MIN_STRENGTH, hash_password, needs_rehash, strength, verify_password
 
 _DUMMY_HASH = hash_password("timing-equaliser")
 # words anyone would try first against this site's accounts, besides the username
@@ -71,9 +74,12 @@ def authenticate(username: str, password: str, ip: str | None, now: datetime | N
     """
     now = now or utcnow()
     name = (username or "").strip()
-    user = db.session.scalar(select(User).where(func.lower(User.username) == name.lower()))
-    # the slow hash is checked before any lock is taken, so logins never hold up other users' saves
+    user = _account(name)
+    # the slow hash is checked in no transaction at all and holding no connection, so logins never hold up
+    # other users' saves; the outcome is written afterwards in a short transaction of its own
     matches = verify_password(user.password_hash if user is not None else _DUMMY_HASH, password or "")
+    if user is not None:
+        user = db.session.merge(user, load=False)  # into the request's session, without reading it again
     throttle = Throttle(user.failed_logins, user.locked_until) if user is not None else Throttle()
     if user is None:
         reason = "unknown_user"
@@ -84,20 +90,48 @@ def authenticate(username: str, password: str, ip: str | None, now: datetime | N
     elif not user.active:
         reason = "disabled"
     else:
-        user = db.session.scalars(db.locked(select(User).where(User.id == user.id))).one()
-        user.failed_logins = 0
-        user.locked_until = None
-        user.last_login_at = now
-        # an older (werkzeug scrypt/pbkdf2) hash becomes argon2id in this login's write
-        rehash_if_needed(user, password or "")
+        _succeeded(user, password or "", now)
         return user
     _refused(user, name, ip, reason, now)
     raise DomainError(None, LOGIN_REFUSED)
 
 
+def _account(name: str) -> User | None:
+    """The account named `name` (any case), read in a short transaction of its own that has ended (and given its
+    connection back) before the password is judged."""
+    with Session(bind=current_app.extensions["engine"], expire_on_commit=False) as side:
+        return side.scalar(select(User).where(func.lower(User.username) == name.lower()))
+
+
+def _succeeded(user: User, password: str, now: datetime) -> None:
+    """Record a successful sign-in in a short transaction of its own: the back-off cleared, the time of the
+    login, and an older (werkzeug scrypt/pbkdf2) hash replaced by argon2id — hashed before the write starts.
+
+    The request's session never writes the row (on SQLite a read transaction that later writes can fail with
+    "database is locked"); `user` gets the stored values without becoming dirty.
+    """
+    values: dict[str, object] = {"failed_logins": 0, "locked_until": None, "last_login_at": now}
+    new_hash = rehashed(user, password)
+    if new_hash is not None:
+        values["password_hash"] = new_hash
+    with db.apart() as side:
+        side.execute(update(User).where(User.id == user.id).values(**values))
+    for key, value in values.items():
+        set_committed_value(user, key, value)
+
+
+def rehashed(user: User, password: str) -> str | None:
+    """The argon2id hash to store after a successful login when the stored one is older, else None (a
+    one-time password is left as it is, as in passwords.rehash_if_needed); computed without the database."""
+    if user.must_change_password or not needs_rehash(user.password_hash):
+        return None
+    return hash_password(password)
+
+
 def _refused(user: User | None, username: str, ip: str | None, reason: str, now: datetime) -> None:
     """Record a refused sign-in in a transaction of its own (the refused request rolls back): the security
     event, and for a wrong password one more counted failure of the account's back-off."""
+    province_id = user.scope.province_id if user is not None else None  # read before the side write starts
     with db.apart() as side:
         if user is not None and reason == "wrong_password":
             row = side.execute(select(User.failed_logins, User.locked_until).where(User.id == user.id)
@@ -107,13 +141,12 @@ def _refused(user: User | None, username: str, ip: str | None, reason: str, now:
                          .values(failed_logins=later.failures, locked_until=later.not_before))
             if later.failures >= login.FREE_FAILURES:
                 audit.record(user, ip, AuditAction.ACCOUNT_LOCKED, "user", user.username, lao_id=user.lao_id,
-                             province_id=user.scope.province_id, session=side,
+                             province_id=province_id, session=side,
                              new={"failures": later.failures, "wait_seconds": int(login.backoff(later.failures)
                                                                                   .total_seconds())})
         audit.record(user, ip, AuditAction.LOGIN_FAILED, "user", username[:80] or None,
                      lao_id=user.lao_id if user is not None else None,
-                     province_id=user.scope.province_id if user is not None else None,
-                     new={"reason": reason}, session=side)
+                     province_id=province_id, new={"reason": reason}, session=side)
 
 
 def change_password(user: User, current: str, new: str, confirm: str, ip: str | None) -> None:

@@ -6,17 +6,17 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
-from .. import audit, db
+from .. import audit, db, reference
 from ..domain import typo_guard
 from ..domain.calendar import days_late
 from ..domain.errors import DomainError
 from ..domain.money import from_satang, pct_change
 from ..domain.vocabulary import WORKFLOW_AUDIT_ACTIONS, AuditAction
 from ..domain.workflow import Status, check_can_record
-from ..figures import amounts_by_lao, explanations_for, prior_installment_ids, report_for, shift_year
-from ..models import AuditEvent, Entry, FiscalYear, Installment, InstallmentReport, Lao, RevenueItem, User
-from ..reference import items_for
+from ..figures import prior_installment_ids, shift_year
+from ..models import AuditEvent, Entry, Installment, InstallmentReport, Lao, RevenueItem, User
 from ..web import to_local
 
 
@@ -128,24 +128,53 @@ def _installment_ids(year: int, start: date | None = None, end: date | None = No
     return list(db.session.scalars(q))
 
 
+def _amounts_of_years(lao: Lao, years: list[int]) -> dict[int, dict[str, int]]:
+    """Satang per installment id and item code of the LAO in the fiscal `years` (one query, summed in SQL)."""
+    ref = reference.current()
+    ids = [i.id for y in years for i in ref.installments.get(y, [])]
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Entry.installment_id, Entry.item_id, func.sum(Entry.amount_satang))
+        .where(Entry.lao_id == lao.id, Entry.installment_id.in_(ids))
+        .group_by(Entry.installment_id, Entry.item_id)
+    )
+    out: dict[int, dict[str, int]] = {}
+    for inst_id, item_id, total in rows:
+        code = ref.item_by_id[item_id].code
+        out.setdefault(inst_id, {})[code] = out.get(inst_id, {}).get(code, 0) + int(total or 0)
+    return out
+
+
+def _summed(amounts: dict[int, dict[str, int]], installment_ids: Iterable[int]) -> dict[str, int]:
+    """Satang per item code summed over `installment_ids`."""
+    out: dict[str, int] = {}
+    for inst_id in installment_ids:
+        for code, v in amounts.get(inst_id, {}).items():
+            out[code] = out.get(code, 0) + v
+    return out
+
+
 def year_overview(lao: Lao, year: int, today: date) -> YearOverview:
     """Installments of `year` for `lao` with status, lateness and amounts, and the prior-year comparison.
 
     The year to date runs through the latest installment the LAO has recorded; the prior year's same
-    period is the installments of the prior year inside that stretch shifted back a year.
+    period is the installments of the prior year inside that stretch shifted back a year. Two queries: the
+    reports, and the amounts of both years (the calendar and the items come from the reference cache).
     """
-    fy = db.session.get_one(FiscalYear, year)
-    installments = list(fy.installments)
-    items = items_for(lao.lao_type, year)
+    ref = reference.current()
+    installments = list(ref.installments.get(year, []))
+    items = ref.items_for(lao.lao_type, year)
     reports = {
         r.installment_id: r
         for r in db.session.scalars(
             select(InstallmentReport)
-            .join(Installment, Installment.id == InstallmentReport.installment_id)
-            .where(InstallmentReport.lao_id == lao.id, Installment.fiscal_year_id == year)
+            .where(InstallmentReport.lao_id == lao.id,
+                   InstallmentReport.installment_id.in_([i.id for i in installments] or [-1]))
         )
     }
-    amounts = _amounts_by_installment(lao, year)
+    prior_fy = ref.fiscal_years.get(year - 1)
+    amounts = _amounts_of_years(lao, [year, year - 1] if prior_fy is not None else [year])
     rows = []
     for inst in installments:
         report = reports.get(inst.id)
@@ -159,27 +188,25 @@ def year_overview(lao: Lao, year: int, today: date) -> YearOverview:
     through = recorded[-1] if recorded else None
     overview = YearOverview(year=year, items=items, rows=rows, lines=[], through=through)
 
-    ytd = amounts_by_lao([lao.id], [i.id for i in installments]).get(lao.id, {})
-    prior_fy = db.session.get(FiscalYear, year - 1)
+    ytd = _summed(amounts, [i.id for i in installments])
     prior_same: dict[str, int] = {}
     prior_full: dict[str, int] = {}
     if prior_fy is not None:
         overview.prior_exists = True
-        prior_full = amounts_by_lao([lao.id], _installment_ids(year - 1)).get(lao.id, {})
+        prior_insts = ref.installments.get(year - 1, [])
+        prior_full = _summed(amounts, [i.id for i in prior_insts])
         if through is not None:
             overview.prior_start = prior_fy.start_date
             overview.prior_end = shift_year(through.period_end, -1)
-            ids = _installment_ids(year - 1, overview.prior_start, overview.prior_end)
-            prior_same = amounts_by_lao([lao.id], ids).get(lao.id, {})
+            prior_same = _summed(amounts, [i.id for i in prior_insts if i.period_start >= overview.prior_start
+                                           and i.period_end <= overview.prior_end])
 
     item_codes = [i.code for i in items]
     names = {i.code: (i.name_th, i.name_en) for i in items}
     extra = set(prior_full) - set(item_codes)  # items the prior year had and this year does not
-    extra_items: Iterable[RevenueItem] = db.session.scalars(
-        select(RevenueItem).where(RevenueItem.code.in_(extra)).order_by(RevenueItem.sort_order)
-    ) if extra else []
-    for item in extra_items:
-        names[item.code] = (item.name_th, item.name_en)
+    for item in ref.items:
+        if item.code in extra:
+            names[item.code] = (item.name_th, item.name_en)
     same_known = prior_fy is not None and through is not None
     for code in names:
         overview.lines.append(ComparisonLine(
@@ -299,14 +326,64 @@ def review_note(lao: Lao, installment: Installment, report: InstallmentReport | 
     return None
 
 
+def _report_with_people(lao: Lao, installment: Installment) -> tuple[InstallmentReport | None, ReviewNote | None,
+                                                                      User | None, User | None]:
+    """The report, the review note to show, who recorded and who confirmed it: one query (see review_note)."""
+    latest = (
+        select(func.max(AuditEvent.id))
+        .where(AuditEvent.object_type == "installment_report", AuditEvent.lao_id == lao.id,
+               AuditEvent.object_id == audit.installment_object_id(lao, installment),
+               AuditEvent.action.in_(WORKFLOW_AUDIT_ACTIONS))
+        .scalar_subquery()
+    )
+    reviewer, recorder, confirmer = aliased(User), aliased(User), aliased(User)
+    row = db.session.execute(
+        select(InstallmentReport, AuditEvent.action, AuditEvent.new_values, AuditEvent.at, AuditEvent.username,
+               reviewer.full_name, recorder, confirmer)
+        .select_from(InstallmentReport)
+        .outerjoin(AuditEvent, AuditEvent.id == latest)
+        .outerjoin(reviewer, reviewer.id == AuditEvent.user_id)
+        .outerjoin(recorder, recorder.id == InstallmentReport.recorded_by_id)
+        .outerjoin(confirmer, confirmer.id == InstallmentReport.confirmed_by_id)
+        .where(InstallmentReport.lao_id == lao.id, InstallmentReport.installment_id == installment.id)
+    ).first()
+    if row is None:
+        return None, None, None, None
+    report, action, new_values, at, username, full_name, recorded_by, confirmed_by = row
+    note = None
+    if action in (AuditAction.UNCONFIRM_INSTALLMENT, AuditAction.RETURN_INSTALLMENT):
+        reason = (new_values or {}).get("reason") or report.return_reason or ""
+        note = ReviewNote(action, reason, at, full_name or username or "")
+    elif report.status == Status.RETURNED.value and report.return_reason:
+        note = ReviewNote(AuditAction.RETURN_INSTALLMENT.value, report.return_reason, None, "")
+    return report, note, recorded_by, confirmed_by
+
+
 def installment_view(lao: Lao, installment: Installment, today: date) -> InstallmentView:
-    """The current figures of `lao` for `installment` beside the same period of the prior year."""
-    items = items_for(lao.lao_type, installment.fiscal_year_id)
-    report = report_for(lao.id, installment.id)
-    current = _baht(amounts_by_lao([lao.id], [installment.id]).get(lao.id, {}))
+    """The current figures of `lao` for `installment` beside the same period of the prior year.
+
+    Two queries: the report with its people, and the entries of the installment and its prior-year
+    installments (items and calendar from the reference cache).
+    """
+    ref = reference.current()
+    items = ref.items_for(lao.lao_type, installment.fiscal_year_id)
+    report, note, recorded_by, confirmed_by = _report_with_people(lao, installment)
     prior_ids = prior_installment_ids(installment)
-    prior = _baht(amounts_by_lao([lao.id], prior_ids).get(lao.id, {}))
-    explanations = explanations_for(lao.id, installment.id)
+    current_satang: dict[str, int] = {}
+    prior_satang: dict[str, int] = {}
+    explanations: dict[str, str] = {}
+    rows = db.session.execute(
+        select(Entry.installment_id, Entry.item_id, Entry.amount_satang, Entry.explanation)
+        .where(Entry.lao_id == lao.id, Entry.installment_id.in_([installment.id, *prior_ids]))
+    )
+    for inst_id, item_id, amount, explanation in rows:
+        code = ref.item_by_id[item_id].code
+        target = current_satang if inst_id == installment.id else prior_satang
+        target[code] = target.get(code, 0) + int(amount or 0)
+        if inst_id == installment.id and explanation:
+            explanations[code] = explanation
+    current = _baht(current_satang)
+    prior = _baht(prior_satang)
     lines = [FigureLine(item, current.get(item.code), prior.get(item.code), explanations.get(item.code))
              for item in items]
     status = Status(report.status) if report else Status.NOT_RECORDED
@@ -315,16 +392,12 @@ def installment_view(lao: Lao, installment: Installment, today: date) -> Install
         closed = None
     except DomainError as err:
         closed = err
-    view = InstallmentView(
+    return InstallmentView(
         lao=lao, installment=installment, report=report, status=status, lines=lines,
         total=_total(current), prior_total=_total(prior),
         days_late=late_days(installment, report, today), closed_message=closed,
-        review_note=review_note(lao, installment, report), has_prior=bool(prior_ids),
+        review_note=note, has_prior=bool(prior_ids), recorded_by=recorded_by, confirmed_by=confirmed_by,
     )
-    if report is not None:
-        view.recorded_by = db.session.get(User, report.recorded_by_id) if report.recorded_by_id else None
-        view.confirmed_by = db.session.get(User, report.confirmed_by_id) if report.confirmed_by_id else None
-    return view
 
 
 @dataclass

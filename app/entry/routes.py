@@ -5,13 +5,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import db
-from .. import fiscal
-from ..auth.loaders import installment_or_404, lao_or_404, may_see_addresses, roles_required
+from .. import fiscal, reference
+from ..auth.loaders import can_see_lao, lao_or_404, may_see_addresses, roles_required
 from ..domain import typo_guard
 from ..domain.errors import ConflictError, DomainError, NotPermittedError, ValidationError
 from ..domain.money import format_baht, parse_amount
 from ..domain.vocabulary import AUDIT_ACTION_LABELS, LAO_TYPE_LABELS
 from ..domain.workflow import Role
+from ..models import Installment, Lao
 from ..web import action_time, domain_message, refuse, today
 from . import bp, operations, queries
 from .forms import amount_field, entry_form, explain_field
@@ -30,17 +31,19 @@ def _labels():
 @roles_required(Role.LAO_OFFICER)
 def home():
     """The officer's LAO: installments of the chosen fiscal year and the comparison with the prior year."""
-    if current_user.lao is None:
+    lao = current_user.lao  # loaded with the account (the user loader's one query)
+    if lao is None or not can_see_lao(current_user, lao):
         abort(404)
-    lao = lao_or_404(current_user.lao.code, current_user)
-    years = fiscal.fiscal_years()
+    ref = reference.current()
+    years = list(ref.years)
     year = request.args.get("year", type=whole)
     if year is None:
         year = fiscal.current_year(today(), years)
     elif year not in years:
         abort(404)
     overview = queries.year_overview(lao, year, today()) if year is not None else None
-    return render_template("entry/home.html", lao=lao, years=years, year=year, overview=overview)
+    return render_template("entry/home.html", lao=lao, years=years, year=year, overview=overview,
+                           district=ref.districts.get(lao.district_id), province=ref.provinces.get(lao.province_id))
 
 
 def _initial(view: queries.InstallmentView) -> dict:
@@ -79,23 +82,40 @@ def _render_form(view, form, status: int = 200, conflict: bool = False, error: s
     ), status
 
 
+def _lao_or_404(code: str) -> Lao:
+    """The LAO `code` as lao_or_404 finds it; the officer's own LAO without a query (loaded with the account)."""
+    own = current_user.lao if current_user.lao_id is not None else None
+    if own is not None and own.code == code and can_see_lao(current_user, own):
+        return own
+    return lao_or_404(code, current_user)
+
+
+def _installment_or_404(year: int, number: int) -> Installment:
+    """Installment `number` of fiscal `year` from the reference cache (a detached row), or 404."""
+    inst = reference.current().installment(year, number)
+    if inst is None:
+        abort(404)
+    return inst
+
+
 @bp.route("/<lao_code>/<int:year>/<int:number>", methods=["GET", "POST"])
 @login_required
 def edit(lao_code: str, year: int, number: int):
     """Record or correct an installment; other roles are sent to the read-only detail (POST: 403)."""
-    lao = lao_or_404(lao_code, current_user)
-    installment = installment_or_404(year, number)
+    lao = _lao_or_404(lao_code)
+    installment = _installment_or_404(year, number)
     if not current_user.has_role(Role.LAO_OFFICER):
         if request.method == "POST":
             abort(403)
         return redirect(url_for(".detail", lao_code=lao.code, year=year, number=number))
-    view = queries.installment_view(lao, installment, today())
-    items = [line.item for line in view.lines]
     if request.method == "GET":
-        return _render_form(view, entry_form(items, data=_initial(view)))
+        view = queries.installment_view(lao, installment, today())
+        return _render_form(view, entry_form([line.item for line in view.lines], data=_initial(view)))
 
+    items = reference.current().items_for(lao.lao_type, installment.fiscal_year_id)  # the view's items
     form = entry_form(items)
     if not form.validate_on_submit():  # only the CSRF token is validated by the form
+        view = queries.installment_view(lao, installment, today())
         return _render_form(view, form, 400, error=_("แบบฟอร์มหมดอายุหรือไม่ถูกต้อง กรุณาลองใหม่"))
     try:
         version = int(form.version.data)
@@ -140,8 +160,8 @@ def edit(lao_code: str, year: int, number: int):
 @login_required
 def detail(lao_code: str, year: int, number: int):
     """Read-only installment detail for the officer, the province's verifier, national staff and admins."""
-    lao = lao_or_404(lao_code, current_user)
-    installment = installment_or_404(year, number)
+    lao = _lao_or_404(lao_code)
+    installment = _installment_or_404(year, number)
     return render_template("entry/detail.html", view=queries.installment_view(lao, installment, today()))
 
 
@@ -149,8 +169,8 @@ def detail(lao_code: str, year: int, number: int):
 @login_required
 def history(lao_code: str, year: int, number: int):
     """Who changed what and when on an installment (read-only)."""
-    lao = lao_or_404(lao_code, current_user)
-    installment = installment_or_404(year, number)
+    lao = _lao_or_404(lao_code)
+    installment = _installment_or_404(year, number)
     return render_template(
         "entry/history.html", view=queries.installment_view(lao, installment, today()),
         events=queries.history(lao, installment),
@@ -162,7 +182,7 @@ def history(lao_code: str, year: int, number: int):
 @login_required
 def print_view(lao_code: str, year: int, number: int):
     """The certification of a recorded installment laid out for A4 printing."""
-    lao = lao_or_404(lao_code, current_user)
-    installment = installment_or_404(year, number)
+    lao = _lao_or_404(lao_code)
+    installment = _installment_or_404(year, number)
     view = queries.installment_view(lao, installment, today())
     return render_template("entry/print.html", view=view), (200 if view.recorded else 404)

@@ -7,17 +7,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, literal, null, select, union_all
 from sqlalchemy.orm import contains_eager
 
 from .. import db
-from .. import fiscal
+from .. import fiscal, reference
 from ..domain import typo_guard
 from ..domain.money import from_satang, pct_change, shares
 from ..domain.thai_sort import thai_sort_key
 from ..domain.vocabulary import LAO_TYPE_ORDER, RECORDED_STATUSES
 from ..domain.workflow import Role, Status
-from ..figures import amounts_by_lao, prior_installment_ids, recorded_prior_lao_ids
+from ..figures import prior_installment_ids
 from ..models import (
     District,
     Entry,
@@ -266,11 +266,26 @@ def review_rows(installment: Installment, province_id: int | None, lao_type: str
     )
     found = db.session.execute(stmt).all()
     ids = [r[0] for r in found]
-    current = amounts_by_lao(ids, [installment.id]) if ids else {}
     prior_ids = prior_installment_ids(installment)
-    prior = amounts_by_lao(ids, prior_ids) if ids else {}
-    had_prior = recorded_prior_lao_ids(ids, prior_ids)
-    explanations = _explanations(ids, installment.id)
+    current: dict[int, dict[str, int]] = {}
+    prior: dict[int, dict[str, int]] = {}
+    had_prior: set[int] = set()
+    explanations: dict[tuple[int, str], str] = {}
+    if ids:  # the figures of both periods, the prior year's presence and the explanations: one query
+        code_of = {i.id: i.code for i in reference.current().items}
+        for lao_id, inst_id, item_id, satang, text in db.session.execute(
+            select(Entry.lao_id, Entry.installment_id, Entry.item_id, Entry.amount_satang, Entry.explanation)
+            .where(Entry.installment_id.in_([installment.id, *prior_ids]), Entry.lao_id.in_(ids))
+        ):
+            code = code_of[item_id]
+            if inst_id == installment.id:
+                per = current.setdefault(lao_id, {})
+                if text:
+                    explanations[(lao_id, code)] = text
+            else:
+                per = prior.setdefault(lao_id, {})
+                had_prior.add(lao_id)
+            per[code] = per.get(code, 0) + int(satang or 0)
     messages = typo_guard.WARNING_MESSAGES
 
     rows = []
@@ -317,44 +332,52 @@ class FollowupRow:
     last_recorded_at: datetime | None
 
 
-def _last_recorders(lao_ids: list[int]) -> dict[int, tuple]:
-    """The latest certification (name, position, phone, when) of each LAO over all installments."""
+def _contacts(lao_ids: list[int]) -> tuple[dict[int, tuple], dict[int, tuple]]:
+    """Per LAO, the latest certification (name, position, phone, when) over all installments, and an LAO officer
+    account's (name, position, phone) — active first, then the latest login. One query (UNION ALL)."""
     if not lao_ids:
-        return {}
+        return {}, {}
     ranked = (
-        select(InstallmentReport.lao_id, InstallmentReport.recorder_name, InstallmentReport.recorder_position,
-               InstallmentReport.recorder_phone, InstallmentReport.recorded_at,
+        select(InstallmentReport.lao_id, InstallmentReport.recorder_name.label("name"),
+               InstallmentReport.recorder_position.label("position"), InstallmentReport.recorder_phone.label("phone"),
+               InstallmentReport.recorded_at.label("at"),
                func.row_number().over(partition_by=InstallmentReport.lao_id,
                                       order_by=(InstallmentReport.recorded_at.desc(),
                                                 InstallmentReport.id.desc())).label("rn"))
         .where(InstallmentReport.lao_id.in_(lao_ids), InstallmentReport.recorded_at.is_not(None))
         .subquery()
     )
-    rows = db.session.execute(select(ranked).where(ranked.c.rn == 1))
-    return {r.lao_id: (r.recorder_name, r.recorder_position, r.recorder_phone, r.recorded_at) for r in rows}
-
-
-def _officer_accounts(lao_ids: list[int]) -> dict[int, tuple]:
-    """An LAO officer account's (name, position, phone) per LAO: active first, then the latest login."""
-    if not lao_ids:
-        return {}
-    rows = db.session.execute(
-        select(User.lao_id, User.full_name, User.position, User.phone)
+    accounts = (
+        select(User.lao_id, User.full_name.label("name"), User.position.label("position"),
+               User.phone.label("phone"),
+               func.row_number().over(partition_by=User.lao_id,
+                                      order_by=(User.active.desc(), case((User.last_login_at.is_(None), 1), else_=0),
+                                                User.last_login_at.desc(), User.id)).label("rn"))
         .where(User.lao_id.in_(lao_ids), User.role == Role.LAO_OFFICER.value)
-        .order_by(User.lao_id, User.active.desc(),
-                  case((User.last_login_at.is_(None), 1), else_=0), User.last_login_at.desc(), User.id)
+        .subquery()
     )
-    out: dict[int, tuple] = {}
-    for lao_id, name, position, phone in rows:
-        if lao_id is not None:  # always: the IN above leaves out accounts without an LAO
-            out.setdefault(lao_id, (name, position, phone))
-    return out
+    both = union_all(
+        select(literal(0).label("kind"), ranked.c.lao_id, ranked.c.name, ranked.c.position, ranked.c.phone,
+               ranked.c.at).where(ranked.c.rn == 1),
+        select(literal(1).label("kind"), accounts.c.lao_id, accounts.c.name, accounts.c.position, accounts.c.phone,
+               null().label("at")).where(accounts.c.rn == 1),
+    )
+    recorders: dict[int, tuple] = {}
+    officers: dict[int, tuple] = {}
+    for kind, lao_id, name, position, phone, at in db.session.execute(both):
+        if lao_id is None:
+            continue  # never: the IN above leaves out accounts without an LAO
+        if kind == 0:
+            recorders[lao_id] = (name, position, phone, at)
+        else:
+            officers[lao_id] = (name, position, phone)
+    return recorders, officers
 
 
 def followup_rows(report: StatusReport) -> list[FollowupRow]:
     """Part 2: the report's not-recorded LAOs with the contact of their last recorder, else their account."""
     ids = [r.lao_id for r in report.not_recorded]
-    recorders, accounts = _last_recorders(ids), _officer_accounts(ids)
+    recorders, accounts = _contacts(ids)
     out = []
     for r in report.not_recorded:
         rec = recorders.get(r.lao_id)

@@ -8,9 +8,10 @@ from .. import db
 from .. import fiscal
 from ..auth.loaders import fiscal_year_or_404, roles_required
 from ..domain.errors import N_, DomainError, NotPermittedError, ValidationError
-from ..domain.workflow import ReviewAction, Role
+from ..domain import typo_guard
+from ..domain.workflow import ReviewAction, Role, Status
 from ..models import User, utcnow
-from ..web import action_time, refuse, show_date, today
+from ..web import action_time, refuse, show_date, status_label, today
 from . import bp, exports, operations, queries, selection
 from .forms import ActionForm, ReviewForm, parse_rows
 from ..params import whole
@@ -29,7 +30,15 @@ MARK_LABELS = {
 def _labels():
     """Label helpers for the verify templates."""
     return {"lao_type_label": selection.type_label, "mark_label": lambda m: _(MARK_LABELS[m]),
-            "lao_types": selection.LAO_TYPES, "detail_url": detail_url}
+            "lao_types": selection.LAO_TYPES, "detail_url": detail_url, "page_labels": page_labels}
+
+
+def page_labels() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """The LAO-type labels, status labels and typo-guard warnings translated once for a page (a table of
+    hundreds of rows then looks them up instead of translating per row)."""
+    return ({t: selection.type_label(t) for t in selection.LAO_TYPES},
+            {s: status_label(s) for s in (Status.RECORDED.value, Status.CONFIRMED.value, Status.RETURNED.value)},
+            {m: _(m) for m in typo_guard.WARNING_MESSAGES.values()})
 
 
 def detail_url(lao_code: str, year: int, number: int) -> str:

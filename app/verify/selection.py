@@ -9,9 +9,8 @@ from flask import abort
 from flask_babel import gettext
 from sqlalchemy import select
 
-from .. import db
-from .. import fiscal
-from ..auth.loaders import installment_or_404, province_or_404, scope_of, scope_province
+from .. import db, fiscal, reference
+from ..auth.loaders import province_or_404, scope_of
 from ..domain.vocabulary import LAO_TYPE_LABELS, LAO_TYPES, RECORDED_STATUSES
 from ..models import District, Installment, Lao, Province, User
 from ..params import whole
@@ -89,12 +88,23 @@ def province_choices(user: User) -> list[Province]:
     return all_provinces() if scope_of(user).is_national else []
 
 
+def _own_province(user: User) -> Province | None:
+    """As loaders.scope_province, from the reference cache: the scope's province (None nationally), 403 when none."""
+    scope = scope_of(user)
+    if scope.is_national:
+        return None
+    province = reference.current().provinces.get(scope.province_id) if scope.province_id is not None else None
+    if province is None:
+        abort(403)
+    return province
+
+
 def resolve_province(user: User, code: str | None, allow_all: bool = False) -> Province | None:
     """The province a screen is about: a verifier's own (another code is 404); others pick by code.
 
     With `allow_all` an empty code means every province (None); otherwise the default province.
     """
-    own = scope_province(user)
+    own = _own_province(user)
     if own is not None:
         if code and code != own.code:
             abort(404)
@@ -107,7 +117,10 @@ def resolve_province(user: User, code: str | None, allow_all: bool = False) -> P
 def resolve_installment(year: int | None, number: int | None, today: date) -> Installment | None:
     """The installment asked for (404 if missing), else the latest closed one (of `year` when given)."""
     if year is not None and number is not None:
-        return installment_or_404(year, number)
+        inst = reference.current().installment(year, number)  # as installment_or_404, from the cache
+        if inst is None:
+            abort(404)
+        return inst
     return fiscal.default_installment(today, year)
 
 
@@ -121,11 +134,7 @@ def resolve(user: User, args, today: date, allow_all_provinces: bool = False) ->
     installment = resolve_installment(args.get("year", type=whole), args.get("number", type=whole), today)
     lao_type = args.get("type") if args.get("type") in LAO_TYPES else None
     status = args.get("status") if args.get("status") in STATUS_FILTERS else None
-    districts = (
-        list(db.session.scalars(
-            select(District).where(District.province_id == province.id).order_by(District.code)
-        )) if province else []
-    )
+    districts = list(reference.current().districts_of.get(province.id, [])) if province else []
     district = next((d for d in districts if d.code == args.get("district")), None)
     sel = Selection(province=province, installment=installment, lao_type=lao_type, district=district,
                     status=status, districts=districts, years=fiscal.fiscal_years())
