@@ -1,0 +1,305 @@
+"""The always-current rollup (rollup_totals): maintained in the transaction of every write, read by the reports.
+
+One row per (installment, province, district, LAO type, status) holds how many installment reports are in
+that state, how many of them were recorded late, and the satang of their entries. An entry counts when
+its LAO has a report for the installment (as the reports always counted).
+
+Maintenance is by delta: before a flush that changes entries, reports or an LAO's place, the
+contribution of the (LAO, installment) pairs it touches is read; after the flush it is read again and
+the difference is added with INSERT ... ON CONFLICT DO UPDATE. ORM writes are covered by the session
+hooks below; Core bulk writes wrap themselves in `replacing(...)` (imports) or end with `rebuild()` (demo).
+Every rollup write first takes the audit chain's lock (audit.lock_chain: PostgreSQL advisory lock, SQLite's
+single write lock), so rollup writers are serialised in one order (no lost update, no deadlock) and a
+pair read twice in one transaction cannot see another writer's commit in between.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Table, and_, case, delete, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, attributes
+from sqlalchemy import event
+
+from . import audit, db
+from .models import Entry, InstallmentReport, Lao, RollupTotal
+
+Key = tuple[int, int, int, str, str]  # installment id, province id, district id, LAO type, status
+Parts = dict[Key, tuple[int, int, int]]  # key -> (reports, late, satang)
+CHUNK = 500
+MOVING = ("province_id", "district_id", "lao_type")
+
+
+def _tables() -> tuple[Table, Table, Table, Table]:
+    """The Core tables: reports, entries, LAOs, rollup."""
+    return (InstallmentReport.__table__, Entry.__table__, Lao.__table__,  # type: ignore[return-value]
+            RollupTotal.__table__)
+
+
+# --------------------------------------------------------------------------------------------------
+# Contributions computed from the raw rows
+
+
+def _contributions(conn: Connection, report_filter: list, entry_filter: list) -> Parts:
+    """The raw GROUP BY: reports and entry satang per key, over the reports and entries the filters select."""
+    r, e, lao, _t = _tables()
+    per = (select(e.c.installment_id, e.c.lao_id, func.sum(e.c.amount_satang).label("amount"))
+           .where(*entry_filter).group_by(e.c.installment_id, e.c.lao_id).subquery())
+    stmt = (
+        select(r.c.installment_id, lao.c.province_id, lao.c.district_id, lao.c.lao_type, r.c.status,
+               func.count(), func.sum(case((r.c.recorded_late.is_(True), 1), else_=0)),
+               func.sum(func.coalesce(per.c.amount, 0)))
+        .select_from(r.join(lao, lao.c.id == r.c.lao_id)
+                     .outerjoin(per, and_(per.c.installment_id == r.c.installment_id, per.c.lao_id == r.c.lao_id)))
+        .where(*report_filter)
+        .group_by(r.c.installment_id, lao.c.province_id, lao.c.district_id, lao.c.lao_type, r.c.status)
+    )
+    return {(i, p, d, t, s): (int(n), int(late or 0), int(amt or 0)) for i, p, d, t, s, n, late, amt in conn.execute(stmt)}
+
+
+@dataclass
+class Scope:
+    """What a change touches: (LAO, installment) pairs by installment, and LAOs whose every report moves."""
+
+    pairs: dict[int, set[int]]
+    laos: set[int]
+
+    def __bool__(self) -> bool:
+        """Whether anything is touched."""
+        return bool(self.pairs or self.laos)
+
+
+def _read(conn: Connection, scope: Scope) -> Parts:
+    """The contribution of everything in `scope`, summed per key (an LAO listed whole is read once)."""
+    r, e, _l, _t = _tables()
+    out: dict[Key, list[int]] = defaultdict(lambda: [0, 0, 0])
+
+    def add(parts: Parts) -> None:
+        """Accumulate `parts` into out."""
+        for k, v in parts.items():
+            acc = out[k]
+            for n in range(3):
+                acc[n] += v[n]
+
+    whole = sorted(scope.laos)
+    for start in range(0, len(whole), CHUNK):
+        chunk = whole[start:start + CHUNK]
+        add(_contributions(conn, [r.c.lao_id.in_(chunk)], [e.c.lao_id.in_(chunk)]))
+    for inst_id, lao_ids in sorted(scope.pairs.items()):
+        ids = sorted(lao_ids - scope.laos)
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start:start + CHUNK]
+            add(_contributions(conn, [r.c.installment_id == inst_id, r.c.lao_id.in_(chunk)],
+                               [e.c.installment_id == inst_id, e.c.lao_id.in_(chunk)]))
+    return {k: (a, b, c) for k, (a, b, c) in out.items()}
+
+
+def _difference(after: Parts, before: Parts) -> Parts:
+    """after - before per key, without keys that do not change."""
+    out = {}
+    for k in set(after) | set(before):
+        a, b = after.get(k, (0, 0, 0)), before.get(k, (0, 0, 0))
+        d = (a[0] - b[0], a[1] - b[1], a[2] - b[2])
+        if d != (0, 0, 0):
+            out[k] = d
+    return out
+
+
+def _add(conn: Connection, delta: Parts) -> None:
+    """Add `delta` to the rollup rows (created when missing), in key order, with one upsert statement."""
+    if not delta:
+        return
+    t = _tables()[3]
+    dialect = conn.dialect.name
+    ins: Any = (postgresql.insert(t) if dialect == "postgresql" else sqlite.insert(t))
+    stmt = ins.on_conflict_do_update(
+        index_elements=[t.c.installment_id, t.c.province_id, t.c.district_id, t.c.lao_type, t.c.status],
+        set_={"reports": t.c.reports + ins.excluded.reports, "late": t.c.late + ins.excluded.late,
+              "amount_satang": t.c.amount_satang + ins.excluded.amount_satang},
+    )
+    conn.execute(stmt, [
+        {"installment_id": i, "province_id": p, "district_id": d, "lao_type": lt, "status": s,
+         "reports": n, "late": late, "amount_satang": amt}
+        for (i, p, d, lt, s), (n, late, amt) in sorted(delta.items())
+    ])
+
+
+@contextmanager
+def replacing(scope: Scope, session: Session | None = None) -> Iterator[None]:
+    """Around Core writes to the entries, reports or LAOs in `scope`: replaces their old contribution by the new."""
+    if not scope:
+        yield
+        return
+    conn = (session or db.session()).connection()
+    audit.lock_chain(conn)
+    before = _read(conn, scope)
+    yield
+    _add(conn, _difference(_read(conn, scope), before))
+
+
+def pairs(items: Iterable[tuple[int, int]]) -> Scope:
+    """A scope of (LAO id, installment id) pairs."""
+    out: dict[int, set[int]] = defaultdict(set)
+    for lao_id, inst_id in items:
+        out[inst_id].add(lao_id)
+    return Scope(dict(out), set())
+
+
+def whole_laos(lao_ids: Iterable[int]) -> Scope:
+    """A scope of every report of the LAOs (their place or type may change)."""
+    return Scope({}, set(lao_ids))
+
+
+# --------------------------------------------------------------------------------------------------
+# ORM writes: session hooks
+
+_BEFORE = "rollup_before"
+
+
+def _scope_of(session: Session) -> Scope:
+    """The pairs and LAOs the pending flush changes."""
+    scope = Scope(defaultdict(set), set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, (Entry, InstallmentReport)):
+            if obj in session.dirty and not session.is_modified(obj, include_collections=False):
+                continue
+            ids = {(obj.lao_id, obj.installment_id)}
+            for name in ("lao_id", "installment_id"):  # a moved row leaves its old pair too
+                hist = attributes.get_history(obj, name)
+                if hist.deleted:
+                    ids.add((hist.deleted[0] if name == "lao_id" else obj.lao_id,
+                             hist.deleted[0] if name == "installment_id" else obj.installment_id))
+            for lao_id, inst_id in ids:
+                if lao_id is not None and inst_id is not None:
+                    scope.pairs[inst_id].add(lao_id)
+        elif isinstance(obj, Lao) and obj in session.dirty and obj.id is not None:
+            if any(attributes.get_history(obj, name).deleted for name in MOVING):
+                scope.laos.add(obj.id)
+    return scope
+
+
+@event.listens_for(Session, "before_flush")
+def _before_flush(session: Session, _flush_context: Any, _instances: Any) -> None:
+    """Read the old contribution of what this flush changes."""
+    scope = _scope_of(session)
+    if not scope:
+        return
+    with session.no_autoflush:
+        conn = session.connection()
+        audit.lock_chain(conn)
+        session.info.setdefault(_BEFORE, []).append((scope, _read(conn, scope)))
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _after_flush(session: Session, _flush_context: Any) -> None:
+    """Add the difference between the new contribution and the old one."""
+    pending = session.info.pop(_BEFORE, None)
+    if not pending:
+        return
+    conn = session.connection()
+    for scope, before in pending:
+        _add(conn, _difference(_read(conn, scope), before))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget(session: Session, _previous: Any) -> None:
+    """A failed flush leaves nothing to add."""
+    session.info.pop(_BEFORE, None)
+
+
+# --------------------------------------------------------------------------------------------------
+# Whole-table checks
+
+
+def stored(conn: Connection) -> Parts:
+    """The rollup as stored, without rows that count nothing."""
+    t = _tables()[3]
+    rows = conn.execute(select(t.c.installment_id, t.c.province_id, t.c.district_id, t.c.lao_type, t.c.status,
+                               t.c.reports, t.c.late, t.c.amount_satang))
+    return {(i, p, d, lt, s): (n, late, amt) for i, p, d, lt, s, n, late, amt in rows if (n, late, amt) != (0, 0, 0)}
+
+
+def computed(conn: Connection) -> Parts:
+    """The rollup recomputed from the reports and entries (the raw GROUP BY)."""
+    return _contributions(conn, [], [])
+
+
+def differences(conn: Connection) -> list[tuple[Key, tuple[int, int, int], tuple[int, int, int]]]:
+    """(key, stored, computed) of every key where the rollup differs from the entries, in key order."""
+    have, want = stored(conn), computed(conn)
+    zero = (0, 0, 0)
+    return [(k, have.get(k, zero), want.get(k, zero)) for k in sorted(set(have) | set(want))
+            if have.get(k, zero) != want.get(k, zero)]
+
+
+def rebuild(conn: Connection) -> int:
+    """Replace the whole rollup by the recomputed one (in the caller's transaction); returns its row count."""
+    audit.lock_chain(conn)
+    t = _tables()[3]
+    conn.execute(delete(t))
+    rows = computed(conn)
+    if rows:
+        conn.execute(insert(t), [
+            {"installment_id": i, "province_id": p, "district_id": d, "lao_type": lt, "status": s,
+             "reports": n, "late": late, "amount_satang": amt}
+            for (i, p, d, lt, s), (n, late, amt) in sorted(rows.items())])
+    return len(rows)
+
+
+# --------------------------------------------------------------------------------------------------
+# Reading
+
+
+@dataclass(frozen=True)
+class Line:
+    """One rollup row as read."""
+
+    installment_id: int
+    province_id: int
+    district_id: int
+    lao_type: str
+    status: str
+    reports: int
+    late: int
+    amount_satang: int
+
+
+def lines(installment_ids: list[int], *, statuses: Iterable[str] | None = None, province_id: int | None = None,
+          district_id: int | None = None, lao_type: str | None = None, active_only: bool = False) -> list[Line]:
+    """Rollup rows of the installments (optionally of some statuses, a province, district or LAO type).
+
+    With `active_only` the reports of inactive LAOs are taken out of `reports` and `late` (one small
+    query over the few inactive LAOs); their satang stay in (the sums always counted every LAO).
+    """
+    if not installment_ids:
+        return []
+    t = _tables()[3]
+    r, _e, lao, _t = _tables()
+    wanted = [t.c.installment_id.in_(installment_ids)]
+    own = [r.c.installment_id.in_(installment_ids), lao.c.active.is_(False)]
+    if statuses is not None:
+        wanted.append(t.c.status.in_(list(statuses)))
+        own.append(r.c.status.in_(list(statuses)))
+    for col, lcol, value in ((t.c.province_id, lao.c.province_id, province_id),
+                             (t.c.district_id, lao.c.district_id, district_id),
+                             (t.c.lao_type, lao.c.lao_type, lao_type)):
+        if value is not None:
+            wanted.append(col == value)
+            own.append(lcol == value)
+    rows = {(i, p, d, lt, s): [n, late, amt] for i, p, d, lt, s, n, late, amt in db.session.execute(
+        select(t.c.installment_id, t.c.province_id, t.c.district_id, t.c.lao_type, t.c.status,
+               t.c.reports, t.c.late, t.c.amount_satang).where(*wanted))}
+    if active_only:
+        inactive = db.session.execute(
+            select(r.c.installment_id, lao.c.province_id, lao.c.district_id, lao.c.lao_type, r.c.status,
+                   func.count(), func.sum(case((r.c.recorded_late.is_(True), 1), else_=0)))
+            .select_from(lao.join(r, r.c.lao_id == lao.c.id)).where(*own)
+            .group_by(r.c.installment_id, lao.c.province_id, lao.c.district_id, lao.c.lao_type, r.c.status))
+        for i, p, d, lt, s, n, late in inactive:
+            row = rows.setdefault((i, p, d, lt, s), [0, 0, 0])
+            row[0] -= int(n)
+            row[1] -= int(late or 0)
+    return [Line(*k, *v) for k, v in rows.items()]
