@@ -232,13 +232,12 @@ class InstallmentReport(Base):
 
 
 class RollupTotal(Base):
-    """Reports and satang of their entries per (installment, province, district, LAO type, status): the
+    """Reports and satang of their entries per (installment, province, LAO type, status): the
     always-current rollup every national report reads (kept by app/totals.py in each write's transaction)."""
 
     __tablename__ = "rollup_totals"
     installment_id: Mapped[int] = mapped_column(ForeignKey("installments.id"), primary_key=True)
     province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), primary_key=True)
-    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), primary_key=True)
     lao_type: Mapped[str] = mapped_column(String(12), primary_key=True)
     status: Mapped[str] = mapped_column(String(16), primary_key=True)
     reports: Mapped[int] = mapped_column(Integer, default=0)

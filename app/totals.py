@@ -1,6 +1,6 @@
 """The always-current rollup (rollup_totals): maintained in the transaction of every write, read by the reports.
 
-One row per (installment, province, district, LAO type, status) holds how many installment reports are in
+One row per (installment, province, LAO type, status) holds how many installment reports are in
 that state, how many of them were recorded late, and the satang of their entries. An entry counts when
 its LAO has a report for the installment (as the reports always counted).
 
@@ -27,7 +27,7 @@ from sqlalchemy import event
 from . import audit, db
 from .models import Entry, InstallmentReport, Lao, RollupTotal
 
-Key = tuple[int, int, int, str, str]  # installment id, province id, district id, LAO type, status
+Key = tuple[int, int, str, str]  # installment id, province id, LAO type, status
 Parts = dict[Key, tuple[int, int, int]]  # key -> (reports, late, satang)
 CHUNK = 500
 MOVING = ("province_id", "district_id", "lao_type")
@@ -49,15 +49,15 @@ def _contributions(conn: Connection, report_filter: list, entry_filter: list) ->
     per = (select(e.c.installment_id, e.c.lao_id, func.sum(e.c.amount_satang).label("amount"))
            .where(*entry_filter).group_by(e.c.installment_id, e.c.lao_id).subquery())
     stmt = (
-        select(r.c.installment_id, lao.c.province_id, lao.c.district_id, lao.c.lao_type, r.c.status,
+        select(r.c.installment_id, lao.c.province_id, lao.c.lao_type, r.c.status,
                func.count(), func.sum(case((r.c.recorded_late.is_(True), 1), else_=0)),
                func.sum(func.coalesce(per.c.amount, 0)))
         .select_from(r.join(lao, lao.c.id == r.c.lao_id)
                      .outerjoin(per, and_(per.c.installment_id == r.c.installment_id, per.c.lao_id == r.c.lao_id)))
         .where(*report_filter)
-        .group_by(r.c.installment_id, lao.c.province_id, lao.c.district_id, lao.c.lao_type, r.c.status)
+        .group_by(r.c.installment_id, lao.c.province_id, lao.c.lao_type, r.c.status)
     )
-    return {(i, p, d, t, s): (int(n), int(late or 0), int(amt or 0)) for i, p, d, t, s, n, late, amt in conn.execute(stmt)}
+    return {(i, p, t, s): (int(n), int(late or 0), int(amt or 0)) for i, p, t, s, n, late, amt in conn.execute(stmt)}
 
 
 @dataclass
@@ -116,14 +116,14 @@ def _add(conn: Connection, delta: Parts) -> None:
     dialect = conn.dialect.name
     ins: Any = (postgresql.insert(t) if dialect == "postgresql" else sqlite.insert(t))
     stmt = ins.on_conflict_do_update(
-        index_elements=[t.c.installment_id, t.c.province_id, t.c.district_id, t.c.lao_type, t.c.status],
+        index_elements=[t.c.installment_id, t.c.province_id, t.c.lao_type, t.c.status],
         set_={"reports": t.c.reports + ins.excluded.reports, "late": t.c.late + ins.excluded.late,
               "amount_satang": t.c.amount_satang + ins.excluded.amount_satang},
     )
     conn.execute(stmt, [
-        {"installment_id": i, "province_id": p, "district_id": d, "lao_type": lt, "status": s,
+        {"installment_id": i, "province_id": p, "lao_type": lt, "status": s,
          "reports": n, "late": late, "amount_satang": amt}
-        for (i, p, d, lt, s), (n, late, amt) in sorted(delta.items())
+        for (i, p, lt, s), (n, late, amt) in sorted(delta.items())
     ])
 
 
@@ -217,9 +217,9 @@ def _forget(session: Session, _previous: Any) -> None:
 def stored(conn: Connection) -> Parts:
     """The rollup as stored, without rows that count nothing."""
     t = _tables()[3]
-    rows = conn.execute(select(t.c.installment_id, t.c.province_id, t.c.district_id, t.c.lao_type, t.c.status,
+    rows = conn.execute(select(t.c.installment_id, t.c.province_id, t.c.lao_type, t.c.status,
                                t.c.reports, t.c.late, t.c.amount_satang))
-    return {(i, p, d, lt, s): (n, late, amt) for i, p, d, lt, s, n, late, amt in rows if (n, late, amt) != (0, 0, 0)}
+    return {(i, p, lt, s): (n, late, amt) for i, p, lt, s, n, late, amt in rows if (n, late, amt) != (0, 0, 0)}
 
 
 def computed(conn: Connection) -> Parts:
@@ -243,9 +243,9 @@ def rebuild(conn: Connection) -> int:
     rows = computed(conn)
     if rows:
         conn.execute(insert(t), [
-            {"installment_id": i, "province_id": p, "district_id": d, "lao_type": lt, "status": s,
+            {"installment_id": i, "province_id": p, "lao_type": lt, "status": s,
              "reports": n, "late": late, "amount_satang": amt}
-            for (i, p, d, lt, s), (n, late, amt) in sorted(rows.items())])
+            for (i, p, lt, s), (n, late, amt) in sorted(rows.items())])
     return len(rows)
 
 
@@ -253,53 +253,42 @@ def rebuild(conn: Connection) -> int:
 # Reading
 
 
-@dataclass(frozen=True)
-class Line:
-    """One rollup row as read."""
-
-    installment_id: int
-    province_id: int
-    district_id: int
-    lao_type: str
-    status: str
-    reports: int
-    late: int
-    amount_satang: int
+GROUPS = ("installment_id", "province_id", "lao_type", "status")
 
 
-def lines(installment_ids: list[int], *, statuses: Iterable[str] | None = None, province_id: int | None = None,
-          district_id: int | None = None, lao_type: str | None = None, active_only: bool = False) -> list[Line]:
-    """Rollup rows of the installments (optionally of some statuses, a province, district or LAO type).
+def grouped(installment_ids: list[int], by: tuple[str, ...], *, statuses: Iterable[str] | None = None,
+            province_id: int | None = None, lao_type: str | None = None,
+            active_only: bool = False) -> dict[tuple, tuple[int, int, int]]:
+    """{values of `by` (names of GROUPS): (reports, late, satang)} summed in SQL over the rollup rows of the
+    installments (optionally of some statuses, a province or an LAO type).
 
-    With `active_only` the reports of inactive LAOs are taken out of `reports` and `late` (one small
-    query over the few inactive LAOs); their satang stay in (the sums always counted every LAO).
+    With `active_only` the reports of inactive LAOs are taken out of `reports` and `late` (one small query
+    over the few inactive LAOs' reports); their satang stay in (the sums always counted every LAO).
     """
     if not installment_ids:
-        return []
-    t = _tables()[3]
-    r, _e, lao, _t = _tables()
+        return {}
+    r, _e, lao, t = _tables()
+    source = {"installment_id": r.c.installment_id, "province_id": lao.c.province_id,
+              "lao_type": lao.c.lao_type, "status": r.c.status}
     wanted = [t.c.installment_id.in_(installment_ids)]
     own = [r.c.installment_id.in_(installment_ids), lao.c.active.is_(False)]
     if statuses is not None:
         wanted.append(t.c.status.in_(list(statuses)))
         own.append(r.c.status.in_(list(statuses)))
-    for col, lcol, value in ((t.c.province_id, lao.c.province_id, province_id),
-                             (t.c.district_id, lao.c.district_id, district_id),
-                             (t.c.lao_type, lao.c.lao_type, lao_type)):
+    for name, value in (("province_id", province_id), ("lao_type", lao_type)):
         if value is not None:
-            wanted.append(col == value)
-            own.append(lcol == value)
-    rows = {(i, p, d, lt, s): [n, late, amt] for i, p, d, lt, s, n, late, amt in db.session.execute(
-        select(t.c.installment_id, t.c.province_id, t.c.district_id, t.c.lao_type, t.c.status,
-               t.c.reports, t.c.late, t.c.amount_satang).where(*wanted))}
+            wanted.append(t.c[name] == value)
+            own.append(source[name] == value)
+    keys = [t.c[name] for name in by]
+    out = {tuple(row[:-3]): [int(row[-3] or 0), int(row[-2] or 0), int(row[-1] or 0)] for row in db.session.execute(
+        select(*keys, func.sum(t.c.reports), func.sum(t.c.late), func.sum(t.c.amount_satang))
+        .where(*wanted).group_by(*keys))}
     if active_only:
-        inactive = db.session.execute(
-            select(r.c.installment_id, lao.c.province_id, lao.c.district_id, lao.c.lao_type, r.c.status,
-                   func.count(), func.sum(case((r.c.recorded_late.is_(True), 1), else_=0)))
-            .select_from(lao.join(r, r.c.lao_id == lao.c.id)).where(*own)
-            .group_by(r.c.installment_id, lao.c.province_id, lao.c.district_id, lao.c.lao_type, r.c.status))
-        for i, p, d, lt, s, n, late in inactive:
-            row = rows.setdefault((i, p, d, lt, s), [0, 0, 0])
-            row[0] -= int(n)
-            row[1] -= int(late or 0)
-    return [Line(*k, *v) for k, v in rows.items()]
+        own_keys = [source[name] for name in by]
+        for row in db.session.execute(
+                select(*own_keys, func.count(), func.sum(case((r.c.recorded_late.is_(True), 1), else_=0)))
+                .select_from(lao.join(r, r.c.lao_id == lao.c.id)).where(*own).group_by(*own_keys)):
+            acc = out.setdefault(tuple(row[:-2]), [0, 0, 0])
+            acc[0] -= int(row[-2])
+            acc[1] -= int(row[-1] or 0)
+    return {k: (a, b, c) for k, (a, b, c) in out.items()}

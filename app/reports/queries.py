@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Engine, Row, and_, case, func, literal_column, select
 
-from .. import db, resources
+from .. import db, resources, totals
 from ..domain import comparison as cmp
 from ..domain.errors import DomainError, N_
 from ..domain.thai_sort import thai_sort_key
@@ -138,7 +138,8 @@ def _sums(installment_ids: list[int], statuses: tuple[str, ...], province_id: in
           form: str | None = None) -> Sequence[Row[*tuple[Any, ...]]]:
     """Satang per (group key, installment id) over the installments, counting reports in `statuses`.
 
-    Nationally the group key is (province id, LAO type); inside a province it is the LAO id.
+    Nationally the group key is (province id, LAO type) and the sums come from the rollup
+    (_rollup_sums); inside a province the key is the LAO id and the entries are summed (one province is small).
     The statement differs per engine for the same result: SQLite has no hash join, so it walks the
     covering index of installment_reports and sums each LAO's few entries with a correlated subquery
     (about twice as fast there); PostgreSQL sums entries per LAO and installment first, then
@@ -147,6 +148,8 @@ def _sums(installment_ids: list[int], statuses: tuple[str, ...], province_id: in
     """
     if not installment_ids:
         return []
+    if province_id is None and form is None:
+        return _rollup_sums(installment_ids, statuses)
     r, e, lao = InstallmentReport.__table__, Entry.__table__, Lao.__table__
     keys = [lao.c.lao_type] if province_id is None else []
     form = form or ("correlated" if db.session.get_bind().dialect.name == "sqlite" else "join")
@@ -188,6 +191,12 @@ def _sums(installment_ids: list[int], statuses: tuple[str, ...], province_id: in
         stmt = stmt.where(lao.c.province_id == province_id)
     stmt = stmt.group_by(*group, inst_col)
     return db.session.execute(stmt).all()
+
+
+def _rollup_sums(installment_ids: list[int], statuses: tuple[str, ...]) -> list[tuple[int, str, int, int]]:
+    """Satang per (province id, LAO type, installment id) from the rollup (app.totals), like _sums nationally."""
+    got = totals.grouped(installment_ids, ("province_id", "lao_type", "installment_id"), statuses=statuses)
+    return [(p, t, i, amount) for (p, t, i), (_n, _late, amount) in got.items()]
 
 
 def _complete(installment_ids: list[int], province_id: int | None, execute=None) -> dict:
