@@ -190,7 +190,7 @@ def _before_flush(session: Session, _flush_context: Any, _instances: Any) -> Non
     with session.no_autoflush:
         conn = session.connection()
         audit.lock_chain(conn)
-        session.info.setdefault(_BEFORE, []).append((scope, _read(conn, scope)))
+        session.info[_BEFORE] = [(scope, _read(conn, scope))]  # a failed earlier flush left nothing to keep
 
 
 @event.listens_for(Session, "after_flush_postexec")

@@ -570,18 +570,14 @@ def monitoring(year: int, number: int, today: date) -> MonitoringResult:
     inst = next((i for i in installments(year) if i.number == number), None)
     if inst is None:
         raise DomainError("installment", N_("ไม่มีงวดที่ %(n)s ในปีงบประมาณ %(year)s"), n=number, year=year)
-    r = InstallmentReport.__table__
-    is_rec = r.c.status.in_(RECORDED_SET)
-    stmt = (
-        select(Lao.province_id, func.count(Lao.id),
-               func.sum(case((is_rec, 1), else_=0)),
-               func.sum(case((r.c.status == "confirmed", 1), else_=0)),
-               func.sum(case((and_(is_rec, r.c.recorded_late.is_(True)), 1), else_=0)))
-        .select_from(Lao.__table__.outerjoin(r, and_(r.c.lao_id == Lao.id, r.c.installment_id == inst.id)))
-        .where(Lao.active.is_(True))
-        .group_by(Lao.province_id)
-    )
-    counts = {p: tuple(int(x or 0) for x in rest) for p, *rest in db.session.execute(stmt)}
+    laos_of = dict(db.session.execute(
+        select(Lao.province_id, func.count()).where(Lao.active.is_(True)).group_by(Lao.province_id)).all())
+    counts = {p: (int(n), 0, 0, 0) for p, n in laos_of.items()}
+    got = totals.grouped([inst.id], ("province_id", "status"), statuses=RECORDED_SET, active_only=True)
+    for (pid, st), (n, late, _amount) in got.items():
+        if pid in counts:
+            laos, rec, conf, n_late = counts[pid]
+            counts[pid] = (laos, rec + n, conf + (n if st == "confirmed" else 0), n_late + late)
     provinces = {p.id: p for p in db.session.scalars(select(Province).where(Province.id.in_(list(counts))))}
     entry_due, confirm_due = today > inst.entry_deadline, today > inst.confirm_deadline
     rows = []
@@ -600,15 +596,11 @@ def _trend(year: int, today: date, laos: int) -> list[dict]:
     ended = [i for i in installments(year) if i.end < today]
     if not ended:
         return []
-    r = InstallmentReport.__table__
-    active = select(Lao.id).where(Lao.active.is_(True))
-    stmt = (
-        select(r.c.installment_id, func.sum(case((r.c.status.in_(RECORDED_SET), 1), else_=0)),
-               func.sum(case((r.c.status == "confirmed", 1), else_=0)))
-        .where(r.c.installment_id.in_([i.id for i in ended]), r.c.lao_id.in_(active))
-        .group_by(r.c.installment_id)
-    )
-    got = {i: (int(a or 0), int(b or 0)) for i, a, b in db.session.execute(stmt)}
+    got: dict[int, tuple[int, int]] = defaultdict(lambda: (0, 0))
+    for (inst_id, st), (n, _late, _amount) in totals.grouped(
+            [i.id for i in ended], ("installment_id", "status"), statuses=RECORDED_SET, active_only=True).items():
+        rec, conf = got[inst_id]
+        got[inst_id] = (rec + n, conf + (n if st == "confirmed" else 0))
     out = []
     for i in ended:
         rec, conf = got.get(i.id, (0, 0))
