@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, case, delete, func, insert, select
+from sqlalchemy import ColumnElement, Connection, Table, and_, case, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, attributes
 from sqlalchemy import event
@@ -30,7 +30,7 @@ from .models import Entry, InstallmentReport, Lao, RollupTotal
 Key = tuple[int, int, str, str]  # installment id, province id, LAO type, status
 Parts = dict[Key, tuple[int, int, int]]  # key -> (reports, late, satang)
 CHUNK = 500
-MOVING = ("province_id", "district_id", "lao_type")
+MOVING = ("province_id", "lao_type")  # the LAO columns in the rollup's key
 
 
 def _tables() -> tuple[Table, Table, Table, Table]:
@@ -270,8 +270,8 @@ def grouped(installment_ids: list[int], by: tuple[str, ...], *, statuses: Iterab
     r, _e, lao, t = _tables()
     source = {"installment_id": r.c.installment_id, "province_id": lao.c.province_id,
               "lao_type": lao.c.lao_type, "status": r.c.status}
-    wanted = [t.c.installment_id.in_(installment_ids)]
-    own = [r.c.installment_id.in_(installment_ids), lao.c.active.is_(False)]
+    wanted: list[ColumnElement[bool]] = [t.c.installment_id.in_(installment_ids)]
+    own: list[ColumnElement[bool]] = [r.c.installment_id.in_(installment_ids), lao.c.active.is_(False)]
     if statuses is not None:
         wanted.append(t.c.status.in_(list(statuses)))
         own.append(r.c.status.in_(list(statuses)))

@@ -135,7 +135,7 @@ def province_by_code(code: str) -> Province:
 
 
 def _sums(installment_ids: list[int], statuses: tuple[str, ...], province_id: int | None,
-          form: str | None = None) -> Sequence[Row[*tuple[Any, ...]]]:
+          form: str | None = None) -> Sequence[Row[*tuple[Any, ...]]] | list[tuple[int, str, int, int]]:
     """Satang per (group key, installment id) over the installments, counting reports in `statuses`.
 
     Nationally the group key is (province id, LAO type) and the sums come from the rollup
