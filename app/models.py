@@ -245,6 +245,20 @@ class RollupTotal(Base):
     amount_satang: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
+class RollupStreak(Base):
+    """LAOs per (fiscal year, province, LAO type, active, recorded through, confirmed through): how far each
+    LAO's installments 1..k are all recorded and all confirmed (the reports' completeness, kept by app/totals.py)."""
+
+    __tablename__ = "rollup_streaks"
+    fiscal_year_id: Mapped[int] = mapped_column("fiscal_year", ForeignKey("fiscal_years.year"), primary_key=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), primary_key=True)
+    lao_type: Mapped[str] = mapped_column(String(12), primary_key=True)
+    active: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    recorded_through: Mapped[int] = mapped_column(Integer, primary_key=True)
+    confirmed_through: Mapped[int] = mapped_column(Integer, primary_key=True)
+    laos: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class User(Base):
     """A person's account with a role and a scope (an LAO or a province)."""
 

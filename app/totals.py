@@ -25,12 +25,15 @@ from sqlalchemy.orm import Session, attributes
 from sqlalchemy import event
 
 from . import audit, db
-from .models import Entry, InstallmentReport, Lao, RollupTotal
+from .domain.vocabulary import RECORDED_STATUSES
+from .models import Entry, Installment, InstallmentReport, Lao, RollupStreak, RollupTotal
 
 Key = tuple[int, int, str, str]  # installment id, province id, LAO type, status
 Parts = dict[Key, tuple[int, int, int]]  # key -> (reports, late, satang)
+SKey = tuple[int, int, str, bool, int, int]  # fiscal year, province id, LAO type, active, recorded/confirmed through
+Streaks = dict[SKey, tuple[int]]  # key -> (LAOs,)
 CHUNK = 500
-MOVING = ("province_id", "lao_type")  # the LAO columns in the rollup's key
+MOVING = ("province_id", "lao_type", "active")  # the LAO columns in the rollups' keys
 
 
 def _tables() -> tuple[Table, Table, Table, Table]:
@@ -41,6 +44,11 @@ def _tables() -> tuple[Table, Table, Table, Table]:
 
 # --------------------------------------------------------------------------------------------------
 # Contributions computed from the raw rows
+
+
+def _streak_table() -> Table:
+    """The Core table of the streaks."""
+    return RollupStreak.__table__  # type: ignore[return-value]
 
 
 def _contributions(conn: Connection, report_filter: list, entry_filter: list) -> Parts:
@@ -72,8 +80,9 @@ class Scope:
         return bool(self.pairs or self.laos)
 
 
-def _read(conn: Connection, scope: Scope) -> Parts:
-    """The contribution of everything in `scope`, summed per key (an LAO listed whole is read once)."""
+def _read(conn: Connection, scope: Scope) -> tuple[Parts, Streaks]:
+    """The contribution of everything in `scope` to both rollups (an LAO listed whole is read once); the
+    streaks of every LAO the scope touches are read whole."""
     r, e, _l, _t = _tables()
     out: dict[Key, list[int]] = defaultdict(lambda: [0, 0, 0])
 
@@ -94,37 +103,70 @@ def _read(conn: Connection, scope: Scope) -> Parts:
             chunk = ids[start:start + CHUNK]
             add(_contributions(conn, [r.c.installment_id == inst_id, r.c.lao_id.in_(chunk)],
                                [e.c.installment_id == inst_id, e.c.lao_id.in_(chunk)]))
-    return {k: (a, b, c) for k, (a, b, c) in out.items()}
+    laos = set(scope.laos).union(*scope.pairs.values()) if scope.pairs else set(scope.laos)
+    return {k: (a, b, c) for k, (a, b, c) in out.items()}, _streaks(conn, sorted(laos))
 
 
-def _difference(after: Parts, before: Parts) -> Parts:
-    """after - before per key, without keys that do not change."""
+def _difference(after: dict, before: dict) -> dict:
+    """after - before per key (tuples of counts), without keys that do not change."""
     out = {}
     for k in set(after) | set(before):
-        a, b = after.get(k, (0, 0, 0)), before.get(k, (0, 0, 0))
-        d = (a[0] - b[0], a[1] - b[1], a[2] - b[2])
-        if d != (0, 0, 0):
+        width = len(after[k] if k in after else before[k])
+        a, b = after.get(k, (0,) * width), before.get(k, (0,) * width)
+        d = tuple(x - y for x, y in zip(a, b))
+        if any(d):
             out[k] = d
     return out
 
 
-def _add(conn: Connection, delta: Parts) -> None:
-    """Add `delta` to the rollup rows (created when missing), in key order, with one upsert statement."""
+def _upsert(conn: Connection, table: Table, delta: dict) -> None:
+    """Add `delta` ({primary key: counts}, both in column order) to `table`'s rows (created when missing),
+    in key order, with one upsert statement."""
     if not delta:
         return
+    keys = [c for c in table.columns if c.primary_key]
+    counts = [c for c in table.columns if not c.primary_key]
+    ins: Any = (postgresql.insert(table) if conn.dialect.name == "postgresql" else sqlite.insert(table))
+    stmt = ins.on_conflict_do_update(index_elements=keys,
+                                     set_={c.name: c + ins.excluded[c.name] for c in counts})
+    conn.execute(stmt, [{**{c.name: v for c, v in zip(keys, k)}, **{c.name: v for c, v in zip(counts, d)}}
+                        for k, d in sorted(delta.items())])
+
+
+def _add(conn: Connection, after: tuple[Parts, Streaks], before: tuple[Parts, Streaks]) -> None:
+    """Add the difference of both rollups' contributions."""
     t = _tables()[3]
-    dialect = conn.dialect.name
-    ins: Any = (postgresql.insert(t) if dialect == "postgresql" else sqlite.insert(t))
-    stmt = ins.on_conflict_do_update(
-        index_elements=[t.c.installment_id, t.c.province_id, t.c.lao_type, t.c.status],
-        set_={"reports": t.c.reports + ins.excluded.reports, "late": t.c.late + ins.excluded.late,
-              "amount_satang": t.c.amount_satang + ins.excluded.amount_satang},
-    )
-    conn.execute(stmt, [
-        {"installment_id": i, "province_id": p, "lao_type": lt, "status": s,
-         "reports": n, "late": late, "amount_satang": amt}
-        for (i, p, lt, s), (n, late, amt) in sorted(delta.items())
-    ])
+    _upsert(conn, t, _difference(after[0], before[0]))
+    _upsert(conn, _streak_table(), _difference(after[1], before[1]))
+
+
+def _streaks(conn: Connection, lao_ids: list[int] | None) -> Streaks:
+    """LAOs per streak key of the LAOs (None: every LAO): for each fiscal year, the largest k with
+    installments 1..k all recorded (recorded, confirmed or returned), and all confirmed; k = 0 is not kept."""
+    r, _e, lao, _t = _tables()
+    inst: Table = Installment.__table__  # type: ignore[assignment]
+    stmt = (select(r.c.lao_id, inst.c.fiscal_year, inst.c.number, r.c.status, lao.c.province_id, lao.c.lao_type,
+                   lao.c.active)
+            .select_from(r.join(inst, inst.c.id == r.c.installment_id).join(lao, lao.c.id == r.c.lao_id)))
+    chunks = [None] if lao_ids is None else [lao_ids[i:i + CHUNK] for i in range(0, len(lao_ids), CHUNK)]
+    per: dict[tuple[int, int], tuple[int, str, bool, dict[int, str]]] = {}
+    for chunk in chunks:
+        if chunk == []:
+            continue
+        query = stmt if chunk is None else stmt.where(r.c.lao_id.in_(chunk))
+        for lao_id, fy, number, status, province_id, lao_type, active in conn.execute(query):
+            per.setdefault((lao_id, fy), (province_id, lao_type, bool(active), {}))[3][number] = status
+    out: dict[SKey, int] = defaultdict(int)
+    for (_lao_id, fy), (province_id, lao_type, active, statuses) in per.items():
+        rec = 0
+        while statuses.get(rec + 1) in RECORDED_STATUSES:
+            rec += 1
+        conf = 0
+        while statuses.get(conf + 1) == "confirmed":
+            conf += 1
+        if rec:
+            out[(fy, province_id, lao_type, active, rec, conf)] += 1
+    return {k: (n,) for k, n in out.items()}
 
 
 @contextmanager
@@ -137,7 +179,7 @@ def replacing(scope: Scope, session: Session | None = None) -> Iterator[None]:
     audit.lock_chain(conn)
     before = _read(conn, scope)
     yield
-    _add(conn, _difference(_read(conn, scope), before))
+    _add(conn, _read(conn, scope), before)
 
 
 def pairs(items: Iterable[tuple[int, int]]) -> Scope:
@@ -201,7 +243,7 @@ def _after_flush(session: Session, _flush_context: Any) -> None:
         return
     conn = session.connection()
     for scope, before in pending:
-        _add(conn, _difference(_read(conn, scope), before))
+        _add(conn, _read(conn, scope), before)
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -214,43 +256,38 @@ def _forget(session: Session, _previous: Any) -> None:
 # Whole-table checks
 
 
-def stored(conn: Connection) -> Parts:
-    """The rollup as stored, without rows that count nothing."""
-    t = _tables()[3]
-    rows = conn.execute(select(t.c.installment_id, t.c.province_id, t.c.lao_type, t.c.status,
-                               t.c.reports, t.c.late, t.c.amount_satang))
-    return {(i, p, lt, s): (n, late, amt) for i, p, lt, s, n, late, amt in rows if (n, late, amt) != (0, 0, 0)}
+def _stored(conn: Connection, table: Table) -> dict:
+    """A rollup table as stored ({primary key: counts}), without rows that count nothing."""
+    keys = [c for c in table.columns if c.primary_key]
+    counts = [c for c in table.columns if not c.primary_key]
+    n = len(keys)
+    return {tuple(row[:n]): tuple(row[n:]) for row in conn.execute(select(*keys, *counts)) if any(row[n:])}
 
 
-def computed(conn: Connection) -> Parts:
-    """The rollup recomputed from the reports and entries (the raw GROUP BY)."""
-    return _contributions(conn, [], [])
-
-
-def differences(conn: Connection) -> list[tuple[Key, tuple[int, int, int], tuple[int, int, int]]]:
-    """(key, stored, computed) of every key where the rollup differs from the entries, in key order."""
-    have, want = stored(conn), computed(conn)
-    zero = (0, 0, 0)
-    return [(k, have.get(k, zero), want.get(k, zero)) for k in sorted(set(have) | set(want))
-            if have.get(k, zero) != want.get(k, zero)]
+def differences(conn: Connection) -> list[tuple[str, tuple, tuple, tuple]]:
+    """(table, key, stored, computed) of every row where a rollup differs from the reports and entries."""
+    out: list[tuple[str, tuple, tuple, tuple]] = []
+    checks: list[tuple[str, dict, dict, tuple]] = [
+        ("rollup_totals", _stored(conn, _tables()[3]), _contributions(conn, [], []), (0, 0, 0)),
+        ("rollup_streaks", _stored(conn, _streak_table()), _streaks(conn, None), (0,))]
+    for name, have, want, zero in checks:
+        out += [(name, k, have.get(k, zero), want.get(k, zero)) for k in sorted(set(have) | set(want))
+                if have.get(k, zero) != want.get(k, zero)]
+    return out
 
 
 def rebuild(conn: Connection) -> int:
-    """Replace the whole rollup by the recomputed one (in the caller's transaction); returns its row count."""
+    """Replace both rollups by the recomputed ones (in the caller's transaction); returns their row count."""
     audit.lock_chain(conn)
-    t = _tables()[3]
-    conn.execute(delete(t))
-    rows = computed(conn)
-    if rows:
-        conn.execute(insert(t), [
-            {"installment_id": i, "province_id": p, "lao_type": lt, "status": s,
-             "reports": n, "late": late, "amount_satang": amt}
-            for (i, p, lt, s), (n, late, amt) in sorted(rows.items())])
-    return len(rows)
-
-
-# --------------------------------------------------------------------------------------------------
-# Reading
+    n = 0
+    tables: list[tuple[Table, dict]] = [(_tables()[3], _contributions(conn, [], [])),
+                                        (_streak_table(), _streaks(conn, None))]
+    for table, rows in tables:
+        conn.execute(delete(table))
+        if rows:
+            _upsert(conn, table, rows)
+        n += len(rows)
+    return n
 
 
 GROUPS = ("installment_id", "province_id", "lao_type", "status")

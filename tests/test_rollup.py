@@ -8,7 +8,7 @@ import pytest
 from click.testing import Result
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from app import db, totals
 from app.admin import imports
@@ -222,3 +222,23 @@ def test_concurrent_saves_in_one_province_lose_no_update(world):
         _equal()
         assert db.session.scalar(select(func.sum(RollupTotal.reports)).where(
             RollupTotal.status == "recorded", RollupTotal.installment_id == _inst(1).id)) == 3
+
+
+def test_the_migrations_frozen_streak_rule_agrees_with_the_app(world):
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "migrations" / "versions" / "20261202_0005_rollup_totals.py"
+    spec = importlib.util.spec_from_file_location("migration_0005", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with world.app_context():
+        for step in [("save", 0, 1, [5]), ("save", 0, 2, [5]), ("confirm", 0, 1), ("save", 3, 2, [1]),
+                     ("save", 5, 1, [2]), ("return", 5, 1)]:
+            _step(step, [])
+        rows = db.session.execute(text(
+            "SELECT r.lao_id, i.fiscal_year, i.number, r.status, l.province_id, l.lao_type, l.active "
+            "FROM installment_reports r JOIN installments i ON i.id = r.installment_id "
+            "JOIN laos l ON l.id = r.lao_id")).all()
+        app_rule = totals._streaks(db.session.connection(), None)
+        assert app_rule and {k: (n,) for k, n in module.streaks(rows).items()} == app_rule

@@ -66,9 +66,8 @@ rollup_group = db.UnitOfWorkGroup("rollup", help="The always-current rollup the 
 def rollup_verify_command():
     """Recompute the rollup from the reports and entries; list every difference and exit 1 if any."""
     found = totals.differences(db.session.connection())
-    for (inst, province, lao_type, status), have, want in found:
-        click.echo(f"installment {inst} province {province} {lao_type} {status}: "
-                   f"stored reports/late/satang {have}, computed {want}")
+    for table, key, have, want in found:
+        click.echo(f"{table} {key}: stored {have}, computed {want}")
     if found:
         click.echo(f"{len(found)} rollup rows differ from the entries (repair: flask rollup rebuild)", err=True)
         sys.exit(1)

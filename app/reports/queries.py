@@ -29,6 +29,7 @@ from ..models import (
     Province,
     RevenueItem,
     Round,
+    RollupStreak,
     utcnow,
 )
 
@@ -233,6 +234,24 @@ def _complete(installment_ids: list[int], province_id: int | None, execute=None)
     return {(p, t): (int(a), int(b or 0)) for p, t, a, b in execute(stmt).all()}
 
 
+def _prefix(numbers: Sequence[int]) -> bool:
+    """Whether installment `numbers` are 1..n (what the streak rollup answers)."""
+    return list(numbers) == list(range(1, len(numbers) + 1))
+
+
+def _complete_through(year: int, n: int) -> dict:
+    """Like _complete nationally for installments 1..n of `year`, from the streak rollup (app.totals):
+    {(province id, type): (active LAOs that recorded 1..n, of those that have all confirmed)}."""
+    s = RollupStreak
+    stmt = (
+        select(s.province_id, s.lao_type, func.sum(s.laos),
+               func.sum(case((s.confirmed_through >= n, s.laos), else_=0)))
+        .where(s.fiscal_year_id == year, s.active.is_(True), s.recorded_through >= n)
+        .group_by(s.province_id, s.lao_type)
+    )
+    return {(p, t): (int(a), int(b or 0)) for p, t, a, b in db.session.execute(stmt).all()}
+
+
 def _coverage(expected: int, complete: tuple[int, int] | None) -> cmp.Coverage:
     """Coverage of `expected` LAOs of which complete = (recorded everything, confirmed everything)."""
     rec, conf = complete or (0, 0)
@@ -373,8 +392,12 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
     cur_ids = [cur_by_no[n].id for n in match.current]
     base_ids = [base_by_no[n].id for n in match.base]
     province_id = province.id if province else None
-    completeness = _beside(lambda run: (_complete(cur_ids, province_id, run),
-                                        _complete(base_ids, province_id, run)))
+    if province_id is None and _prefix(match.current) and _prefix(match.base):
+        complete = (_complete_through(year, len(match.current)), _complete_through(base_year, len(match.base)))
+        completeness = lambda: complete  # noqa: E731
+    else:
+        completeness = _beside(lambda run: (_complete(cur_ids, province_id, run),
+                                            _complete(base_ids, province_id, run)))
     # The whole base year is summed too: the cumulative chart draws the base year to its end.
     sums = _sums(cur_ids + [i.id for i in base_inst], statuses, province_id)
     complete_cur, complete_base = completeness()
