@@ -399,7 +399,7 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
         completeness = _beside(lambda run: (_complete(cur_ids, province_id, run),
                                             _complete(base_ids, province_id, run)))
     # The whole base year is summed too: the cumulative chart draws the base year to its end.
-    sums = _sums(cur_ids + [i.id for i in base_inst], statuses, province_id)
+    sums = _sums(cur_ids + [i.id for i in base_inst], statuses, province_id) if province_id is not None else []
     complete_cur, complete_base = completeness()
 
     side_of = {i: "current" for i in cur_ids}
@@ -414,7 +414,8 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
     groups: list[tuple[cmp.Row, list[cmp.Row]]]
     if province is None:
         level, groups = "national", []
-        rows, total = _national(sums, side_of, slot, complete_cur, complete_base, order)
+        by_province = _rollup_national(cur_ids, base_ids, [i.id for i in base_inst], statuses, slot)
+        rows, total = _national(by_province, complete_cur, complete_base, order)
     else:
         level = "province"
         rows, total, groups = _provincial(province, sums, side_of, slot, complete_cur, complete_base, order)
@@ -464,16 +465,20 @@ def _lao_counts(province_id: int | None = None) -> dict:
                                                                    Lao.active.is_(True)))}
 
 
-def _split_national(sums, side_of, slot) -> dict:
-    """{province id: {"base"|"current": {LAO type: satang}}} from the grouped sums; fills the chart slots."""
+def _rollup_national(cur_ids: list[int], base_ids: list[int], base_year_ids: list[int], statuses: tuple[str, ...],
+                     slot: dict) -> dict:
+    """{province id: {"base"|"current": {LAO type: satang}}} from the rollup (app.totals); fills the chart
+    slots (satang per installment and type). Three small GROUP BYs: each side per (province, type), and
+    the chart per (installment, type)."""
     out: dict = defaultdict(lambda: {"base": defaultdict(int), "current": defaultdict(int)})
-    for province_id, lao_type, inst_id, total in sums:
-        total = int(total or 0)
+    for side, ids in (("current", cur_ids), ("base", base_ids)):
+        for (province_id, lao_type), (_n, _late, amount) in totals.grouped(
+                ids, ("province_id", "lao_type"), statuses=statuses).items():
+            out[province_id][side][lao_type] += amount
+    for (inst_id, lao_type), (_n, _late, amount) in totals.grouped(
+            sorted(set(cur_ids) | set(base_year_ids)), ("installment_id", "lao_type"), statuses=statuses).items():
         if inst_id in slot:
-            slot[inst_id][lao_type] += total
-        side = side_of.get(inst_id)
-        if side is not None:
-            out[province_id][side][lao_type] += total
+            slot[inst_id][lao_type] += amount
     return out
 
 
@@ -482,10 +487,9 @@ def _sort_key(order: str, code: str, name: str):
     return code if order == "code" else (thai_sort_key(name), code)
 
 
-def _national(sums, side_of, slot, complete_cur, complete_base, order) -> tuple[list[cmp.Row], cmp.Row]:
-    """One row per province that has LAOs or figures, and the total row."""
+def _national(by_province, complete_cur, complete_base, order) -> tuple[list[cmp.Row], cmp.Row]:
+    """One row per province that has LAOs or figures (by_province: see _rollup_national), and the total row."""
     counts = _lao_counts()
-    by_province = _split_national(sums, side_of, slot)
     province_ids = {p for p, _t in counts} | set(by_province)
     provinces = {p.id: p for p in db.session.scalars(select(Province).where(Province.id.in_(province_ids)))}
     rows = []
