@@ -28,7 +28,7 @@ import geothai
 import numpy as np
 from sqlalchemy import Table, func, insert, select
 
-from . import db, reference
+from . import db, reference, totals
 from .domain.calendar import fiscal_year_of
 from .domain.workflow import Role, Status
 from .models import (
@@ -443,6 +443,8 @@ def build_demo(today: dt.date, seed: int = 2560, scale: float = 1.0,
     # ---- installment reports ---------------------------------------------------------------------
     n_reports = _reports(rng, laos, lao_ids, status, inst_rows, p_late, today, sqlite, users, demo_row)
     say(f"{n_reports} installment reports inserted")
+    totals.rebuild(db.session.connection())  # the bulk inserts bypass the session's rollup hooks
+    say("rollup built")
 
     db.session.add(Setting(key=DEMO_SETTING, value=utcnow().isoformat(timespec="seconds")))
     db.session.commit()

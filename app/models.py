@@ -231,6 +231,34 @@ class InstallmentReport(Base):
         return Status(self.status)
 
 
+class RollupTotal(Base):
+    """Reports and satang of their entries per (installment, province, LAO type, status): the
+    always-current rollup every national report reads (kept by app/totals.py in each write's transaction)."""
+
+    __tablename__ = "rollup_totals"
+    installment_id: Mapped[int] = mapped_column(ForeignKey("installments.id"), primary_key=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), primary_key=True)
+    lao_type: Mapped[str] = mapped_column(String(12), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    reports: Mapped[int] = mapped_column(Integer, default=0)
+    late: Mapped[int] = mapped_column(Integer, default=0)  # reports recorded after the entry deadline
+    amount_satang: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class RollupStreak(Base):
+    """LAOs per (fiscal year, province, LAO type, active, recorded through, confirmed through): how far each
+    LAO's installments 1..k are all recorded and all confirmed (the reports' completeness, kept by app/totals.py)."""
+
+    __tablename__ = "rollup_streaks"
+    fiscal_year_id: Mapped[int] = mapped_column("fiscal_year", ForeignKey("fiscal_years.year"), primary_key=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), primary_key=True)
+    lao_type: Mapped[str] = mapped_column(String(12), primary_key=True)
+    active: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    recorded_through: Mapped[int] = mapped_column(Integer, primary_key=True)
+    confirmed_through: Mapped[int] = mapped_column(Integer, primary_key=True)
+    laos: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class User(Base):
     """A person's account with a role and a scope (an LAO or a province)."""
 
@@ -393,3 +421,6 @@ class Setting(Base):
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+from . import totals as _totals  # noqa: E402,F401  (registers the rollup's session hooks with the models)

@@ -22,7 +22,7 @@ from zipfile import BadZipFile, LargeZipFile, ZipFile
 from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import Table, bindparam, insert, select, update
 
-from .. import audit, db
+from .. import audit, db, totals
 from ..domain.calendar import fiscal_year_bounds
 from ..domain.errors import N_, DomainError
 from ..domain.money import from_satang, parse_amount, plain_baht, to_satang
@@ -706,10 +706,12 @@ def apply_lao_plan(plan: LaoPlan) -> None:
         db.session.execute(insert(table), [dict(code=c.code, active=True, **c.values) for c in plan.creates])
     if plan.updates:
         fields = list(plan.updates[0].values)
-        db.session.execute(
-            update(table).where(table.c.id == bindparam("b_id")).values({f: bindparam(f"b_{f}") for f in fields}),
-            [{"b_id": c.lao_id, **{f"b_{f}": c.values[f] for f in fields}} for c in plan.updates],
-        )
+        moving = [c.lao_id for c in plan.updates if {"province", "lao_type"} & set(c.new)]  # keys of the rollup
+        with totals.replacing(totals.whole_laos(c for c in moving if c is not None)):
+            db.session.execute(
+                update(table).where(table.c.id == bindparam("b_id")).values({f: bindparam(f"b_{f}") for f in fields}),
+                [{"b_id": c.lao_id, **{f"b_{f}": c.values[f] for f in fields}} for c in plan.updates],
+            )
 
 
 def import_laos(actor: User | None, ip: str | None, upload: Upload, *, dry_run: bool,
@@ -747,6 +749,14 @@ def _apply_figures_plan(actor: User | None, plan: FiguresPlan, now) -> None:
         create_fiscal_year(year, "annual")
     years = {c.year for c in plan.creates + plan.updates} | {r.year for r in plan.reports}
     inst = _installment_ids(years)
+    touched = totals.pairs([(c.lao_id, inst[(c.year, c.installment)]) for c in plan.creates + plan.updates]
+                           + [(r.lao_id, inst[(r.year, r.installment)]) for r in plan.reports])
+    with totals.replacing(touched):  # the rollup follows these Core statements in the same transaction
+        _write_figures(actor, plan, inst, now)
+
+
+def _write_figures(actor: User | None, plan: FiguresPlan, inst: dict[tuple[int, int], int], now) -> None:
+    """The entries and reports of a checked plan, with executemany statements."""
     # A declarative class's __table__ is typed FromClause; a mapped class's is a Table.
     entries = cast(Table, Entry.__table__)
     if plan.creates:

@@ -6,7 +6,7 @@ import sys
 import click
 from flask import Flask
 
-from .. import db
+from .. import db, totals
 from ..domain import comparison as cmp
 from ..domain.errors import DomainError
 from ..web import today
@@ -59,6 +59,30 @@ def comparison_command(base_year, year, through, basis, status, province_code, o
         click.echo(data.decode("utf-8"), nl=False)
 
 
+rollup_group = db.UnitOfWorkGroup("rollup", help="The always-current rollup the national reports read.")
+
+
+@rollup_group.command("verify")
+def rollup_verify_command():
+    """Recompute the rollup from the reports and entries; list every difference and exit 1 if any."""
+    found = totals.differences(db.session.connection())
+    for table, key, have, want in found:
+        click.echo(f"{table} {key}: stored {have}, computed {want}")
+    if found:
+        click.echo(f"{len(found)} rollup rows differ from the entries (repair: flask rollup rebuild)", err=True)
+        sys.exit(1)
+    click.echo("rollup equals the entries")
+
+
+@rollup_group.command("rebuild")
+def rollup_rebuild_command():
+    """Replace the rollup by the one recomputed from the reports and entries, in one transaction."""
+    db.begin_write()
+    n = totals.rebuild(db.session.connection())
+    click.echo(f"rollup rebuilt: {n} rows")
+
+
 def register(app: Flask) -> None:
-    """Add the `report` command group to the app's CLI."""
+    """Add the `report` and `rollup` command groups to the app's CLI."""
     app.cli.add_command(report_group)
+    app.cli.add_command(rollup_group)

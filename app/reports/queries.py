@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Engine, Row, and_, case, func, literal_column, select
 
-from .. import db, resources
+from .. import db, resources, totals
 from ..domain import comparison as cmp
 from ..domain.errors import DomainError, N_
 from ..domain.thai_sort import thai_sort_key
@@ -29,6 +29,7 @@ from ..models import (
     Province,
     RevenueItem,
     Round,
+    RollupStreak,
     utcnow,
 )
 
@@ -135,10 +136,11 @@ def province_by_code(code: str) -> Province:
 
 
 def _sums(installment_ids: list[int], statuses: tuple[str, ...], province_id: int | None,
-          form: str | None = None) -> Sequence[Row[*tuple[Any, ...]]]:
+          form: str | None = None) -> Sequence[Row[*tuple[Any, ...]]] | list[tuple[int, str, int, int]]:
     """Satang per (group key, installment id) over the installments, counting reports in `statuses`.
 
-    Nationally the group key is (province id, LAO type); inside a province it is the LAO id.
+    Nationally the group key is (province id, LAO type) and the sums come from the rollup
+    (_rollup_sums); inside a province the key is the LAO id and the entries are summed (one province is small).
     The statement differs per engine for the same result: SQLite has no hash join, so it walks the
     covering index of installment_reports and sums each LAO's few entries with a correlated subquery
     (about twice as fast there); PostgreSQL sums entries per LAO and installment first, then
@@ -147,6 +149,8 @@ def _sums(installment_ids: list[int], statuses: tuple[str, ...], province_id: in
     """
     if not installment_ids:
         return []
+    if province_id is None and form is None:
+        return _rollup_sums(installment_ids, statuses)
     r, e, lao = InstallmentReport.__table__, Entry.__table__, Lao.__table__
     keys = [lao.c.lao_type] if province_id is None else []
     form = form or ("correlated" if db.session.get_bind().dialect.name == "sqlite" else "join")
@@ -190,6 +194,12 @@ def _sums(installment_ids: list[int], statuses: tuple[str, ...], province_id: in
     return db.session.execute(stmt).all()
 
 
+def _rollup_sums(installment_ids: list[int], statuses: tuple[str, ...]) -> list[tuple[int, str, int, int]]:
+    """Satang per (province id, LAO type, installment id) from the rollup (app.totals), like _sums nationally."""
+    got = totals.grouped(installment_ids, ("province_id", "lao_type", "installment_id"), statuses=statuses)
+    return [(p, t, i, amount) for (p, t, i), (_n, _late, amount) in got.items()]
+
+
 def _complete(installment_ids: list[int], province_id: int | None, execute=None) -> dict:
     """LAOs that recorded every one of the installments, and how many of those have all confirmed.
 
@@ -222,6 +232,24 @@ def _complete(installment_ids: list[int], province_id: int | None, execute=None)
         .group_by(lao.c.province_id, lao.c.lao_type)
     )
     return {(p, t): (int(a), int(b or 0)) for p, t, a, b in execute(stmt).all()}
+
+
+def _prefix(numbers: Sequence[int]) -> bool:
+    """Whether installment `numbers` are 1..n (what the streak rollup answers)."""
+    return list(numbers) == list(range(1, len(numbers) + 1))
+
+
+def _complete_through(year: int, n: int) -> dict:
+    """Like _complete nationally for installments 1..n of `year`, from the streak rollup (app.totals):
+    {(province id, type): (active LAOs that recorded 1..n, of those that have all confirmed)}."""
+    s = RollupStreak
+    stmt = (
+        select(s.province_id, s.lao_type, func.sum(s.laos),
+               func.sum(case((s.confirmed_through >= n, s.laos), else_=0)))
+        .where(s.fiscal_year_id == year, s.active.is_(True), s.recorded_through >= n)
+        .group_by(s.province_id, s.lao_type)
+    )
+    return {(p, t): (int(a), int(b or 0)) for p, t, a, b in db.session.execute(stmt).all()}
 
 
 def _coverage(expected: int, complete: tuple[int, int] | None) -> cmp.Coverage:
@@ -364,10 +392,14 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
     cur_ids = [cur_by_no[n].id for n in match.current]
     base_ids = [base_by_no[n].id for n in match.base]
     province_id = province.id if province else None
-    completeness = _beside(lambda run: (_complete(cur_ids, province_id, run),
-                                        _complete(base_ids, province_id, run)))
+    if province_id is None and _prefix(match.current) and _prefix(match.base):
+        complete = (_complete_through(year, len(match.current)), _complete_through(base_year, len(match.base)))
+        completeness = lambda: complete  # noqa: E731
+    else:
+        completeness = _beside(lambda run: (_complete(cur_ids, province_id, run),
+                                            _complete(base_ids, province_id, run)))
     # The whole base year is summed too: the cumulative chart draws the base year to its end.
-    sums = _sums(cur_ids + [i.id for i in base_inst], statuses, province_id)
+    sums = _sums(cur_ids + [i.id for i in base_inst], statuses, province_id) if province_id is not None else []
     complete_cur, complete_base = completeness()
 
     side_of = {i: "current" for i in cur_ids}
@@ -382,7 +414,8 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
     groups: list[tuple[cmp.Row, list[cmp.Row]]]
     if province is None:
         level, groups = "national", []
-        rows, total = _national(sums, side_of, slot, complete_cur, complete_base, order)
+        by_province = _rollup_national(cur_ids, base_ids, [i.id for i in base_inst], statuses, slot)
+        rows, total = _national(by_province, complete_cur, complete_base, order)
     else:
         level = "province"
         rows, total, groups = _provincial(province, sums, side_of, slot, complete_cur, complete_base, order)
@@ -432,16 +465,20 @@ def _lao_counts(province_id: int | None = None) -> dict:
                                                                    Lao.active.is_(True)))}
 
 
-def _split_national(sums, side_of, slot) -> dict:
-    """{province id: {"base"|"current": {LAO type: satang}}} from the grouped sums; fills the chart slots."""
+def _rollup_national(cur_ids: list[int], base_ids: list[int], base_year_ids: list[int], statuses: tuple[str, ...],
+                     slot: dict) -> dict:
+    """{province id: {"base"|"current": {LAO type: satang}}} from the rollup (app.totals); fills the chart
+    slots (satang per installment and type). Three small GROUP BYs: each side per (province, type), and
+    the chart per (installment, type)."""
     out: dict = defaultdict(lambda: {"base": defaultdict(int), "current": defaultdict(int)})
-    for province_id, lao_type, inst_id, total in sums:
-        total = int(total or 0)
+    for side, ids in (("current", cur_ids), ("base", base_ids)):
+        for (province_id, lao_type), (_n, _late, amount) in totals.grouped(
+                ids, ("province_id", "lao_type"), statuses=statuses).items():
+            out[province_id][side][lao_type] += amount
+    for (inst_id, lao_type), (_n, _late, amount) in totals.grouped(
+            sorted(set(cur_ids) | set(base_year_ids)), ("installment_id", "lao_type"), statuses=statuses).items():
         if inst_id in slot:
-            slot[inst_id][lao_type] += total
-        side = side_of.get(inst_id)
-        if side is not None:
-            out[province_id][side][lao_type] += total
+            slot[inst_id][lao_type] += amount
     return out
 
 
@@ -450,10 +487,9 @@ def _sort_key(order: str, code: str, name: str):
     return code if order == "code" else (thai_sort_key(name), code)
 
 
-def _national(sums, side_of, slot, complete_cur, complete_base, order) -> tuple[list[cmp.Row], cmp.Row]:
-    """One row per province that has LAOs or figures, and the total row."""
+def _national(by_province, complete_cur, complete_base, order) -> tuple[list[cmp.Row], cmp.Row]:
+    """One row per province that has LAOs or figures (by_province: see _rollup_national), and the total row."""
     counts = _lao_counts()
-    by_province = _split_national(sums, side_of, slot)
     province_ids = {p for p, _t in counts} | set(by_province)
     provinces = {p.id: p for p in db.session.scalars(select(Province).where(Province.id.in_(province_ids)))}
     rows = []
@@ -561,18 +597,14 @@ def monitoring(year: int, number: int, today: date) -> MonitoringResult:
     inst = next((i for i in installments(year) if i.number == number), None)
     if inst is None:
         raise DomainError("installment", N_("ไม่มีงวดที่ %(n)s ในปีงบประมาณ %(year)s"), n=number, year=year)
-    r = InstallmentReport.__table__
-    is_rec = r.c.status.in_(RECORDED_SET)
-    stmt = (
-        select(Lao.province_id, func.count(Lao.id),
-               func.sum(case((is_rec, 1), else_=0)),
-               func.sum(case((r.c.status == "confirmed", 1), else_=0)),
-               func.sum(case((and_(is_rec, r.c.recorded_late.is_(True)), 1), else_=0)))
-        .select_from(Lao.__table__.outerjoin(r, and_(r.c.lao_id == Lao.id, r.c.installment_id == inst.id)))
-        .where(Lao.active.is_(True))
-        .group_by(Lao.province_id)
-    )
-    counts = {p: tuple(int(x or 0) for x in rest) for p, *rest in db.session.execute(stmt)}
+    laos_of = dict(db.session.execute(
+        select(Lao.province_id, func.count()).where(Lao.active.is_(True)).group_by(Lao.province_id)).all())
+    counts = {p: (int(n), 0, 0, 0) for p, n in laos_of.items()}
+    got = totals.grouped([inst.id], ("province_id", "status"), statuses=RECORDED_SET, active_only=True)
+    for (pid, st), (n, late, _amount) in got.items():
+        if pid in counts:
+            laos, rec, conf, n_late = counts[pid]
+            counts[pid] = (laos, rec + n, conf + (n if st == "confirmed" else 0), n_late + late)
     provinces = {p.id: p for p in db.session.scalars(select(Province).where(Province.id.in_(list(counts))))}
     entry_due, confirm_due = today > inst.entry_deadline, today > inst.confirm_deadline
     rows = []
@@ -591,15 +623,11 @@ def _trend(year: int, today: date, laos: int) -> list[dict]:
     ended = [i for i in installments(year) if i.end < today]
     if not ended:
         return []
-    r = InstallmentReport.__table__
-    active = select(Lao.id).where(Lao.active.is_(True))
-    stmt = (
-        select(r.c.installment_id, func.sum(case((r.c.status.in_(RECORDED_SET), 1), else_=0)),
-               func.sum(case((r.c.status == "confirmed", 1), else_=0)))
-        .where(r.c.installment_id.in_([i.id for i in ended]), r.c.lao_id.in_(active))
-        .group_by(r.c.installment_id)
-    )
-    got = {i: (int(a or 0), int(b or 0)) for i, a, b in db.session.execute(stmt)}
+    got: dict[int, tuple[int, int]] = defaultdict(lambda: (0, 0))
+    for (inst_id, st), (n, _late, _amount) in totals.grouped(
+            [i.id for i in ended], ("installment_id", "status"), statuses=RECORDED_SET, active_only=True).items():
+        rec, conf = got[inst_id]
+        got[inst_id] = (rec + n, conf + (n if st == "confirmed" else 0))
     out = []
     for i in ended:
         rec, conf = got.get(i.id, (0, 0))

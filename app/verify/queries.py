@@ -10,8 +10,7 @@ from decimal import Decimal
 from sqlalchemy import and_, case, func, literal, null, select, union_all
 from sqlalchemy.orm import contains_eager
 
-from .. import db
-from .. import fiscal, reference
+from .. import db, fiscal, reference, totals
 from ..domain import typo_guard
 from ..domain.money import from_satang, pct_change, shares
 from ..domain.thai_sort import thai_sort_key
@@ -121,17 +120,23 @@ class ProvinceStatus:
 
 
 def status_by_province(installment: Installment, lao_type: str | None = None) -> list[ProvinceStatus]:
-    """INR911 counts per province (one GROUP BY), in Thai dictionary order; shares add up to 100.00 per row."""
-    report_join = and_(InstallmentReport.lao_id == Lao.id, InstallmentReport.installment_id == installment.id)
-    stmt = _in_scope(
-        select(Province.code, Province.name_th, func.count(Lao.id),
-               func.count(InstallmentReport.id).filter(InstallmentReport.status.in_(RECORDED_STATUSES)))
-        .select_from(Lao).join(Province, Province.id == Lao.province_id).outerjoin(InstallmentReport, report_join)
-        .group_by(Province.code, Province.name_th),
+    """INR911 counts per province, in Thai dictionary order; shares add up to 100.00 per row.
+
+    Active LAOs are counted from the register, recorded reports read from the rollup (app.totals).
+    """
+    laos = _in_scope(
+        select(Province.id, Province.code, Province.name_th, func.count(Lao.id))
+        .select_from(Lao).join(Province, Province.id == Lao.province_id)
+        .group_by(Province.id, Province.code, Province.name_th),
         None, lao_type, None,
     )
+    recorded_of: dict[int, int] = defaultdict(int)
+    for (pid,), (n, _late, _amount) in totals.grouped([installment.id], ("province_id",), statuses=RECORDED_STATUSES,
+                                                      lao_type=lao_type or None, active_only=True).items():
+        recorded_of[pid] += n
     lines = []
-    for code, name, total, recorded in db.session.execute(stmt):
+    for pid, code, name, total in db.session.execute(laos):
+        recorded = recorded_of[pid]
         pct_recorded, pct_not = shares([recorded, total - recorded])
         lines.append(ProvinceStatus(code, name, total, recorded, pct_recorded, pct_not))
     return sorted(lines, key=lambda line: thai_sort_key(line.province_name))
@@ -142,7 +147,7 @@ def status_report(installment: Installment, province_id: int | None = None, lao_
     """INR911 for `installment`: every active LAO in scope split into recorded / not recorded.
 
     "Recorded" means the LAO has figures for the installment (recorded, confirmed or returned for
-    correction). Percentages have 2 decimals and add up to 100.00. One query for the rows, one for the counts.
+    correction). Percentages have 2 decimals and add up to 100.00. One query for the rows; the counts are theirs.
     """
     report_join = and_(InstallmentReport.lao_id == Lao.id, InstallmentReport.installment_id == installment.id)
     stmt = _in_scope(
@@ -166,19 +171,11 @@ def status_report(installment: Installment, province_id: int | None = None, lao_
     recorded = [r for r in rows if r.status in RECORDED_STATUSES]
     not_recorded = [r for r in rows if r.status not in RECORDED_STATUSES]
 
-    counts = _in_scope(
-        select(
-            func.count(Lao.id),
-            func.count(InstallmentReport.id).filter(InstallmentReport.status.in_(RECORDED_STATUSES)),
-            func.count(InstallmentReport.id).filter(InstallmentReport.status == Status.CONFIRMED.value),
-            func.count(InstallmentReport.id).filter(InstallmentReport.status == Status.RETURNED.value),
-            func.count(InstallmentReport.id).filter(
-                InstallmentReport.status.in_(RECORDED_STATUSES), InstallmentReport.recorded_late.is_(True)
-            ),
-        ).select_from(Lao).outerjoin(InstallmentReport, report_join),
-        province_id, lao_type, district_id,
-    )
-    total, n_recorded, n_confirmed, n_returned, n_late = db.session.execute(counts).one()
+    # the counts are those of the rows just read: the same LAOs, no second query
+    total, n_recorded = len(rows), len(recorded)
+    n_confirmed = sum(1 for r in recorded if r.status == Status.CONFIRMED.value)
+    n_returned = sum(1 for r in recorded if r.status == Status.RETURNED.value)
+    n_late = sum(1 for r in recorded if r.recorded_late)
     pct_recorded, pct_not = shares([n_recorded, total - n_recorded])
     return StatusReport(
         installment_id=installment.id, fiscal_year=installment.fiscal_year_id, number=installment.number,

@@ -1,0 +1,331 @@
+"""The always-current rollup (rollup_totals): maintained in the transaction of every write, read by the reports.
+
+One row per (installment, province, LAO type, status) holds how many installment reports are in
+that state, how many of them were recorded late, and the satang of their entries. An entry counts when
+its LAO has a report for the installment (as the reports always counted).
+
+Maintenance is by delta: before a flush that changes entries, reports or an LAO's place, the
+contribution of the (LAO, installment) pairs it touches is read; after the flush it is read again and
+the difference is added with INSERT ... ON CONFLICT DO UPDATE. ORM writes are covered by the session
+hooks below; Core bulk writes wrap themselves in `replacing(...)` (imports) or end with `rebuild()` (demo).
+Every rollup write first takes the audit chain's lock (audit.lock_chain: PostgreSQL advisory lock, SQLite's
+single write lock), so rollup writers are serialised in one order (no lost update, no deadlock) and a
+pair read twice in one transaction cannot see another writer's commit in between.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Table, and_, case, delete, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, attributes
+from sqlalchemy import event
+
+from . import audit, db
+from .domain.vocabulary import RECORDED_STATUSES
+from .models import Entry, Installment, InstallmentReport, Lao, RollupStreak, RollupTotal
+
+Key = tuple[int, int, str, str]  # installment id, province id, LAO type, status
+Parts = dict[Key, tuple[int, int, int]]  # key -> (reports, late, satang)
+SKey = tuple[int, int, str, bool, int, int]  # fiscal year, province id, LAO type, active, recorded/confirmed through
+Streaks = dict[SKey, tuple[int]]  # key -> (LAOs,)
+CHUNK = 500
+MOVING = ("province_id", "lao_type", "active")  # the LAO columns in the rollups' keys
+
+
+def _tables() -> tuple[Table, Table, Table, Table]:
+    """The Core tables: reports, entries, LAOs, rollup."""
+    return (InstallmentReport.__table__, Entry.__table__, Lao.__table__,  # type: ignore[return-value]
+            RollupTotal.__table__)
+
+
+# --------------------------------------------------------------------------------------------------
+# Contributions computed from the raw rows
+
+
+def _streak_table() -> Table:
+    """The Core table of the streaks."""
+    return RollupStreak.__table__  # type: ignore[return-value]
+
+
+def _contributions(conn: Connection, report_filter: list, entry_filter: list) -> Parts:
+    """The raw GROUP BY: reports and entry satang per key, over the reports and entries the filters select."""
+    r, e, lao, _t = _tables()
+    per = (select(e.c.installment_id, e.c.lao_id, func.sum(e.c.amount_satang).label("amount"))
+           .where(*entry_filter).group_by(e.c.installment_id, e.c.lao_id).subquery())
+    stmt = (
+        select(r.c.installment_id, lao.c.province_id, lao.c.lao_type, r.c.status,
+               func.count(), func.sum(case((r.c.recorded_late.is_(True), 1), else_=0)),
+               func.sum(func.coalesce(per.c.amount, 0)))
+        .select_from(r.join(lao, lao.c.id == r.c.lao_id)
+                     .outerjoin(per, and_(per.c.installment_id == r.c.installment_id, per.c.lao_id == r.c.lao_id)))
+        .where(*report_filter)
+        .group_by(r.c.installment_id, lao.c.province_id, lao.c.lao_type, r.c.status)
+    )
+    return {(i, p, t, s): (int(n), int(late or 0), int(amt or 0)) for i, p, t, s, n, late, amt in conn.execute(stmt)}
+
+
+@dataclass
+class Scope:
+    """What a change touches: (LAO, installment) pairs by installment, and LAOs whose every report moves."""
+
+    pairs: dict[int, set[int]]
+    laos: set[int]
+
+    def __bool__(self) -> bool:
+        """Whether anything is touched."""
+        return bool(self.pairs or self.laos)
+
+
+def _read(conn: Connection, scope: Scope) -> tuple[Parts, Streaks]:
+    """The contribution of everything in `scope` to both rollups (an LAO listed whole is read once); the
+    streaks of every LAO the scope touches are read whole."""
+    r, e, _l, _t = _tables()
+    out: dict[Key, list[int]] = defaultdict(lambda: [0, 0, 0])
+
+    def add(parts: Parts) -> None:
+        """Accumulate `parts` into out."""
+        for k, v in parts.items():
+            acc = out[k]
+            for n in range(3):
+                acc[n] += v[n]
+
+    whole = sorted(scope.laos)
+    for start in range(0, len(whole), CHUNK):
+        chunk = whole[start:start + CHUNK]
+        add(_contributions(conn, [r.c.lao_id.in_(chunk)], [e.c.lao_id.in_(chunk)]))
+    for inst_id, lao_ids in sorted(scope.pairs.items()):
+        ids = sorted(lao_ids - scope.laos)
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start:start + CHUNK]
+            add(_contributions(conn, [r.c.installment_id == inst_id, r.c.lao_id.in_(chunk)],
+                               [e.c.installment_id == inst_id, e.c.lao_id.in_(chunk)]))
+    laos = set(scope.laos).union(*scope.pairs.values()) if scope.pairs else set(scope.laos)
+    return {k: (a, b, c) for k, (a, b, c) in out.items()}, _streaks(conn, sorted(laos))
+
+
+def _difference(after: dict, before: dict) -> dict:
+    """after - before per key (tuples of counts), without keys that do not change."""
+    out = {}
+    for k in set(after) | set(before):
+        width = len(after[k] if k in after else before[k])
+        a, b = after.get(k, (0,) * width), before.get(k, (0,) * width)
+        d = tuple(x - y for x, y in zip(a, b))
+        if any(d):
+            out[k] = d
+    return out
+
+
+def _upsert(conn: Connection, table: Table, delta: dict) -> None:
+    """Add `delta` ({primary key: counts}, both in column order) to `table`'s rows (created when missing),
+    in key order, with one upsert statement."""
+    if not delta:
+        return
+    keys = [c for c in table.columns if c.primary_key]
+    counts = [c for c in table.columns if not c.primary_key]
+    ins: Any = (postgresql.insert(table) if conn.dialect.name == "postgresql" else sqlite.insert(table))
+    stmt = ins.on_conflict_do_update(index_elements=keys,
+                                     set_={c.name: c + ins.excluded[c.name] for c in counts})
+    conn.execute(stmt, [{**{c.name: v for c, v in zip(keys, k)}, **{c.name: v for c, v in zip(counts, d)}}
+                        for k, d in sorted(delta.items())])
+
+
+def _add(conn: Connection, after: tuple[Parts, Streaks], before: tuple[Parts, Streaks]) -> None:
+    """Add the difference of both rollups' contributions."""
+    t = _tables()[3]
+    _upsert(conn, t, _difference(after[0], before[0]))
+    _upsert(conn, _streak_table(), _difference(after[1], before[1]))
+
+
+def _streaks(conn: Connection, lao_ids: list[int] | None) -> Streaks:
+    """LAOs per streak key of the LAOs (None: every LAO): for each fiscal year, the largest k with
+    installments 1..k all recorded (recorded, confirmed or returned), and all confirmed; k = 0 is not kept."""
+    r, _e, lao, _t = _tables()
+    inst: Table = Installment.__table__  # type: ignore[assignment]
+    stmt = (select(r.c.lao_id, inst.c.fiscal_year, inst.c.number, r.c.status, lao.c.province_id, lao.c.lao_type,
+                   lao.c.active)
+            .select_from(r.join(inst, inst.c.id == r.c.installment_id).join(lao, lao.c.id == r.c.lao_id)))
+    chunks = [None] if lao_ids is None else [lao_ids[i:i + CHUNK] for i in range(0, len(lao_ids), CHUNK)]
+    per: dict[tuple[int, int], tuple[int, str, bool, dict[int, str]]] = {}
+    for chunk in chunks:
+        if chunk == []:
+            continue
+        query = stmt if chunk is None else stmt.where(r.c.lao_id.in_(chunk))
+        for lao_id, fy, number, status, province_id, lao_type, active in conn.execute(query):
+            per.setdefault((lao_id, fy), (province_id, lao_type, bool(active), {}))[3][number] = status
+    out: dict[SKey, int] = defaultdict(int)
+    for (_lao_id, fy), (province_id, lao_type, active, statuses) in per.items():
+        rec = 0
+        while statuses.get(rec + 1) in RECORDED_STATUSES:
+            rec += 1
+        conf = 0
+        while statuses.get(conf + 1) == "confirmed":
+            conf += 1
+        if rec:
+            out[(fy, province_id, lao_type, active, rec, conf)] += 1
+    return {k: (n,) for k, n in out.items()}
+
+
+@contextmanager
+def replacing(scope: Scope, session: Session | None = None) -> Iterator[None]:
+    """Around Core writes to the entries, reports or LAOs in `scope`: replaces their old contribution by the new."""
+    if not scope:
+        yield
+        return
+    conn = (session or db.session()).connection()
+    audit.lock_chain(conn)
+    before = _read(conn, scope)
+    yield
+    _add(conn, _read(conn, scope), before)
+
+
+def pairs(items: Iterable[tuple[int, int]]) -> Scope:
+    """A scope of (LAO id, installment id) pairs."""
+    out: dict[int, set[int]] = defaultdict(set)
+    for lao_id, inst_id in items:
+        out[inst_id].add(lao_id)
+    return Scope(dict(out), set())
+
+
+def whole_laos(lao_ids: Iterable[int]) -> Scope:
+    """A scope of every report of the LAOs (their place or type may change)."""
+    return Scope({}, set(lao_ids))
+
+
+# --------------------------------------------------------------------------------------------------
+# ORM writes: session hooks
+
+_BEFORE = "rollup_before"
+
+
+def _scope_of(session: Session) -> Scope:
+    """The pairs and LAOs the pending flush changes."""
+    scope = Scope(defaultdict(set), set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, (Entry, InstallmentReport)):
+            if obj in session.dirty and not session.is_modified(obj, include_collections=False):
+                continue
+            ids = {(obj.lao_id, obj.installment_id)}
+            for name in ("lao_id", "installment_id"):  # a moved row leaves its old pair too
+                hist = attributes.get_history(obj, name)
+                if hist.deleted:
+                    ids.add((hist.deleted[0] if name == "lao_id" else obj.lao_id,
+                             hist.deleted[0] if name == "installment_id" else obj.installment_id))
+            for lao_id, inst_id in ids:
+                if lao_id is not None and inst_id is not None:
+                    scope.pairs[inst_id].add(lao_id)
+        elif isinstance(obj, Lao) and obj in session.dirty and obj.id is not None:
+            if any(attributes.get_history(obj, name).deleted for name in MOVING):
+                scope.laos.add(obj.id)
+    return scope
+
+
+@event.listens_for(Session, "before_flush")
+def _before_flush(session: Session, _flush_context: Any, _instances: Any) -> None:
+    """Read the old contribution of what this flush changes."""
+    scope = _scope_of(session)
+    if not scope:
+        return
+    with session.no_autoflush:
+        conn = session.connection()
+        audit.lock_chain(conn)
+        session.info[_BEFORE] = [(scope, _read(conn, scope))]  # a failed earlier flush left nothing to keep
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _after_flush(session: Session, _flush_context: Any) -> None:
+    """Add the difference between the new contribution and the old one."""
+    pending = session.info.pop(_BEFORE, None)
+    if not pending:
+        return
+    conn = session.connection()
+    for scope, before in pending:
+        _add(conn, _read(conn, scope), before)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget(session: Session, _previous: Any) -> None:
+    """A failed flush leaves nothing to add."""
+    session.info.pop(_BEFORE, None)
+
+
+# --------------------------------------------------------------------------------------------------
+# Whole-table checks
+
+
+def _stored(conn: Connection, table: Table) -> dict:
+    """A rollup table as stored ({primary key: counts}), without rows that count nothing."""
+    keys = [c for c in table.columns if c.primary_key]
+    counts = [c for c in table.columns if not c.primary_key]
+    n = len(keys)
+    return {tuple(row[:n]): tuple(row[n:]) for row in conn.execute(select(*keys, *counts)) if any(row[n:])}
+
+
+def differences(conn: Connection) -> list[tuple[str, tuple, tuple, tuple]]:
+    """(table, key, stored, computed) of every row where a rollup differs from the reports and entries."""
+    out: list[tuple[str, tuple, tuple, tuple]] = []
+    checks: list[tuple[str, dict, dict, tuple]] = [
+        ("rollup_totals", _stored(conn, _tables()[3]), _contributions(conn, [], []), (0, 0, 0)),
+        ("rollup_streaks", _stored(conn, _streak_table()), _streaks(conn, None), (0,))]
+    for name, have, want, zero in checks:
+        out += [(name, k, have.get(k, zero), want.get(k, zero)) for k in sorted(set(have) | set(want))
+                if have.get(k, zero) != want.get(k, zero)]
+    return out
+
+
+def rebuild(conn: Connection) -> int:
+    """Replace both rollups by the recomputed ones (in the caller's transaction); returns their row count."""
+    audit.lock_chain(conn)
+    n = 0
+    tables: list[tuple[Table, dict]] = [(_tables()[3], _contributions(conn, [], [])),
+                                        (_streak_table(), _streaks(conn, None))]
+    for table, rows in tables:
+        conn.execute(delete(table))
+        if rows:
+            _upsert(conn, table, rows)
+        n += len(rows)
+    return n
+
+
+GROUPS = ("installment_id", "province_id", "lao_type", "status")
+
+
+def grouped(installment_ids: list[int], by: tuple[str, ...], *, statuses: Iterable[str] | None = None,
+            province_id: int | None = None, lao_type: str | None = None,
+            active_only: bool = False) -> dict[tuple, tuple[int, int, int]]:
+    """{values of `by` (names of GROUPS): (reports, late, satang)} summed in SQL over the rollup rows of the
+    installments (optionally of some statuses, a province or an LAO type).
+
+    With `active_only` the reports of inactive LAOs are taken out of `reports` and `late` (one small query
+    over the few inactive LAOs' reports); their satang stay in (the sums always counted every LAO).
+    """
+    if not installment_ids:
+        return {}
+    r, _e, lao, t = _tables()
+    source = {"installment_id": r.c.installment_id, "province_id": lao.c.province_id,
+              "lao_type": lao.c.lao_type, "status": r.c.status}
+    wanted: list[ColumnElement[bool]] = [t.c.installment_id.in_(installment_ids)]
+    own: list[ColumnElement[bool]] = [r.c.installment_id.in_(installment_ids), lao.c.active.is_(False)]
+    if statuses is not None:
+        wanted.append(t.c.status.in_(list(statuses)))
+        own.append(r.c.status.in_(list(statuses)))
+    for name, value in (("province_id", province_id), ("lao_type", lao_type)):
+        if value is not None:
+            wanted.append(t.c[name] == value)
+            own.append(source[name] == value)
+    keys = [t.c[name] for name in by]
+    out = {tuple(row[:-3]): [int(row[-3] or 0), int(row[-2] or 0), int(row[-1] or 0)] for row in db.session.execute(
+        select(*keys, func.sum(t.c.reports), func.sum(t.c.late), func.sum(t.c.amount_satang))
+        .where(*wanted).group_by(*keys))}
+    if active_only:
+        own_keys = [source[name] for name in by]
+        for row in db.session.execute(
+                select(*own_keys, func.count(), func.sum(case((r.c.recorded_late.is_(True), 1), else_=0)))
+                .select_from(lao.join(r, r.c.lao_id == lao.c.id)).where(*own).group_by(*own_keys)):
+            acc = out.setdefault(tuple(row[:-2]), [0, 0, 0])
+            acc[0] -= int(row[-2])
+            acc[1] -= int(row[-1] or 0)
+    return {k: (a, b, c) for k, (a, b, c) in out.items()}
