@@ -26,7 +26,6 @@ import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import requests
@@ -55,6 +54,7 @@ class Plan:
 
     officers: list[tuple[str, str, list[tuple[int, int]]]] = field(default_factory=list)  # user, LAO, targets
     api: list[tuple[str, str, list[tuple[int, int]]]] = field(default_factory=list)  # token, LAO, targets
+    api_items: dict[tuple[str, int], list[str]] = field(default_factory=dict)  # (LAO, year): item codes
     verifiers: list[str] = field(default_factory=list)
     nationals: list[str] = field(default_factory=list)
     provinces: list[str] = field(default_factory=list)  # drill-down targets
@@ -80,7 +80,8 @@ def prepare_database(url: str) -> None:
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     for cmd in (["db", "upgrade"], ["demo", "--if-empty"]):
         started = time.perf_counter()
-        out = subprocess.run(flask + cmd, cwd=ROOT, env=flask_env(url), capture_output=True, text=True)
+        out = subprocess.run(flask + cmd, cwd=ROOT, env=flask_env(url), capture_output=True, text=True,
+                             check=False)
         if out.returncode:
             sys.exit(f"flask {' '.join(cmd)} failed:\n{out.stdout}{out.stderr}")
         last = (out.stdout.strip().splitlines() or [""])[-1]
@@ -100,6 +101,7 @@ def setup_accounts(url: str, users: int, mix: dict[str, float]) -> Plan:
     from app.api.tokens import issue_token
     from app.domain.workflow import Role, Status
     from app.models import AuditEvent, Installment, InstallmentReport, Lao, Province, User
+    from app.reference import items_for
     from app.web import today
 
     app = create_app(os.environ.get("FLASK_CONFIG", "development"), DATABASE_URL=url)
@@ -146,9 +148,12 @@ def setup_accounts(url: str, users: int, mix: dict[str, float]) -> Plan:
             plan.officers.append((account(f"{PREFIX}_o_{code}", Role.LAO_OFFICER, code), code, targets))
         if mix["api"]:
             for code in chosen[users:]:
-                user = db.session.scalar(select(User).where(
-                    User.username == account(f"{PREFIX}_o_{code}", Role.LAO_OFFICER, code)))
+                user = db.session.execute(select(User).where(
+                    User.username == account(f"{PREFIX}_o_{code}", Role.LAO_OFFICER, code))).scalar_one()
+                lao_type = db.session.execute(select(Lao.lao_type).where(Lao.code == code)).scalar_one()
                 plan.api.append((issue_token(user, "load benchmark"), code, targets))
+                for year in {y for y, _n in targets}:  # what a client learns from GET /items
+                    plan.api_items[(code, year)] = [i.code for i in items_for(lao_type, year)]
                 db.session.commit()
         for i, code in enumerate(ver_provinces):
             plan.verifiers.append(account(f"{PREFIX}_v_{i}", Role.PROVINCE_VERIFIER, code))
@@ -222,7 +227,7 @@ CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 VERSION = re.compile(r'name="version" type="hidden" value="([^"]*)"')
 AMOUNT = re.compile(r'name="(amount_[^"]+)"')
 ROW = re.compile(r'name="row" value="(\d+):(\d+)".*?data-testid="status-[^"]*">\s*<span class="badge ([^"]+)"',
-                 re.S)
+                 re.DOTALL)
 HIDDEN = re.compile(r'name="(province|year|number|type|district|status)" type="hidden" value="([^"]*)"')
 
 
@@ -249,7 +254,7 @@ class Stats:
             self.durations[kind].append(elapsed)
             if outcome == "error":
                 self.errors[kind] += 1
-                self.samples.setdefault(kind, detail[:300])
+                self.samples.setdefault(kind, detail[:600])
             elif outcome == "conflict":
                 self.conflicts[kind] += 1
 
@@ -264,6 +269,7 @@ class Client:
         self.pending: dict[str, str | None] = {}  # the page a scenario's last redirect landed on (HTML)
         self.officer: tuple[str, str, list[tuple[int, int]]] | None = None
         self.api: tuple[str, str, list[tuple[int, int]]] | None = None
+        self.api_items: dict[tuple[str, int], list[str]] = {}
         self.provinces: list[str] = []
 
     def request(self, kind: str, sess: requests.Session, method: str, path: str, **kw) -> requests.Response | None:
@@ -281,7 +287,7 @@ class Client:
             outcome = "conflict"
         else:
             outcome = "error"
-        self.stats.add(kind, started, elapsed, outcome, f"{method} {path}: {resp.status_code} {resp.text[:200]}")
+        self.stats.add(kind, started, elapsed, outcome, f"{method} {path}: {resp.status_code} {resp.text[:500]}")
         return resp
 
     def login(self, role: str, username: str) -> None:
@@ -389,7 +395,8 @@ class Client:
             return
         state = got.json()
         state = state.get("data", state)
-        amounts = {code: self.rng.randrange(0, 50_000_000) for code in state["entries"]}
+        codes = self.api_items.get((lao, year)) or list(state["entries"])  # a new installment has no entries yet
+        amounts = {code: self.rng.randrange(0, 50_000_000) for code in codes}
         body = {"version": state["version"],
                 "entries": {c: f"{s // 100}.{s % 100:02d}" for c, s in amounts.items()},
                 "explanations": {c: "load benchmark" for c in amounts},
@@ -513,6 +520,7 @@ def main() -> int:
             c = Client(base, stats, random.Random(args.seed * 1000 + i))
             c.officer = plan.officers[i]
             c.api = plan.api[i] if plan.api else None
+            c.api_items = plan.api_items
             c.provinces = plan.provinces
             clients.append(c)
         started = time.perf_counter()
