@@ -588,6 +588,11 @@ def main() -> int:
     p50, p95, p99 = (percentile(everything, p) * 1000 for p in (50, 95, 99))
     print(f"{'all':<12}{total:>8}{total / wall:>9.1f}{p50:>9.0f}{p95:>9.0f}{p99:>9.0f}{errors:>8}"
           f"{sum(stats.conflicts.values()):>10}")
+    groups = {"officer": ("home", "form", "save"), "verifier": ("screen", "review"),
+              "national": ("comparison", "drilldown"), "api": ("api_get", "api_put")}
+    shares = {s: sum(len(stats.durations.get(k, [])) for k in kinds) for s, kinds in groups.items()}
+    print("request shares: " + " / ".join(f"{s} {n / total * 100:.0f} %" for s, n in shares.items() if n)
+          if total else "request shares: no requests")
     cpu_ms = (cpu1 - cpu0) / total * 1000 if total else 0.0
     print(f"server CPU per request: {cpu_ms:.1f} ms ({cpu1 - cpu0:.1f} s in {len(pids)} workers over {wall:.1f} s"
           f"{'; a worker restarted, CPU undercounted' if restarted else ''}); "
