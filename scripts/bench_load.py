@@ -213,10 +213,13 @@ def worker_pids(master: int) -> list[int]:
 
 
 def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of `pids` in seconds (from /proc/<pid>/stat)."""
+    """User + system CPU time of `pids` in seconds (from /proc/<pid>/stat; a vanished pid counts nothing)."""
     ticks = 0
     for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a worker that died (reported as a restart)
         ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of the whole line)
     return ticks / os.sysconf("SC_CLK_TCK")
 
@@ -599,6 +602,8 @@ def main() -> int:
           f"client CPU {(client1 - client0) / total * 1000 if total else 0:.1f} ms per request")
     for kind, sample in stats.samples.items():
         print(f"first error ({kind}): {sample}")
+    if stats.samples or restarted:
+        print(f"gunicorn log: {log}")
 
     lost, missing, extra = check(url, plan, stats)
     print(f"saves: {stats.save_count} successful ({len(stats.saves)} LAO installments), "
