@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev lock translations migrate demo bench-demo bench-reports bench-import clean
+.PHONY: run test install install-dev lock translations migrate demo bench-demo bench-reports bench-import bench-load clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ bench-reports: install
 
 bench-import: install
 	$(PY) scripts/bench_import.py
+
+# Load benchmark: gunicorn (4 sync workers) over the demo database (data/bench-load.db, or DATABASE_URL), virtual
+# users through the web forms and the API; e.g. `make bench-load BENCH_ARGS="--users 32 --mix 70/20/10"`.
+bench-load: install-dev translations
+	$(PY) scripts/bench_load.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) data/app.db data/app.db-* tests/artifacts
