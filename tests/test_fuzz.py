@@ -17,9 +17,8 @@ import inspect
 import os
 import re
 from contextlib import contextmanager
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -27,16 +26,12 @@ from flask import Request
 from flask_wtf import FlaskForm
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
 from werkzeug.datastructures import ImmutableMultiDict
 from wtforms.fields.core import UnboundField
 
-from app import db
-from app.entry.operations import Recorder, record_installment
-from app.models import Installment
 from tests import factories as f
 from tests.conftest import csrf_from
-from tests.test_route_matrix import EXPECTED
+from tests.test_route_matrix import EXPECTED, build_world
 
 ROLES = ("anon", "officer", "verifier", "national", "admin")
 APP_DIR = Path(__file__).resolve().parent.parent / "app"
@@ -78,7 +73,7 @@ class _Watched(ImmutableMultiDict):
     """Request args/form that note every name looked up by name (passing them all on, e.g. to url_for, is not
     reading them)."""
 
-    seen: set[str] = set()
+    seen: ClassVar[set[str]] = set()
 
     def __getitem__(self, key):
         _Watched.seen.add(key)
@@ -88,7 +83,7 @@ class _Watched(ImmutableMultiDict):
         _Watched.seen.add(key)
         return super().__contains__(key)
 
-    def getlist(self, key, type=None):  # noqa: A002 (werkzeug's signature)
+    def getlist(self, key, type=None):
         _Watched.seen.add(key)
         return super().getlist(key, type)
 
@@ -120,28 +115,10 @@ def fuzz_settings(examples: int):
 
 @pytest.fixture
 def world(app):
-    """Two fiscal years, three LAOs with one recorded installment, a user per kind, and a target account."""
+    """The route matrix's world (its URLs need it): three LAOs, a user per kind, one recorded installment."""
     with app.app_context():
-        f.fiscal_year(2569)
-        f.fiscal_year(2570)
-        own = f.lao("SAO", "50", code="OWN")
-        f.lao("MUNICIPALITY", "50", code="NEIGHBOUR")
-        f.lao("SAO", "57", code="FAR")
-        users = {
-            "officer": f.user("officer", "lao_officer", lao_obj=own),
-            "verifier": f.user("verifier", "province_verifier", province_obj=f.province("50")),
-            "national": f.user("national", "national_viewer"),
-            "admin": f.user("admin", "admin"),
-        }
-        target = f.user("target", "lao_officer", lao_obj=own)
-        inst = db.session.scalar(select(Installment).where(Installment.fiscal_year_id == 2570,
-                                                           Installment.number == 1))
-        record_installment(users["officer"], None, own, inst, version=0,
-                           amounts={"LAND_BUILDING": "500.00", "SIGNBOARD": "0"}, explanations={},
-                           recorder=Recorder("ผู้บันทึก", "ปลัด", "02-111-1111"), certify=True,
-                           today=date(2026, 11, 21), ceiling=Decimal("10000000000"))
-        db.session.commit()
-        return {"own": "OWN", "far": "FAR", "neighbour": "NEIGHBOUR", "target_id": str(target.id)}
+        values, _ids = build_world()
+        return values
 
 
 class Fuzzer:
@@ -171,14 +148,14 @@ class Fuzzer:
         """One request; False (and a failure noted) when the server errs."""
         if method == "GET":
             url = path + ("?" + urlencode(params) if params else "")
-            call = lambda: self.client.get(url)  # noqa: E731
+            call = lambda: self.client.get(url)
         else:
             url = path
-            call = lambda: self.client.post(url, data={**params, "csrf_token": self.token})  # noqa: E731
+            call = lambda: self.client.post(url, data={**params, "csrf_token": self.token})
         shown = f"{self.kind}: {method} {url[:200]}" + (f" {_short(params)}" if method != "GET" else "")
         try:
             response = call()
-        except Exception as exc:  # TESTING propagates exceptions: a 500 in production
+        except Exception as exc:  # noqa: BLE001 - TESTING propagates exceptions: a 500 in production
             self.failures.append(f"{shown} -> {type(exc).__name__}: {str(exc)[:200]}")
             return False
         if response.status_code >= 500:

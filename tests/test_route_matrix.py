@@ -19,7 +19,7 @@ from sqlalchemy import inspect, select, text
 from app import create_app, db
 from app.api.tokens import issue_token
 from app.entry.operations import Recorder, record_installment
-from app.models import Installment, Lao
+from app.models import Installment, Lao, User
 from tests import factories as f
 
 ROLES = ("anon", "officer", "verifier", "national", "admin", "noscope")
@@ -161,36 +161,44 @@ def _broken_account(engine, user_id: int):
                 conn.execute(text(f'ALTER TABLE users ADD CONSTRAINT "{c["name"]}" CHECK ({c["sqltext"]})'))
 
 
+def build_world() -> tuple[dict, dict]:
+    """FY2569-2570; OWN and NEIGHBOUR in Chiang Mai (50), FAR in Chiang Rai (57); a user per kind and a target
+    officer account of NEIGHBOUR; OWN's installment 2570/1 recorded. Returns (URL values, user ids by kind).
+    Call inside an app context; commits."""
+    f.fiscal_year(2569)
+    f.fiscal_year(2570)
+    own = f.lao("SAO", "50", code="OWN")
+    f.lao("MUNICIPALITY", "50", code="NEIGHBOUR")
+    f.lao("SAO", "57", code="FAR")
+    users = {
+        "officer": f.user("officer", "lao_officer", lao_obj=own),
+        "verifier": f.user("verifier", "province_verifier", province_obj=f.province("50")),
+        "national": f.user("national", "national_viewer"),
+        "admin": f.user("admin", "admin"),
+        "noscope": f.user("noscope", "national_viewer"),
+    }
+    target = f.user("target", "lao_officer", lao_obj=db.session.scalar(select(Lao).where(Lao.code == "NEIGHBOUR")))
+    db.session.commit()
+    inst = db.session.scalar(select(Installment).where(Installment.fiscal_year_id == 2570, Installment.number == 1))
+    record_installment(users["officer"], None, own, inst, version=0,
+                       amounts={"LAND_BUILDING": "500.00", "SIGNBOARD": "0"}, explanations={},
+                       recorder=Recorder("ผู้บันทึก", "ปลัด", "02-111-1111"), certify=True,
+                       today=date(2026, 11, 21), ceiling=Decimal("10000000000"))
+    db.session.commit()
+    values = {"own": "OWN", "far": "FAR", "neighbour": "NEIGHBOUR", "target_id": str(target.id)}
+    return values, {k: u.id for k, u in users.items()}
+
+
 @pytest.fixture
 def matrix(app, database_url):
     """An app without CSRF on the test database, the world, and a signed-in client (or token) per kind."""
     application = create_app("testing", DATABASE_URL=database_url, WTF_CSRF_ENABLED=False, TODAY="2026-11-21")
     with application.app_context():
-        f.fiscal_year(2569)
-        f.fiscal_year(2570)
-        own = f.lao("SAO", "50", code="OWN")
-        f.lao("MUNICIPALITY", "50", code="NEIGHBOUR")
-        f.lao("SAO", "57", code="FAR")
-        users = {
-            "officer": f.user("officer", "lao_officer", lao_obj=own),
-            "verifier": f.user("verifier", "province_verifier", province_obj=f.province("50")),
-            "national": f.user("national", "national_viewer"),
-            "admin": f.user("admin", "admin"),
-            "noscope": f.user("noscope", "national_viewer"),
-        }
-        target = f.user("target", "lao_officer", lao_obj=db.session.scalar(select(Lao).where(Lao.code == "NEIGHBOUR")))
-        db.session.commit()
+        values, ids = build_world()
+        users = {k: db.session.get(User, i) for k, i in ids.items()}
         tokens = {k: issue_token(u, k, actor=u, ip=None) for k, u in users.items()}
-        inst = db.session.scalar(select(Installment).where(Installment.fiscal_year_id == 2570, Installment.number == 1))
-        record_installment(users["officer"], None, own, inst, version=0,
-                           amounts={"LAND_BUILDING": "500.00", "SIGNBOARD": "0"}, explanations={},
-                           recorder=Recorder("ผู้บันทึก", "ปลัด", "02-111-1111"), certify=True,
-                           today=date(2026, 11, 21), ceiling=Decimal("10000000000"))
         db.session.commit()
-        ids = {k: u.id for k, u in users.items()}
-        target_id = target.id
     clients = Clients(application)
-    values = {"own": "OWN", "far": "FAR", "neighbour": "NEIGHBOUR", "target_id": target_id}
     with _broken_account(application.extensions["engine"], ids["noscope"]):
         yield application, clients, tokens, values
     application.extensions["engine"].dispose()
