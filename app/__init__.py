@@ -6,7 +6,7 @@ from flask import Flask, has_request_context, session as http_session
 
 from config import CONFIGS
 
-from . import db, params, resources
+from . import db, i18n, params, resources
 from .extensions import babel, bootstrap, csrf, limiter, login_manager
 
 
@@ -109,6 +109,7 @@ def register_extensions(app: Flask) -> None:
     params.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
+    i18n.install(app)
     limiter.init_app(app)
     bootstrap.init_app(app)
 

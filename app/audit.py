@@ -123,26 +123,39 @@ def lock_chain(conn: Connection) -> None:
     advisory lock; SQLite: the write transaction (BEGIN IMMEDIATE) already holds the only write lock,
     and a deferred one that read a stale head cannot write (its snapshot is refused)."""
     if conn.dialect.name == "postgresql":
+        # Taken already in this very transaction (and savepoint: one rolled back may have released it)?
+        transaction = (conn.get_transaction(), conn.get_nested_transaction())
+        held = conn.info.get(_LOCKED_IN)
+        if held is not None and held[0] is transaction[0] and held[1] is transaction[1]:
+            return
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
+        conn.info[_LOCKED_IN] = transaction
 
 
-def _new_ids(conn: Connection, n: int) -> list[int]:
-    """`n` ids for new events, increasing, taken while the chain is locked (so id order is chain order)."""
+_LOCKED_IN = "audit_chain_locked_in"  # conn.info: the transaction that holds the chain's advisory lock
+
+
+def _head_and_ids(conn: Connection, n: int) -> tuple[str, list[int]]:
+    """The chain head's hash and `n` ids for new events, increasing, taken while the chain is locked (so id
+    order is chain order), in one statement. SQLite: the ids follow the last event's; PostgreSQL: from the
+    sequence."""
     if conn.dialect.name == "postgresql":
-        return sorted(conn.execute(text(
-            "SELECT nextval(pg_get_serial_sequence('audit_events', 'id')) FROM generate_series(1, :n)"
-        ), {"n": n}).scalars())
-    last = conn.execute(select(func.max(AuditEvent.id))).scalar() or 0
-    return list(range(last + 1, last + 1 + n))
+        rows = conn.execute(text(
+            "SELECT nextval(pg_get_serial_sequence('audit_events', 'id')),"
+            " (SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1) FROM generate_series(1, :n)"
+        ), {"n": n}).all()
+        return (rows[0][1] if rows else None) or GENESIS, sorted(row[0] for row in rows)
+    last_id, head = conn.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc())
+                                 .limit(1)).first() or (0, None)
+    return head or GENESIS, list(range(last_id + 1, last_id + 1 + n))
 
 
 def link(conn: Connection, rows: list[dict]) -> None:
     """Give `rows` (column dicts, in order) their id, prev_hash and hash, chained after the current head:
     the one place the chain is computed, for every way an event is written."""
     lock_chain(conn)
-    head = conn.execute(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).scalar()
-    prev = head or GENESIS
-    for row, new_id in zip(rows, _new_ids(conn, len(rows)), strict=True):
+    prev, ids = _head_and_ids(conn, len(rows))
+    for row, new_id in zip(rows, ids, strict=True):
         row["id"] = new_id
         row["at"] = row.get("at") or utcnow()
         row["prev_hash"] = prev

@@ -34,6 +34,7 @@ SKey = tuple[int, int, str, bool, int, int]  # fiscal year, province id, LAO typ
 Streaks = dict[SKey, tuple[int]]  # key -> (LAOs,)
 CHUNK = 500
 MOVING = ("province_id", "lao_type", "active")  # the LAO columns in the rollups' keys
+STREAK_COLUMNS = ("status", "lao_id", "installment_id")  # the report columns a streak depends on
 
 
 def _tables() -> tuple[Table, Table, Table, Table]:
@@ -74,6 +75,7 @@ class Scope:
 
     pairs: dict[int, set[int]]
     laos: set[int]
+    streaks: bool = True  # whether a report's status or place may change (entries alone never move a streak)
 
     def __bool__(self) -> bool:
         """Whether anything is touched."""
@@ -103,8 +105,11 @@ def _read(conn: Connection, scope: Scope) -> tuple[Parts, Streaks]:
             chunk = ids[start:start + CHUNK]
             add(_contributions(conn, [r.c.installment_id == inst_id, r.c.lao_id.in_(chunk)],
                                [e.c.installment_id == inst_id, e.c.lao_id.in_(chunk)]))
+    parts = {k: (a, b, c) for k, (a, b, c) in out.items()}
+    if not scope.streaks:
+        return parts, {}
     laos = set(scope.laos).union(*scope.pairs.values()) if scope.pairs else set(scope.laos)
-    return {k: (a, b, c) for k, (a, b, c) in out.items()}, _streaks(conn, sorted(laos))
+    return parts, _streaks(conn, sorted(laos))
 
 
 def _difference(after: dict, before: dict) -> dict:
@@ -203,11 +208,15 @@ _BEFORE = "rollup_before"
 
 def _scope_of(session: Session) -> Scope:
     """The pairs and LAOs the pending flush changes."""
-    scope = Scope(defaultdict(set), set())
+    scope = Scope(defaultdict(set), set(), streaks=False)
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, (Entry, InstallmentReport)):
             if obj in session.dirty and not session.is_modified(obj, include_collections=False):
                 continue
+            if isinstance(obj, InstallmentReport) and (
+                    obj not in session.dirty
+                    or any(attributes.get_history(obj, name).deleted for name in STREAK_COLUMNS)):
+                scope.streaks = True
             ids = {(obj.lao_id, obj.installment_id)}
             for name in ("lao_id", "installment_id"):  # a moved row leaves its old pair too
                 hist = attributes.get_history(obj, name)
@@ -220,6 +229,7 @@ def _scope_of(session: Session) -> Scope:
         elif isinstance(obj, Lao) and obj in session.dirty and obj.id is not None:
             if any(attributes.get_history(obj, name).deleted for name in MOVING):
                 scope.laos.add(obj.id)
+                scope.streaks = True
     return scope
 
 

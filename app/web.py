@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import overload
 
 from flask import Flask, current_app, flash, g
-from flask_babel import get_locale, gettext, lazy_gettext
+from flask_babel import lazy_gettext
 from wtforms import Field
 from wtforms.validators import ValidationError as WTFormsValidationError
 from wtforms.widgets import TextInput
@@ -15,6 +15,7 @@ from .domain import thai_dates
 from .domain.errors import DomainError, ValidationError
 from .domain.money import format_baht, format_pct
 from .domain.workflow import ACTION_LABELS, ROLE_LABELS, STATUS_LABELS, ReviewAction, Role, Status
+from .i18n import gettext, is_thai
 
 BANGKOK = timezone(timedelta(hours=7))
 
@@ -48,11 +49,6 @@ def to_local(dt: datetime | None) -> datetime | None:
     if dt is None:
         return None
     return dt.replace(tzinfo=timezone.utc).astimezone(BANGKOK)
-
-
-def is_thai() -> bool:
-    """Whether the current request is in Thai."""
-    return str(get_locale() or "th").startswith("th")
 
 
 def show_date(d, long: bool = False) -> str:

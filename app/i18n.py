@@ -1,0 +1,51 @@
+"""The request's translations and language, resolved once per request.
+
+Flask-Babel looks the locale and the catalogue up again on every `gettext` call (several context-local lookups
+each); a page makes 60-300 such calls, which cost more than its SQL. The result is kept where Flask-Babel keeps its
+own per-request state (`g._flask_babel`) under the attribute `force_locale` saves and clears, so a `force_locale`
+block still sees its own language.
+"""
+
+from flask import Flask, g
+from flask_babel import get_locale, get_translations
+
+
+def translations():
+    """The gettext catalogue of the current request (the Flask-Babel lookup, cached for the request)."""
+    try:
+        ctx = g._flask_babel
+    except (AttributeError, RuntimeError):  # first call of the request, or no application context
+        return get_translations()
+    cached = getattr(ctx, "babel_translations", None)
+    if cached is None:
+        cached = ctx.babel_translations = get_translations()
+    return cached
+
+
+def gettext(string: str, **variables) -> str:
+    """`flask_babel.gettext` through the request's cached catalogue."""
+    text = translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def is_thai() -> bool:
+    """Whether the current request is in Thai (the locale Flask-Babel chose, read from its request cache)."""
+    try:
+        locale = getattr(g._flask_babel, "babel_locale", None)
+    except (AttributeError, RuntimeError):
+        locale = None
+    if locale is None:
+        locale = get_locale()
+    return locale is None or locale.language == "th"
+
+
+def install(app: Flask) -> None:
+    """Make templates' `_()`, `gettext()` and `ngettext()` use the cached catalogue (after Babel's init_app)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
+
