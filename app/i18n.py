@@ -41,7 +41,7 @@ def is_thai() -> bool:
 
 def install(app: Flask) -> None:
     """Make templates' `_()`, `gettext()` and `ngettext()` use the cached catalogue (after Babel's init_app)."""
-    app.jinja_env.install_gettext_callables(
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
         gettext=lambda s: translations().ugettext(s),
         ngettext=lambda s, p, n: translations().ungettext(s, p, n),
         pgettext=lambda c, s: translations().upgettext(c, s),
