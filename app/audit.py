@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from flask import current_app, g, has_request_context, request
-from sqlalchemy import Connection, Table, event, func, insert, select, text
+from sqlalchemy import Connection, Table, event, insert, select, text
 from sqlalchemy.orm import Session
 
 from . import db

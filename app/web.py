@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import overload
 
-from flask import Flask, current_app, flash, g
+from flask import Flask, Response, current_app, flash, g
 from flask_babel import lazy_gettext
 from wtforms import Field
 from wtforms.validators import ValidationError as WTFormsValidationError
@@ -123,6 +123,22 @@ def refuse(form, err: DomainError, default: str | None = None) -> None:
             flash(domain_message(e), "error")
         else:
             field.errors = [*field.errors, domain_message(e)]
+
+
+MIMETYPES = {
+    "csv": "text/csv",  # Flask adds "; charset=utf-8" to a text type once
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def download(body, filename: str) -> Response:
+    """A file download: bytes (or a generator of str/bytes) as an attachment named `filename`, its type from the
+    extension, never cached."""
+    response = Response(body, mimetype=MIMETYPES[filename.rsplit(".", 1)[-1]])
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def demo_loaded() -> bool:

@@ -29,7 +29,7 @@ from ..domain.workflow import Role
 from ..extensions import login_manager
 from ..models import AuditEvent, FiscalYear, Lao, RevenueItem, User
 from ..reference import year_has_figures
-from ..web import refuse, today
+from ..web import download, refuse, today
 from . import accounts, bp, exports, queries, staging
 from . import imports as file_imports
 from . import register as lao_register
@@ -453,11 +453,7 @@ def users_bulk():
         current_app.logger.info("bulk accounts: %s created in %.1f s (hashing %.1f s, %s processes)",
                                 len(result.accounts), result.seconds, result.hash_seconds, result.workers)
         name = f"lao-accounts-{province.code if province else 'all'}-{today().isoformat()}.xlsx"
-        response = Response(exports.accounts_xlsx(result.accounts),
-                            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-        response.headers["Cache-Control"] = "no-store"
-        return response
+        return download(exports.accounts_xlsx(result.accounts), name)
     return render_template("admin/users_bulk.html", form=form, provinces=provinces, missing=missing)
 
 
@@ -509,6 +505,4 @@ def audit_export():
     stmt = queries.audit_query(current_user, _audit_filters())
     body = stream_with_context(exports.audit_csv(queries.audit_stream(stmt), action_label,
                                                  with_ip=may_see_addresses(current_user)))
-    response = Response(body, mimetype="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="audit-{today().isoformat()}.csv"'
-    return response
+    return download(body, f"audit-{today().isoformat()}.csv")

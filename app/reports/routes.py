@@ -1,7 +1,7 @@
 """Views of the reports area: comparison (INF508) and drill-down, monitoring, KPI scorecard, exports."""
 
 import pandas as pd
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -11,7 +11,7 @@ from ..auth.loaders import fiscal_year_or_404, province_or_404, roles_required, 
 from ..domain import comparison as cmp
 from ..domain.errors import N_, DomainError, NotPermittedError
 from ..domain.workflow import Role
-from ..web import refuse, show_period, today
+from ..web import download, refuse, show_period, today
 from . import bp, charts, exports, queries, tables
 from .forms import ComparisonForm, KpiForm, KpiSettingsForm, MonitoringForm
 from .operations import save_kpi_settings
@@ -19,7 +19,6 @@ from ..params import whole
 
 ALL_READERS = (Role.NATIONAL_VIEWER, Role.PROVINCE_VERIFIER, Role.ADMIN)
 NATIONAL = (Role.NATIONAL_VIEWER, Role.ADMIN)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SELECTION_ARGS = ("base", "year", "through", "basis", "status", "cats", "order")
 
 
@@ -112,14 +111,6 @@ def _comparison_charts(result, groups) -> dict[str, str]:
     return out
 
 
-def _download(data: bytes, filename: str, mimetype: str) -> Response:
-    """A file download response."""
-    return Response(data, mimetype=mimetype, headers={
-        "Content-Disposition": f"attachment; filename={filename}",
-        "Cache-Control": "no-store",
-    })
-
-
 def _verifier_province_code() -> str | None:
     """The province code a non-national reader is limited to (None for national roles); 403 for no scope."""
     province = scope_province(current_user)
@@ -184,9 +175,8 @@ def export(fmt: str):
     s = result.selection
     name = f"comparison_{s.year}_vs_{s.base_year}_{code or 'national'}"
     if fmt == "csv":
-        return _download(tables.comparison_csv(result, bom=True, excel_safe=True), f"{name}.csv",
-                         "text/csv; charset=utf-8")
-    return _download(exports.xlsx_bytes([tables.comparison_sheet(result, groups)]), f"{name}.xlsx", XLSX)
+        return download(tables.comparison_csv(result, bom=True, excel_safe=True), f"{name}.csv")
+    return download(exports.xlsx_bytes([tables.comparison_sheet(result, groups)]), f"{name}.xlsx")
 
 
 @bp.route("/print/comparison")
@@ -211,7 +201,7 @@ def rollup(code: str):
         abort(404)
     fiscal_year_or_404(year)
     data = queries.rollup(prov, year)
-    return _download(exports.xlsx_bytes(tables.rollup_sheets(data)), f"rollup_{prov.code}_{year}.xlsx", XLSX)
+    return download(exports.xlsx_bytes(tables.rollup_sheets(data)), f"rollup_{prov.code}_{year}.xlsx")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -277,8 +267,8 @@ def monitoring_export(fmt: str):
     if request.args.get("table") == "trend":
         sheet, name = tables.trend_sheet(result), f"monitoring_trend_{result.year}"
     if fmt == "csv":
-        return _download(exports.csv_bytes(sheet.df, sheet.columns), f"{name}.csv", "text/csv; charset=utf-8")
-    return _download(exports.xlsx_bytes([sheet, tables.trend_sheet(result)]), f"{name}.xlsx", XLSX)
+        return download(exports.csv_bytes(sheet.df, sheet.columns), f"{name}.csv")
+    return download(exports.xlsx_bytes([sheet, tables.trend_sheet(result)]), f"{name}.xlsx")
 
 
 @bp.route("/print/monitoring")
@@ -341,8 +331,8 @@ def kpi_export(fmt: str):
     sheet = tables.kpi_sheet(rows, result, settings)
     name = f"kpi_{result.selection.year}_{result.selection.through}"
     if fmt == "csv":
-        return _download(exports.csv_bytes(sheet.df, sheet.columns), f"{name}.csv", "text/csv; charset=utf-8")
-    return _download(exports.xlsx_bytes([sheet]), f"{name}.xlsx", XLSX)
+        return download(exports.csv_bytes(sheet.df, sheet.columns), f"{name}.csv")
+    return download(exports.xlsx_bytes([sheet]), f"{name}.xlsx")
 
 
 @bp.route("/print/kpi")

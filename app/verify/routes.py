@@ -11,7 +11,7 @@ from ..domain.errors import N_, DomainError, NotPermittedError, ValidationError
 from ..domain import typo_guard
 from ..domain.workflow import ReviewAction, Role, Status
 from ..models import User, utcnow
-from ..web import action_time, refuse, show_date, status_label, today
+from ..web import action_time, download, refuse, show_date, status_label, today
 from . import bp, exports, operations, queries, selection
 from .forms import ActionForm, ReviewForm, parse_rows
 from ..params import whole
@@ -145,14 +145,8 @@ def followup_export(fmt: str):
     name = f"followup_{sel.province.code if sel.province else 'all'}_{sel.installment.fiscal_year_id}" \
            f"_{sel.installment.number}.{fmt}"
     if fmt == "csv":
-        body, mime = exports.followup_csv(followup), "text/csv; charset=utf-8"
-    else:
-        body = exports.followup_xlsx(followup, sel.installment, sel.place())
-        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    resp = make_response(body)
-    resp.headers["Content-Type"] = mime
-    resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return resp
+        return download(exports.followup_csv(followup), name)
+    return download(exports.followup_xlsx(followup, sel.installment, sel.place()), name)
 
 
 # --------------------------------------------------------------------------- INR911 and matrix
