@@ -12,9 +12,10 @@ LEADING_VOWELS = "เแโใไ"
 MARKS = "\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e"  # ็ ่ ้ ๊ ๋ ์ ํ ๎: ignored at level 1
 _MARK = re.compile(f"[{MARKS}]")
 _LEADING = re.compile(f"([{LEADING_VOWELS}])([\u0e01-\u0e2e])")
+SortKey = tuple[str, str, str]
 
 
-def thai_sort_key(text: str) -> tuple[str, str, str]:
+def thai_sort_key(text: str) -> SortKey:
     """The sort key of `text` in Thai dictionary order (compare keys; equal texts give equal keys)."""
     base = _LEADING.sub(r"\2\1", _MARK.sub("", text))
     marks = "".join(c if c in MARKS else " " for c in text)

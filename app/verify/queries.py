@@ -13,7 +13,7 @@ from sqlalchemy.orm import contains_eager
 from .. import db, fiscal, reference, totals
 from ..domain import typo_guard
 from ..domain.money import from_satang, pct_change, shares
-from ..domain.thai_sort import thai_sort_key
+from ..domain.thai_sort import SortKey, thai_sort_key
 from ..domain.vocabulary import LAO_TYPE_ORDER, RECORDED_STATUSES
 from ..domain.workflow import Role, Status
 from ..figures import prior_installment_ids
@@ -514,7 +514,7 @@ def lao_accounts(province_id: int | None, search: str | None = None, limit: int 
     stmt = stmt.options(contains_eager(User.lao).contains_eager(Lao.district))
     users = list(db.session.scalars(stmt.limit(limit)))
 
-    def order(u: User) -> tuple[tuple[str, str], int, tuple[str, str], str]:
+    def order(u: User) -> tuple[SortKey, int, SortKey, str]:
         """District and LAO name in Thai order, LAO type between them, then username."""
         if u.lao is None:  # the inner join to Lao keeps only accounts of an LAO
             raise RuntimeError(f"account {u.username} has no LAO")
