@@ -35,6 +35,7 @@ from .models import (
     District,
     Entry,
     FiscalYear,
+    Holiday,
     Installment,
     InstallmentReport,
     Lao,
@@ -446,6 +447,7 @@ def build_demo(today: dt.date, seed: int = 2560, scale: float = 1.0,
     totals.rebuild(db.session.connection())  # the bulk inserts bypass the session's rollup hooks
     say("rollup built")
 
+    db.session.add_all(_holidays(today))
     db.session.add(Setting(key=DEMO_SETTING, value=utcnow().isoformat(timespec="seconds")))
     db.session.commit()
     if sqlite:
@@ -466,6 +468,21 @@ def build_demo(today: dt.date, seed: int = 2560, scale: float = 1.0,
         fiscal_years=years,
     )
     return counts
+
+
+# The public holidays with a fixed date (the lunar ones, substitution days and special days an administrator adds).
+FIXED_HOLIDAYS = [((10, 13), "วันนวมินทรมหาราช"), ((10, 23), "วันปิยมหาราช"), ((12, 5), "วันพ่อแห่งชาติ"),
+                  ((12, 10), "วันรัฐธรรมนูญ"), ((12, 31), "วันสิ้นปี"), ((1, 1), "วันขึ้นปีใหม่"),
+                  ((4, 6), "วันจักรี"), ((4, 13), "วันสงกรานต์"), ((4, 14), "วันสงกรานต์"), ((4, 15), "วันสงกรานต์"),
+                  ((5, 4), "วันฉัตรมงคล"), ((6, 3), "วันเฉลิมพระชนมพรรษาสมเด็จพระราชินี"),
+                  ((7, 28), "วันเฉลิมพระชนมพรรษาพระบาทสมเด็จพระเจ้าอยู่หัว"), ((8, 12), "วันแม่แห่งชาติ")]
+
+
+def _holidays(today: dt.date) -> list[Holiday]:
+    """The fixed-date public holidays of the current fiscal year (October to September)."""
+    fy_start = today.year if today.month >= 10 else today.year - 1
+    return [Holiday(day=dt.date(fy_start if month >= 10 else fy_start + 1, month, day), name_th=name)
+            for (month, day), name in FIXED_HOLIDAYS]
 
 
 def _hash_password() -> str:

@@ -415,6 +415,14 @@ class ItemActivation(Base):
     )
 
 
+class Holiday(Base):
+    """A public holiday (วันหยุดราชการ), kept by an administrator: a lateness counted in working days skips it."""
+
+    __tablename__ = "holidays"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    name_th: Mapped[str] = mapped_column(String(200))
+
+
 class Setting(Base):
     """A small key/value store for app state (e.g. whether demo data is loaded)."""
 

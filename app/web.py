@@ -181,6 +181,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(role_label, "role_label")
     app.add_template_filter(action_label, "action_label")
     app.add_template_filter(show_period, "thperiod")
+    app.add_template_filter(thai_dates.format_be_date, "bedate")
     app.add_template_filter(local_name, "name")
     app.add_template_global(today, "today")
     app.add_template_global(demo_loaded, "demo_loaded")

@@ -91,6 +91,8 @@ EXPECTED: dict[str, tuple[str, str, dict]] = {
     "admin.home": ("GET", "/admin/", ADMIN_ONLY),
     "admin.years": ("GET", "/admin/years", ADMIN_ONLY),
     "admin.year_edit": ("GET", "/admin/years/2570", ADMIN_ONLY),
+    "admin.holidays": ("GET", "/admin/holidays", ADMIN_ONLY),
+    "admin.holiday_remove": ("POST", "/admin/holidays/remove", ADMIN_ONLY),
     "admin.laos": ("GET", "/admin/laos", ADMIN_ONLY),
     "admin.lao_edit": ("GET", "/admin/laos/{own}", ADMIN_ONLY),
     "admin.lao_set_active": ("POST", "/admin/laos/{neighbour}/active", ADMIN_ONLY),

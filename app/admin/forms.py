@@ -76,6 +76,20 @@ class DeadlinesForm(FlaskForm):
         return list(zip(installments, self.rows.entries))
 
 
+class HolidayForm(FlaskForm):
+    """A public holiday to add: its date (B.E.) and name."""
+
+    day = BuddhistDateField(_l("วันที่"), validators=[Optional(), BuddhistYearWindow()])
+    name = StringField(_l("ชื่อวันหยุด"), render_kw={"maxlength": 200})
+    submit = SubmitField(_l("เพิ่มวันหยุด"))
+
+
+class HolidayRemoveForm(FlaskForm):
+    """The holiday to remove (its date, B.E., in a hidden input of its row)."""
+
+    day = BuddhistDateField(validators=[Optional(), BuddhistYearWindow()])
+
+
 class AuditDatesForm(Form):
     """The audit viewer's date filter (a GET form, no CSRF): B.E. days from 2500 to next year."""
 

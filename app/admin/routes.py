@@ -22,6 +22,7 @@ from wtforms import SelectChoice
 from .. import db
 from ..audit import verify as verify_audit_chain
 from ..auth.loaders import fiscal_year_or_404, lao_or_404, may_see_addresses, province_or_404
+from ..domain import calendar as cal
 from ..domain.errors import DomainError
 from ..domain.money import from_satang
 from ..domain.vocabulary import LAO_TYPES, audit_action_label
@@ -33,6 +34,7 @@ from ..web import download, refuse, today
 from . import accounts, bp, exports, queries, staging
 from . import imports as file_imports
 from . import register as lao_register
+from . import holidays as holiday_calendar
 from . import years as year_setup
 from .forms import (
     CLASS_LABELS,
@@ -44,6 +46,8 @@ from .forms import (
     ButtonForm,
     DeadlinesForm,
     FiguresUploadForm,
+    HolidayForm,
+    HolidayRemoveForm,
     LaoForm,
     RoundsForm,
     ScheduleForm,
@@ -135,6 +139,44 @@ def years():
             flash(_("สร้างปีงบประมาณ %(year)s แล้ว", year=form.year.data), "success")
             return redirect(url_for("admin.year_edit", year=form.year.data))
     return render_template("admin/years.html", form=form, years=queries.years_overview())
+
+
+@bp.route("/holidays", methods=["GET", "POST"])
+def holidays():
+    """The public-holiday calendar of a fiscal year (working-day lateness skips these days) and the form that
+    adds one; ?year= picks the fiscal year (B.E.), the current one by default."""
+    form = HolidayForm()
+    if form.validate_on_submit():
+        try:
+            added = holiday_calendar.add_holiday(current_user, request.remote_addr, form.day.data, form.name.data)
+        except DomainError as err:
+            refuse(form, err)
+        else:
+            flash(_("เพิ่มวันหยุด %(name)s แล้ว", name=added.name_th), "success")
+            return redirect(url_for("admin.holidays", year=cal.fiscal_year_of(added.day)))
+    year = request.args.get("year", type=whole) or cal.fiscal_year_of(today())
+    if not 2400 <= year <= 2800:
+        year = cal.fiscal_year_of(today())
+    start, end = cal.fiscal_year_bounds(year)
+    return render_template("admin/holidays.html", form=form, year=year, remove_form=HolidayRemoveForm(),
+                           days=holiday_calendar.holidays_between(start, end))
+
+
+@bp.route("/holidays/remove", methods=["POST"])
+def holiday_remove():
+    """Remove one public holiday (its date from the row's hidden input); back to its fiscal year."""
+    form = HolidayRemoveForm()
+    if not form.validate_on_submit() or form.day.data is None:
+        flash(_("ไม่พบวันหยุดนี้ในปฏิทิน อาจถูกลบไปแล้ว"), "error")
+        return redirect(url_for("admin.holidays"))
+    try:
+        removed = holiday_calendar.remove_holiday(current_user, request.remote_addr, form.day.data)
+    except DomainError as err:
+        refuse(form, err, default="day")
+        flash(" ".join(form.day.errors), "error")
+        return redirect(url_for("admin.holidays", year=cal.fiscal_year_of(form.day.data)))
+    flash(_("ลบวันหยุด %(name)s แล้ว", name=removed.name_th), "success")
+    return redirect(url_for("admin.holidays", year=cal.fiscal_year_of(removed.day)))
 
 
 def _items_keys() -> tuple[Sequence[RevenueItem], list[tuple[str, str]]]:

@@ -62,6 +62,8 @@ class AuditAction(enum.StrEnum):
     LAO_DEACTIVATED = "lao_deactivated"
     LAO_REACTIVATED = "lao_reactivated"
     LAO_IMPORT = "lao_import"
+    HOLIDAY_ADDED = "holiday_added"
+    HOLIDAY_REMOVED = "holiday_removed"
     BASELINE_IMPORT = "baseline_import"
     ENTRIES_IMPORT = "entries_import"
     API_TOKEN_ISSUED = "api_token_issued"
@@ -98,6 +100,8 @@ AUDIT_ACTION_LABELS: dict[str, str] = {
     AuditAction.LAO_DEACTIVATED: N_("ปิดใช้ อปท."),
     AuditAction.LAO_REACTIVATED: N_("เปิดใช้ อปท."),
     AuditAction.LAO_IMPORT: N_("นำเข้าทะเบียน อปท."),
+    AuditAction.HOLIDAY_ADDED: N_("เพิ่มวันหยุดราชการ"),
+    AuditAction.HOLIDAY_REMOVED: N_("ลบวันหยุดราชการ"),
     AuditAction.BASELINE_IMPORT: N_("นำเข้าข้อมูลฐานรายปี"),
     AuditAction.ENTRIES_IMPORT: N_("นำเข้าข้อมูลรายงวด"),
     AuditAction.API_TOKEN_ISSUED: N_("ออกโทเค็น API"),
