@@ -23,8 +23,13 @@ $(VENV)/.installed-dev: requirements-dev.lock $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-translations: $(VENV)/.installed
+# The compiled catalogue is a file target: rebuilt only when the .po changes, so two `make test` runs side by
+# side (CI runs SQLite and PostgreSQL at once) never write it while the other reads it.
+MO := app/translations/en/LC_MESSAGES/messages.mo
+$(MO): app/translations/en/LC_MESSAGES/messages.po $(VENV)/.installed
 	$(VENV)/bin/pybabel compile -d app/translations
+
+translations: $(MO)
 
 migrate: install translations
 	$(FLASK) db upgrade
