@@ -120,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .entry import bp as entry_bp
+    from .kpi import bp as kpi_bp
     from .main import bp as main_bp
     from .reports import bp as reports_bp
     from .verify import bp as verify_bp
@@ -129,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(entry_bp, url_prefix="/entry")
     app.register_blueprint(verify_bp, url_prefix="/verify")
     app.register_blueprint(reports_bp, url_prefix="/reports")
+    app.register_blueprint(kpi_bp, url_prefix="/kpi")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     csrf.exempt(api_bp)  # bearer tokens, no cookies: CSRF does not apply
     app.register_blueprint(api_bp, url_prefix="/api/v1")

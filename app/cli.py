@@ -17,11 +17,13 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo_command)
     from . import audit_commands
     from .admin import commands as admin_commands
+    from .kpi import commands as kpi_commands
     from .reports import commands as reports_commands
 
     reports_commands.register(app)
     admin_commands.register(app)
     audit_commands.register(app)
+    kpi_commands.register(app)
 
 
 @click.group("db", cls=AppGroup)

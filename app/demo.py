@@ -448,6 +448,10 @@ def build_demo(today: dt.date, seed: int = 2560, scale: float = 1.0,
     say("rollup built")
 
     db.session.add_all(_holidays(today))
+    if db.session.get(FiscalYear, 2560) is not None:
+        from .kpi.seed import seed_memo_kpis
+
+        seed_memo_kpis(2560)
     db.session.add(Setting(key=DEMO_SETTING, value=utcnow().isoformat(timespec="seconds")))
     db.session.commit()
     if sqlite:

@@ -415,6 +415,51 @@ class ItemActivation(Base):
     )
 
 
+class KpiDefinition(Base):
+    """One version of a KPI of a fiscal year as the summary form states it (app.domain.kpi); a mid-year revision
+    is a new version applying from round `from_round`, the earlier version still governing earlier rounds."""
+
+    __tablename__ = "kpi_definitions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fiscal_year_id: Mapped[int] = mapped_column("fiscal_year", ForeignKey("fiscal_years.year"))
+    code: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer)
+    from_round: Mapped[int] = mapped_column(Integer)
+    name_th: Mapped[str] = mapped_column(String(300))
+    group_th: Mapped[str] = mapped_column(String(200), default="")
+    unit: Mapped[str] = mapped_column(String(40))
+    direction: Mapped[str] = mapped_column(String(8))
+    measure: Mapped[str] = mapped_column(String(20))
+    category: Mapped[str] = mapped_column(String(12))
+    points: Mapped[Decimal] = mapped_column(Numeric(17, 4))
+    t1: Mapped[Decimal] = mapped_column(Numeric(17, 4))
+    t2: Mapped[Decimal] = mapped_column(Numeric(17, 4))
+    t3: Mapped[Decimal] = mapped_column(Numeric(17, 4))
+    t4: Mapped[Decimal] = mapped_column(Numeric(17, 4))
+    t5: Mapped[Decimal] = mapped_column(Numeric(17, 4))
+    rounds: Mapped[str] = mapped_column(String(60))  # round numbers measured, comma separated: "1,2"
+    base_year: Mapped[int | None] = mapped_column(Integer)
+    deadline: Mapped[date | None] = mapped_column(Date)
+    penalty: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    __table_args__ = (
+        UniqueConstraint("fiscal_year", "code", "version", name="uq_kpi_definition_version"),
+        CheckConstraint("version >= 1 AND from_round >= 1", name="ck_kpi_definitions_version"),
+    )
+
+    @property
+    def thresholds(self) -> tuple[Decimal, Decimal, Decimal, Decimal, Decimal]:
+        """T1..T5 in order."""
+        return (self.t1, self.t2, self.t3, self.t4, self.t5)
+
+    @property
+    def round_numbers(self) -> tuple[int, ...]:
+        """The rounds the KPI is measured in."""
+        return tuple(int(n) for n in self.rounds.split(",") if n)
+
+
 class Holiday(Base):
     """A public holiday (วันหยุดราชการ), kept by an administrator: a lateness counted in working days skips it."""
 

@@ -19,6 +19,7 @@ from sqlalchemy import inspect, select, text
 from app import create_app, db
 from app.api.tokens import issue_token
 from app.entry.operations import Recorder, record_installment
+from app.kpi import operations as kpi_operations
 from app.models import Installment, Lao, User
 from tests import factories as f
 
@@ -92,6 +93,9 @@ EXPECTED: dict[str, tuple[str, str, dict]] = {
     "admin.years": ("GET", "/admin/years", ADMIN_ONLY),
     "admin.year_edit": ("GET", "/admin/years/2570", ADMIN_ONLY),
     "admin.holidays": ("GET", "/admin/holidays", ADMIN_ONLY),
+    "kpi.definitions": ("GET", "/kpi/", NATIONAL_ONLY),
+    "kpi.new": ("GET", "/kpi/2570/new", NATIONAL_ONLY),
+    "kpi.revise": ("GET", "/kpi/2570/REV_ALL/revise", NATIONAL_ONLY),
     "admin.holiday_remove": ("POST", "/admin/holidays/remove", ADMIN_ONLY),
     "admin.laos": ("GET", "/admin/laos", ADMIN_ONLY),
     "admin.lao_edit": ("GET", "/admin/laos/{own}", ADMIN_ONLY),
@@ -186,6 +190,10 @@ def build_world() -> tuple[dict, dict]:
                        amounts={"LAND_BUILDING": "500.00", "SIGNBOARD": "0"}, explanations={},
                        recorder=Recorder("ผู้บันทึก", "ปลัด", "02-111-1111"), certify=True,
                        today=date(2026, 11, 21), ceiling=Decimal("10000000000"))
+    kpi_operations.define(None, None, 2570, {
+        "code": "REV_ALL", "name": "รายได้ที่จัดเก็บเอง", "unit": "ล้านบาท", "direction": "higher",
+        "measure": "amount_million", "category": "ALL", "points": "1", "t1": "1", "t2": "2", "t3": "3", "t4": "4",
+        "t5": "5", "rounds": "1", "penalty": "none"})
     db.session.commit()
     values = {"own": "OWN", "far": "FAR", "neighbour": "NEIGHBOUR", "target_id": str(target.id)}
     return values, {k: u.id for k, u in users.items()}

@@ -64,6 +64,7 @@ class AuditAction(enum.StrEnum):
     LAO_IMPORT = "lao_import"
     HOLIDAY_ADDED = "holiday_added"
     HOLIDAY_REMOVED = "holiday_removed"
+    KPI_DEFINED = "kpi_defined"
     BASELINE_IMPORT = "baseline_import"
     ENTRIES_IMPORT = "entries_import"
     API_TOKEN_ISSUED = "api_token_issued"
@@ -102,6 +103,7 @@ AUDIT_ACTION_LABELS: dict[str, str] = {
     AuditAction.LAO_IMPORT: N_("นำเข้าทะเบียน อปท."),
     AuditAction.HOLIDAY_ADDED: N_("เพิ่มวันหยุดราชการ"),
     AuditAction.HOLIDAY_REMOVED: N_("ลบวันหยุดราชการ"),
+    AuditAction.KPI_DEFINED: N_("กำหนดตัวชี้วัด"),
     AuditAction.BASELINE_IMPORT: N_("นำเข้าข้อมูลฐานรายปี"),
     AuditAction.ENTRIES_IMPORT: N_("นำเข้าข้อมูลรายงวด"),
     AuditAction.API_TOKEN_ISSUED: N_("ออกโทเค็น API"),

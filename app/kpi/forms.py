@@ -1,0 +1,51 @@
+"""The KPI definition form: every field as text, checked by app.domain.kpi.parse_definition (all errors at once)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice, SelectField, StringField, SubmitField
+from wtforms.validators import Optional
+
+from ..domain.kpi import CATEGORIES, DIRECTIONS, MEASURES, PENALTIES
+from ..web import BuddhistDateField, BuddhistYearWindow
+
+TEXT_FIELDS = ("code", "name", "group", "unit", "direction", "measure", "category", "points", "t1", "t2", "t3", "t4",
+               "t5", "rounds", "base_year", "penalty")
+
+
+def _choices(labels: dict[str, str]) -> list[SelectChoice]:
+    """SelectField choices from {value: label msgid} (labels translated when shown)."""
+    return [SelectChoice(key, _l(label)) for key, label in labels.items()]
+
+
+class KpiForm(FlaskForm):
+    """A KPI of a fiscal year as the summary form states it; `from_round` for a revision."""
+
+    code = StringField(_l("รหัสตัวชี้วัด"), render_kw={"maxlength": 40, "autocapitalize": "characters"})
+    name = StringField(_l("ชื่อตัวชี้วัด"), render_kw={"maxlength": 300})
+    group = StringField(_l("กลุ่มตัวชี้วัด"), render_kw={"maxlength": 200})
+    unit = StringField(_l("หน่วยวัด"), render_kw={"maxlength": 40})
+    direction = SelectField(_l("ทิศทาง"), choices=_choices(DIRECTIONS), default="higher")
+    measure = SelectField(_l("สิ่งที่วัด"), choices=_choices(MEASURES), default="amount_million")
+    category = SelectField(_l("ประเภท อปท."), choices=_choices(CATEGORIES), default="ALL")
+    points = StringField(_l("น้ำหนัก (คะแนน)"), render_kw={"inputmode": "decimal"})
+    t1 = StringField(_l("ระดับ 1"), render_kw={"inputmode": "decimal"})
+    t2 = StringField(_l("ระดับ 2"), render_kw={"inputmode": "decimal"})
+    t3 = StringField(_l("ระดับ 3"), render_kw={"inputmode": "decimal"})
+    t4 = StringField(_l("ระดับ 4"), render_kw={"inputmode": "decimal"})
+    t5 = StringField(_l("ระดับ 5"), render_kw={"inputmode": "decimal"})
+    rounds = StringField(_l("รอบที่วัด (เลขรอบ คั่นด้วยจุลภาค)"), default="1")
+    base_year = StringField(_l("ปีฐาน (พ.ศ.)"), render_kw={"inputmode": "numeric", "maxlength": 4})
+    deadline = BuddhistDateField(_l("กำหนดส่งรายงาน"), validators=[Optional(), BuddhistYearWindow(ahead=2)])
+    penalty = SelectField(_l("การหักคะแนนเมื่อส่งล่าช้า"), choices=_choices(PENALTIES), default="none")
+    from_round = SelectField(_l("ใช้ตั้งแต่รอบที่"), choices=[], validate_choice=False)
+    submit = SubmitField(_l("บันทึกตัวชี้วัด"))
+
+    def raw(self) -> dict[str, object]:
+        """What was typed, for parse_definition (the deadline already a date or None)."""
+        data: dict[str, object] = {name: self[name].data for name in TEXT_FIELDS}
+        data["deadline"] = self.deadline.data
+        return data
+
+    def field_for_error(self, name: str):
+        """The field a domain error names (refuse() puts the message there)."""
+        return self[name] if name in self._fields else None

@@ -1,0 +1,110 @@
+"""Use cases of KPI definitions: define a KPI of a fiscal year, revise it from a round on, and read the versions
+that govern a round. Each change checks its rules, writes the audit trail and flushes; the caller commits.
+`actor` None means the server's command line."""
+
+from collections.abc import Mapping
+
+from sqlalchemy import func, select
+
+from .. import audit, db
+from ..domain.errors import N_, DomainError, NotPermittedError, ValidationError
+from ..domain.kpi import KpiSpec, parse_definition
+from ..domain.vocabulary import AuditAction
+from ..domain.workflow import Role
+from ..models import FiscalYear, KpiDefinition, Round, User
+
+EDITORS = (Role.ADMIN.value, Role.NATIONAL_VIEWER.value)
+
+
+def check_editor(actor: User | None) -> None:
+    """National staff and administrators define KPIs (the command line too)."""
+    if actor is not None and actor.role not in EDITORS:
+        raise NotPermittedError(None, N_("เฉพาะเจ้าหน้าที่ส่วนกลางและผู้ดูแลระบบเท่านั้น"))
+
+
+def round_count(year: int) -> int:
+    """How many evaluation rounds fiscal year `year` has."""
+    return db.session.scalar(select(func.count(Round.id)).where(Round.fiscal_year_id == year)) or 0
+
+
+def _values(spec: KpiSpec) -> dict:
+    """The audited values of a definition."""
+    return {"name": spec.name, "group": spec.group, "unit": spec.unit, "direction": spec.direction,
+            "measure": spec.measure, "category": spec.category, "points": str(spec.points),
+            "thresholds": [str(t) for t in spec.thresholds], "rounds": list(spec.rounds),
+            "base_year": spec.base_year, "deadline": spec.deadline.isoformat() if spec.deadline else None,
+            "penalty": spec.penalty}
+
+
+def define(actor: User | None, ip: str | None, year: int, raw: Mapping[str, object],
+           from_round: int = 1) -> KpiDefinition:
+    """Store a KPI of fiscal year `year`: version 1 of a new code, or the next version of an existing one that
+    governs rounds `from_round` onwards (earlier rounds keep the version they had).
+
+    Raises NotPermittedError, DomainError (no such year), ValidationError (every field's error at once;
+    from_round before the current version's first round or past the year's rounds).
+    """
+    check_editor(actor)
+    if db.session.get(FiscalYear, year) is None:
+        raise DomainError("year", N_("ไม่พบปีงบประมาณ %(year)s ในระบบ"), year=year)
+    rounds = round_count(year)
+    db.begin_write()
+    errors: dict[str, DomainError] = {}
+    try:
+        spec = parse_definition(raw, rounds)
+    except ValidationError as err:
+        errors.update(err.errors)
+        spec = None
+    code = str(raw.get("code") or "").strip().upper()
+    latest = db.session.scalar(db.locked(
+        select(KpiDefinition).where(KpiDefinition.fiscal_year_id == year, KpiDefinition.code == code)
+        .order_by(KpiDefinition.version.desc()).limit(1)))
+    if not 1 <= from_round <= max(rounds, 1):
+        errors["from_round"] = DomainError("from_round", N_("รอบที่เริ่มใช้ต้องอยู่ระหว่าง 1 ถึง %(n)s"), n=rounds)
+    elif latest is not None and from_round < latest.from_round:
+        errors["from_round"] = DomainError(
+            "from_round", N_("ฉบับปัจจุบันใช้ตั้งแต่รอบที่ %(n)s การแก้ไขต้องเริ่มตั้งแต่รอบนั้นเป็นต้นไป"),
+            n=latest.from_round)
+    if errors or spec is None:
+        raise ValidationError(errors)
+    row = KpiDefinition(
+        fiscal_year_id=year, code=spec.code, version=(latest.version + 1) if latest else 1, from_round=from_round,
+        name_th=spec.name, group_th=spec.group, unit=spec.unit, direction=spec.direction, measure=spec.measure,
+        category=spec.category, points=spec.points, t1=spec.thresholds[0], t2=spec.thresholds[1],
+        t3=spec.thresholds[2], t4=spec.thresholds[3], t5=spec.thresholds[4],
+        rounds=",".join(str(n) for n in spec.rounds), base_year=spec.base_year, deadline=spec.deadline,
+        penalty=spec.penalty, created_by_id=actor.id if actor is not None else None)
+    db.session.add(row)
+    audit.record(actor, ip, AuditAction.KPI_DEFINED, "kpi_definition", f"{year}/{spec.code}/{row.version}",
+                 old=_values_of(latest) if latest else None, new={**_values(spec), "from_round": from_round})
+    db.session.flush()
+    return row
+
+
+def _values_of(row: KpiDefinition) -> dict:
+    """The audited values of a stored definition (the one a revision supersedes)."""
+    return {"version": row.version, "from_round": row.from_round, "name": row.name_th, "points": str(row.points),
+            "thresholds": [str(t) for t in row.thresholds], "rounds": list(row.round_numbers)}
+
+
+def versions(year: int) -> list[KpiDefinition]:
+    """Every version of every KPI of `year`: by group, code and version."""
+    return list(db.session.scalars(select(KpiDefinition).where(KpiDefinition.fiscal_year_id == year)
+                                   .order_by(KpiDefinition.group_th, KpiDefinition.code, KpiDefinition.version)))
+
+
+def governing(year: int, round_no: int) -> list[KpiDefinition]:
+    """The version of each KPI that governs round `round_no` (the latest starting at or before it), whether or not
+    it is measured in that round (a KPI not measured there drops out of the weights: KpiDefinition.round_numbers)."""
+    chosen: dict[str, KpiDefinition] = {}
+    for row in versions(year):
+        if row.from_round <= round_no:
+            chosen[row.code] = row  # versions ascend, so the last one seen is the latest that applies
+    return sorted(chosen.values(), key=lambda r: (r.group_th, r.code))
+
+
+def latest(year: int, code: str) -> KpiDefinition | None:
+    """The newest version of KPI `code` of `year`."""
+    return db.session.scalar(select(KpiDefinition).where(KpiDefinition.fiscal_year_id == year,
+                                                         KpiDefinition.code == code)
+                             .order_by(KpiDefinition.version.desc()).limit(1))

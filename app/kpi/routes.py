@@ -1,0 +1,105 @@
+"""KPI definition pages: the KPIs of a fiscal year with their versions, a new KPI, a revision from a round on."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from .. import db
+from ..auth.loaders import fiscal_year_or_404, roles_required
+from ..domain import calendar as cal
+from ..domain.errors import DomainError
+from ..domain.kpi import CATEGORIES, DIRECTIONS, MEASURES, PENALTIES
+from ..domain.workflow import Role
+from ..models import FiscalYear, Round
+from ..params import whole
+from ..web import refuse, today
+from . import bp, operations
+from .forms import KpiForm
+
+EDITORS = (Role.NATIONAL_VIEWER, Role.ADMIN)
+LABELS = {"direction": DIRECTIONS, "measure": MEASURES, "category": CATEGORIES, "penalty": PENALTIES}
+
+
+def _rounds(year: int) -> list[Round]:
+    """The year's rounds in order (round numbers are positions from 1)."""
+    return list(db.session.scalars(select(Round).where(Round.fiscal_year_id == year)
+                                   .order_by(Round.last_installment)))
+
+
+@bp.route("/")
+@roles_required(*EDITORS)
+def definitions():
+    """The KPIs of a fiscal year (?year=, B.E.; the current one by default) with every version."""
+    years = list(db.session.scalars(select(FiscalYear.year).order_by(FiscalYear.year.desc())))
+    year = request.args.get("year", type=whole) or cal.fiscal_year_of(today())
+    if year not in years and years:
+        year = years[0]
+    return render_template("kpi/definitions.html", year=year, years=years, rows=operations.versions(year) if years else [],
+                           rounds=_rounds(year), labels=LABELS)
+
+
+def _render_form(form: KpiForm, year: int, rounds: list[Round], current=None):
+    return render_template("kpi/edit.html", form=form, year=year, rounds=rounds, current=current)
+
+
+@bp.route("/<int:year>/new", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def new(year: int):
+    """Define a new KPI of `year`."""
+    fiscal_year_or_404(year)
+    rounds = _rounds(year)
+    form = KpiForm()
+    form.from_round.choices = [SelectChoice("1", "1")]
+    if form.validate_on_submit():
+        try:
+            row = operations.define(current_user, request.remote_addr, year, form.raw())
+        except DomainError as err:
+            refuse(form, err)
+        else:
+            flash(_("บันทึกตัวชี้วัด %(code)s แล้ว", code=row.code), "success")
+            return redirect(url_for("kpi.definitions", year=year))
+    return _render_form(form, year, rounds)
+
+
+@bp.route("/<int:year>/<code>/revise", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def revise(year: int, code: str):
+    """A new version of KPI `code` of `year` from a chosen round on, prefilled with the current version."""
+    fiscal_year_or_404(year)
+    current = operations.latest(year, code.upper()[:40])
+    if current is None:
+        abort(404)
+    rounds = _rounds(year)
+    data = None if request.method == "POST" else {
+        "code": current.code, "name": current.name_th, "group": current.group_th, "unit": current.unit,
+        "direction": current.direction, "measure": current.measure, "category": current.category,
+        "points": _plain(current.points), "rounds": ",".join(str(n) for n in current.round_numbers),
+        "base_year": str(current.base_year or ""), "deadline": current.deadline, "penalty": current.penalty,
+        "from_round": str(current.from_round),
+        **{f"t{n}": _plain(t) for n, t in enumerate(current.thresholds, start=1)}}
+    form = KpiForm(data=data)
+    form.from_round.choices = [SelectChoice(str(n), str(n))
+                               for n in range(current.from_round, max(len(rounds), 1) + 1)]
+    if form.validate_on_submit():
+        try:
+            from_round = whole(form.from_round.data)
+        except ValueError:
+            from_round = 0  # not a round: define() refuses it with its message
+        try:
+            row = operations.define(current_user, request.remote_addr, year, {**form.raw(), "code": current.code},
+                                    from_round=from_round)
+        except DomainError as err:
+            refuse(form, err)
+        else:
+            flash(_("บันทึกตัวชี้วัด %(code)s ฉบับที่ %(v)s แล้ว", code=row.code, v=row.version), "success")
+            return redirect(url_for("kpi.definitions", year=year))
+    return _render_form(form, year, rounds, current)
+
+
+@bp.app_template_filter("kpinum")
+def _plain(value) -> str:
+    """A stored number as typed back: thousands separated, no trailing zeros past the decimal point."""
+    text = f"{value:,.4f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
