@@ -97,10 +97,12 @@ def governing(year: int, round_no: int) -> list[KpiDefinition]:
     """The version of each KPI that governs round `round_no` (the latest starting at or before it), whether or not
     it is measured in that round (a KPI not measured there drops out of the weights: KpiDefinition.round_numbers)."""
     chosen: dict[str, KpiDefinition] = {}
+    first_id: dict[str, int] = {}
     for row in versions(year):
+        first_id.setdefault(row.code, row.id)
         if row.from_round <= round_no:
             chosen[row.code] = row  # versions ascend, so the last one seen is the latest that applies
-    return sorted(chosen.values(), key=lambda r: (r.group_th, r.code))
+    return sorted(chosen.values(), key=lambda r: (r.group_th, first_id[r.code]))  # in the order they were defined
 
 
 def latest(year: int, code: str) -> KpiDefinition | None:

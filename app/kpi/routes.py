@@ -6,16 +6,17 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from .. import db
-from ..auth.loaders import fiscal_year_or_404, roles_required
+from .. import db, reference
+from ..auth.loaders import fiscal_year_or_404, province_or_404, roles_required, scope_province
 from ..domain import calendar as cal
 from ..domain.errors import DomainError
 from ..domain.kpi import CATEGORIES, DIRECTIONS, MEASURES, PENALTIES
+from ..domain.thai_sort import thai_sort_key
 from ..domain.workflow import Role
 from ..models import FiscalYear, Round
 from ..params import whole
-from ..web import refuse, today
-from . import bp, operations
+from ..web import download, refuse, today
+from . import bp, exports, operations, scorecard
 from .forms import KpiForm
 
 EDITORS = (Role.NATIONAL_VIEWER, Role.ADMIN)
@@ -103,3 +104,44 @@ def _plain(value) -> str:
     """A stored number as typed back: thousands separated, no trailing zeros past the decimal point."""
     text = f"{value:,.4f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _scorecard_selection():
+    """(year, round number, province or None) from ?year=&round=&province=, limited to the user's scope: a
+    provincial office sees its own province's card only."""
+    years = list(db.session.scalars(select(FiscalYear.year).order_by(FiscalYear.year.desc())))
+    if not years:
+        abort(404)
+    year = request.args.get("year", type=whole) or cal.fiscal_year_of(today())
+    if year not in years:
+        year = years[0]
+    rounds = scorecard.rounds_of(year)
+    round_no = request.args.get("round", type=whole) or len(rounds) or 1
+    if not 1 <= round_no <= max(len(rounds), 1):
+        round_no = len(rounds) or 1
+    own = scope_province(current_user)
+    code = (request.args.get("province") or "").strip()
+    province = own if own is not None else (province_or_404(code[:10], current_user) if code else None)
+    return years, year, rounds, round_no, province
+
+
+@bp.route("/scorecard")
+@roles_required(Role.NATIONAL_VIEWER, Role.ADMIN, Role.PROVINCE_VERIFIER)
+def scorecard_page():
+    """The scorecard of a round in the summary-form layout (national, or one province; a provincial office its own)."""
+    years, year, rounds, round_no, province = _scorecard_selection()
+    card = scorecard.build(year, round_no, province)
+    provinces = [] if scope_province(current_user) is not None else sorted(
+        reference.current().provinces.values(), key=lambda p: thai_sort_key(p.name_th))
+    return render_template("kpi/scorecard.html", card=card, years=years, rounds=rounds, provinces=provinces,
+                           labels=LABELS)
+
+
+@bp.route("/scorecard.xlsx")
+@roles_required(Role.NATIONAL_VIEWER, Role.ADMIN, Role.PROVINCE_VERIFIER)
+def scorecard_xlsx():
+    """The same scorecard as an xlsx sheet (numbers as numbers, scores to 4 decimals)."""
+    _years, year, _rounds, round_no, province = _scorecard_selection()
+    card = scorecard.build(year, round_no, province)
+    name = f"scorecard_{province.code if province else 'all'}_{year}_r{round_no}.xlsx"
+    return download(exports.scorecard_xlsx(card), name)

@@ -1,0 +1,190 @@
+"""The scorecard of a round, national or for one province, in the ministry's summary-form layout: each KPI's
+result from confirmed figures (read from the rollup), its five-level score, its weight from unrounded points,
+the weighted score, met or not, grouped subtotals and the total, with the completeness of the figures it rests on.
+
+Two queries over the rollup (this year's installments and the base year's) and one count of LAOs, whatever the
+number of KPIs.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import func, select
+
+from .. import db, reference, totals
+from ..domain import scoring
+from ..domain.calendar import month_end
+from ..domain.money import pct_change
+from ..figures import shift_year
+from ..models import KpiDefinition, Lao, Province, Round
+from . import operations
+
+MILLION = Decimal(1_000_000)
+MET_LEVEL = Decimal(3)  # the target (ค่าเป้าหมาย) is level 3 of the five-level scale
+
+
+@dataclass
+class Line:
+    """One KPI row of the form."""
+
+    kpi: KpiDefinition
+    applicable: bool
+    result: Decimal | None = None
+    base: Decimal | None = None
+    score: Decimal | None = None
+    weight_pct: Decimal | None = None
+    weighted: Decimal | None = None
+
+    @property
+    def met(self) -> bool | None:
+        """Met (the result reached the target level) or not; None when not measured."""
+        return None if self.score is None else self.score >= MET_LEVEL
+
+
+@dataclass
+class Group:
+    """A grouping row of the form with its own weight subtotal."""
+
+    name: str
+    total_points: Decimal
+    lines: list[Line] = field(default_factory=list)
+
+    @property
+    def weight_pct(self) -> Decimal:
+        """The group's share of the weight, computed from its points (not summed from the rounded row percents)."""
+        points = sum((line.kpi.points for line in self.lines if line.applicable), Decimal(0))
+        return scoring.weight_percent(points, self.total_points) if self.total_points > 0 else Decimal(0)
+
+    @property
+    def weighted(self) -> Decimal:
+        """The group's weighted score (sum of its rows)."""
+        return sum((line.weighted or Decimal(0) for line in self.lines), Decimal(0))
+
+
+@dataclass
+class Scorecard:
+    """The scorecard of fiscal `year`, round `round_no` (national when `province` is None)."""
+
+    year: int
+    round_no: int
+    round: Round | None
+    province: Province | None
+    groups: list[Group]
+    total: Decimal
+    confirmed: int  # installment reports confirmed in the round's installments
+    expected: int  # active LAOs x installments of the round
+    total_points: Decimal = Decimal(0)
+
+    @property
+    def completeness(self) -> Decimal | None:
+        """Confirmed reports as a percent of those expected, rounded half away from zero."""
+        if not self.expected:
+            return None
+        return (Decimal(self.confirmed) * 100 / self.expected).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    @property
+    def weight_pct(self) -> Decimal:
+        """The whole card's weight from the points (100.00 when anything is measured), as a total row shows it."""
+        return scoring.weight_percent(self.total_points, self.total_points) if self.total_points > 0 else Decimal(0)
+
+    @property
+    def lines(self) -> list[Line]:
+        """Every KPI row in order."""
+        return [line for g in self.groups for line in g.lines]
+
+
+def rounds_of(year: int) -> list[Round]:
+    """The year's rounds in order: round number n is the n-th."""
+    return list(db.session.scalars(select(Round).where(Round.fiscal_year_id == year).order_by(Round.last_installment)))
+
+
+def _within(year: int, start: date, end: date) -> list[int]:
+    """Installments of fiscal `year` inside [start, end] (whole months at the end)."""
+    end = month_end(end.year, end.month)
+    return [i.id for i in reference.current().installments.get(year, []) if i.period_start >= start and i.period_end <= end]
+
+
+def _satang(installment_ids: list[int], province_id: int | None) -> dict[str, int]:
+    """Confirmed satang per LAO type over the installments (from the rollup)."""
+    grouped = totals.grouped(installment_ids, ("lao_type",), statuses=["confirmed"], province_id=province_id)
+    return {k[0]: v[2] for k, v in grouped.items()}
+
+
+def _of(category: str, by_type: dict[str, int]) -> int:
+    """The satang of a category (ALL: every type)."""
+    return sum(by_type.values()) if category == "ALL" else by_type.get(category, 0)
+
+
+def _result(kpi: KpiDefinition, current: int, base: int | None, base_whole: int | None) -> Decimal | None:
+    """The KPI's result from satang: an amount in its unit, or a percent against the base year (None when the base
+    is zero or missing)."""
+    baht = Decimal(current) / 100
+    if kpi.measure == "amount_million":
+        return (baht / MILLION).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if kpi.measure == "amount_baht":
+        return baht.quantize(Decimal("0.01"))
+    if kpi.measure == "growth_pct":
+        return pct_change(Decimal(base) / 100, baht) if base else None
+    if base_whole:
+        return (Decimal(current) * 100 / base_whole).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return None
+
+
+def build(year: int, round_no: int, province: Province | None) -> Scorecard:
+    """The scorecard of `year`'s round `round_no` for `province` (None: the whole country)."""
+    rounds = rounds_of(year)
+    the_round = rounds[round_no - 1] if 1 <= round_no <= len(rounds) else None
+    installments = [i for i in reference.current().installments.get(year, [])
+                    if the_round is not None and i.number <= the_round.last_installment]
+    ids = [i.id for i in installments]
+    province_id = province.id if province is not None else None
+    current = _satang(ids, province_id)
+    kpis = [k for k in operations.governing(year, round_no)]
+    base_same: dict[int, dict[str, int]] = {}
+    base_whole: dict[int, dict[str, int]] = {}
+    for base_year in sorted({k.base_year for k in kpis if k.base_year}):
+        if installments:
+            back = year - base_year
+            start, end = shift_year(installments[0].period_start, -back), shift_year(installments[-1].period_end, -back)
+            base_same[base_year] = _satang(_within(base_year, start, end), province_id)
+        base_whole[base_year] = _satang([i.id for i in reference.current().installments.get(base_year, [])],
+                                        province_id)
+    lines = []
+    for kpi in kpis:
+        applicable = the_round is not None and round_no in kpi.round_numbers
+        line = Line(kpi, applicable)
+        if applicable:
+            same = _of(kpi.category, base_same[kpi.base_year]) if kpi.base_year in base_same else None
+            whole = _of(kpi.category, base_whole[kpi.base_year]) if kpi.base_year in base_whole else None
+            line.result = _result(kpi, _of(kpi.category, current), same, whole)
+            line.base = Decimal(same) / 100 if same is not None else None
+            line.score = (scoring.score(line.result, kpi.thresholds, kpi.direction == "higher")
+                          if line.result is not None else Decimal(0))
+        lines.append(line)
+    weighed = scoring.card([scoring.CardLine(str(line.kpi.id), line.kpi.points,
+                                             line.score if line.applicable else None) for line in lines])
+    for line in lines:
+        line.weighted = weighed.weighted[str(line.kpi.id)]
+        if line.applicable and weighed.total_points > 0:
+            line.weight_pct = scoring.weight_percent(line.kpi.points, weighed.total_points)
+    groups: dict[str, Group] = {}
+    for line in lines:
+        groups.setdefault(line.kpi.group_th, Group(line.kpi.group_th, weighed.total_points)).lines.append(line)
+    confirmed, expected = _completeness(ids, province_id)
+    return Scorecard(year, round_no, the_round, province, list(groups.values()), weighed.total, confirmed, expected,
+                     weighed.total_points)
+
+
+def _completeness(installment_ids: list[int], province_id: int | None) -> tuple[int, int]:
+    """(confirmed reports of active LAOs, active LAOs x installments) over the installments."""
+    if not installment_ids:
+        return 0, 0
+    grouped = totals.grouped(installment_ids, ("installment_id",), statuses=["confirmed"], province_id=province_id,
+                             active_only=True)
+    confirmed = sum(v[0] for v in grouped.values())
+    laos = select(func.count(Lao.id)).where(Lao.active.is_(True))
+    if province_id is not None:
+        laos = laos.where(Lao.province_id == province_id)
+    return confirmed, (db.session.scalar(laos) or 0) * len(installment_ids)
+
