@@ -460,6 +460,29 @@ class KpiDefinition(Base):
         return tuple(int(n) for n in self.rounds.split(",") if n)
 
 
+class ScorecardReport(Base):
+    """What the responsible person adds to a round's scorecard (national, or one province): an explanation per
+    KPI, the reporter block and the report date; `submitted_at` is when it was sent, kept apart from the date the
+    reporter writes, and is what a late-submission penalty counts from."""
+
+    __tablename__ = "scorecard_reports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fiscal_year_id: Mapped[int] = mapped_column("fiscal_year", ForeignKey("fiscal_years.year"))
+    round_no: Mapped[int] = mapped_column(Integer)
+    place: Mapped[str] = mapped_column(String(10))  # "all" or a province code
+    explanations: Mapped[dict] = mapped_column(JSON, default=dict)  # KPI code -> text
+    reporter_name: Mapped[str] = mapped_column(String(200))
+    reporter_position: Mapped[str] = mapped_column(String(200))
+    reporter_unit: Mapped[str] = mapped_column(String(200))
+    reporter_phone: Mapped[str] = mapped_column(String(50))
+    report_date: Mapped[date] = mapped_column(Date)
+    submitted_at: Mapped[datetime] = mapped_column(DateTime)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __table_args__ = (UniqueConstraint("fiscal_year", "round_no", "place", name="uq_scorecard_report"),)
+
+
 class Holiday(Base):
     """A public holiday (วันหยุดราชการ), kept by an administrator: a lateness counted in working days skips it."""
 

@@ -65,6 +65,7 @@ class AuditAction(enum.StrEnum):
     HOLIDAY_ADDED = "holiday_added"
     HOLIDAY_REMOVED = "holiday_removed"
     KPI_DEFINED = "kpi_defined"
+    SCORECARD_SUBMITTED = "scorecard_submitted"
     BASELINE_IMPORT = "baseline_import"
     ENTRIES_IMPORT = "entries_import"
     API_TOKEN_ISSUED = "api_token_issued"
@@ -104,6 +105,7 @@ AUDIT_ACTION_LABELS: dict[str, str] = {
     AuditAction.HOLIDAY_ADDED: N_("เพิ่มวันหยุดราชการ"),
     AuditAction.HOLIDAY_REMOVED: N_("ลบวันหยุดราชการ"),
     AuditAction.KPI_DEFINED: N_("กำหนดตัวชี้วัด"),
+    AuditAction.SCORECARD_SUBMITTED: N_("ส่งแบบสรุปผลตัวชี้วัด"),
     AuditAction.BASELINE_IMPORT: N_("นำเข้าข้อมูลฐานรายปี"),
     AuditAction.ENTRIES_IMPORT: N_("นำเข้าข้อมูลรายงวด"),
     AuditAction.API_TOKEN_ISSUED: N_("ออกโทเค็น API"),

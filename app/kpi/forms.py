@@ -1,8 +1,10 @@
 """The KPI definition form: every field as text, checked by app.domain.kpi.parse_definition (all errors at once)."""
 
+from types import SimpleNamespace
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField, SubmitField
+from wtforms import HiddenField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import Optional
 
 from ..domain.kpi import CATEGORIES, DIRECTIONS, MEASURES, PENALTIES
@@ -49,3 +51,27 @@ class KpiForm(FlaskForm):
     def field_for_error(self, name: str):
         """The field a domain error names (refuse() puts the message there)."""
         return self[name] if name in self._fields else None
+
+
+class ScorecardForm(FlaskForm):
+    """The reporter block and report date of a scorecard; the explanations are textareas named explain_<KPI code>
+    (read by the view), their errors kept in `explain_errors`."""
+
+    reporter_name = StringField(_l("ชื่อผู้รายงาน"), render_kw={"maxlength": 200})
+    reporter_position = StringField(_l("ตำแหน่ง"), render_kw={"maxlength": 200})
+    reporter_unit = StringField(_l("หน่วยงาน"), render_kw={"maxlength": 200})
+    reporter_phone = StringField(_l("โทรศัพท์"), render_kw={"maxlength": 50})
+    report_date = BuddhistDateField(_l("วันที่รายงาน"), validators=[Optional(), BuddhistYearWindow()])
+    version = HiddenField()
+    submit = SubmitField(_l("ส่งแบบสรุปผล"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        """The form, with no explanation errors yet."""
+        super().__init__(*args, **kwargs)
+        self.explain_errors: dict[str, SimpleNamespace] = {}
+
+    def field_for_error(self, name: str):
+        """Where refuse() puts a domain error: an explanation's error holder, or the named field."""
+        if name.startswith("explain_"):
+            return self.explain_errors.setdefault(name, SimpleNamespace(errors=[]))
+        return self[name] if name in self._fields and name != "version" else None  # a conflict is flashed

@@ -3,15 +3,16 @@ that govern a round. Each change checks its rules, writes the audit trail and fl
 `actor` None means the server's command line."""
 
 from collections.abc import Mapping
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 
 from .. import audit, db
-from ..domain.errors import N_, DomainError, NotPermittedError, ValidationError
+from ..domain.errors import N_, ConflictError, DomainError, NotPermittedError, ValidationError
 from ..domain.kpi import KpiSpec, parse_definition
 from ..domain.vocabulary import AuditAction
 from ..domain.workflow import Role
-from ..models import FiscalYear, KpiDefinition, Round, User
+from ..models import FiscalYear, KpiDefinition, Province, Round, ScorecardReport, User, utcnow
 
 EDITORS = (Role.ADMIN.value, Role.NATIONAL_VIEWER.value)
 
@@ -110,3 +111,88 @@ def latest(year: int, code: str) -> KpiDefinition | None:
     return db.session.scalar(select(KpiDefinition).where(KpiDefinition.fiscal_year_id == year,
                                                          KpiDefinition.code == code)
                              .order_by(KpiDefinition.version.desc()).limit(1))
+
+
+EXPLANATION_MAX = 2000
+REPORTER_FIELDS = {"reporter_name": 200, "reporter_position": 200, "reporter_unit": 200, "reporter_phone": 50}
+
+
+def place_of(province: Province | None) -> str:
+    """The scorecard's place key: "all" nationally, else the province code."""
+    return province.code if province is not None else "all"
+
+
+def report_of(year: int, round_no: int, province: Province | None) -> ScorecardReport | None:
+    """The submitted report of a scorecard, if any."""
+    return db.session.scalar(select(ScorecardReport).where(
+        ScorecardReport.fiscal_year_id == year, ScorecardReport.round_no == round_no,
+        ScorecardReport.place == place_of(province)))
+
+
+def submit_scorecard(actor: User | None, ip: str | None, year: int, round_no: int, province: Province | None, *,
+                     explanations: Mapping[str, str], reporter: Mapping[str, str], report_date: date | None,
+                     version: int, missed: list[str], known: list[str], today: date,
+                     now: datetime | None = None) -> ScorecardReport:
+    """Store (or replace) what the responsible person adds to a round's scorecard: an explanation per KPI (required
+    for every KPI in `missed`, only KPIs in `known`), the reporter block and the report date; the submission time
+    is the server's. National staff and administrators submit any card, a provincial office its own province's.
+
+    Raises NotPermittedError, ConflictError (someone submitted since `version` was read), ValidationError (every
+    field's error at once).
+    """
+    own = actor.scope.province_id if actor is not None and actor.role == Role.PROVINCE_VERIFIER.value else None
+    if actor is not None and actor.role not in (*EDITORS, Role.PROVINCE_VERIFIER.value):
+        raise NotPermittedError(None, N_("ท่านไม่มีสิทธิ์ส่งแบบสรุปผลนี้"))
+    if actor is not None and actor.role == Role.PROVINCE_VERIFIER.value and (province is None or province.id != own):
+        raise NotPermittedError(None, N_("ท่านไม่มีสิทธิ์ส่งแบบสรุปผลนี้"))
+    errors: dict[str, DomainError] = {}
+    clean: dict[str, str] = {}
+    for code, text in explanations.items():
+        value = " ".join(str(text or "").split())
+        if code not in known:
+            continue
+        if len(value) > EXPLANATION_MAX:
+            errors[f"explain_{code}"] = DomainError(f"explain_{code}", N_("ยาวเกิน %(n)s ตัวอักษร"), n=EXPLANATION_MAX)
+        elif value:
+            clean[code] = value
+    for code in missed:
+        if code not in clean and f"explain_{code}" not in errors:
+            errors[f"explain_{code}"] = DomainError(f"explain_{code}", N_("ผลไม่บรรลุค่าเป้าหมาย กรุณาชี้แจงเพิ่มเติม"))
+    people: dict[str, str] = {}
+    for name, limit in REPORTER_FIELDS.items():
+        value = " ".join(str(reporter.get(name) or "").split())
+        if not value:
+            errors[name] = DomainError(name, N_("กรุณากรอกข้อมูลช่องนี้"))
+        elif len(value) > limit:
+            errors[name] = DomainError(name, N_("ยาวเกิน %(n)s ตัวอักษร"), n=limit)
+        people[name] = value
+    if report_date is None:
+        errors["report_date"] = DomainError("report_date", N_("กรุณาระบุวันที่รายงาน"))
+    elif report_date > today:
+        errors["report_date"] = DomainError("report_date", N_("วันที่รายงานต้องไม่เกินวันนี้"))
+    if errors:
+        raise ValidationError(errors)
+    assert report_date is not None
+    db.begin_write()
+    row = db.session.scalar(db.locked(select(ScorecardReport).where(
+        ScorecardReport.fiscal_year_id == year, ScorecardReport.round_no == round_no,
+        ScorecardReport.place == place_of(province))))
+    if (row.version if row is not None else 0) != version:
+        raise ConflictError("version", N_("มีผู้ส่งแบบสรุปผลนี้หลังจากที่ท่านเปิดหน้านี้ กรุณาตรวจสอบแล้วส่งใหม่"))
+    old = None if row is None else {"explanations": row.explanations, "report_date": row.report_date.isoformat(),
+                                    "reporter_name": row.reporter_name, "version": row.version}
+    if row is None:
+        row = ScorecardReport(fiscal_year_id=year, round_no=round_no, place=place_of(province), version=0)
+        db.session.add(row)
+    row.explanations = clean
+    row.reporter_name, row.reporter_position = people["reporter_name"], people["reporter_position"]
+    row.reporter_unit, row.reporter_phone = people["reporter_unit"], people["reporter_phone"]
+    row.report_date = report_date
+    row.submitted_at = now or utcnow()
+    row.submitted_by_id = actor.id if actor is not None else None
+    row.version = (row.version or 0) + 1
+    audit.record(actor, ip, AuditAction.SCORECARD_SUBMITTED, "scorecard", f"{year}/{round_no}/{row.place}",
+                 province_id=province.id if province is not None else None, old=old,
+                 new={"explanations": clean, "report_date": report_date.isoformat(), **people, "version": row.version})
+    db.session.flush()
+    return row

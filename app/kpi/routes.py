@@ -15,9 +15,9 @@ from ..domain.thai_sort import thai_sort_key
 from ..domain.workflow import Role
 from ..models import FiscalYear, Round
 from ..params import whole
-from ..web import download, refuse, today
+from ..web import action_time, download, refuse, today
 from . import bp, exports, operations, scorecard
-from .forms import KpiForm
+from .forms import KpiForm, ScorecardForm
 
 EDITORS = (Role.NATIONAL_VIEWER, Role.ADMIN)
 LABELS = {"direction": DIRECTIONS, "measure": MEASURES, "category": CATEGORIES, "penalty": PENALTIES}
@@ -125,16 +125,44 @@ def _scorecard_selection():
     return years, year, rounds, round_no, province
 
 
-@bp.route("/scorecard")
+@bp.route("/scorecard", methods=["GET", "POST"])
 @roles_required(Role.NATIONAL_VIEWER, Role.ADMIN, Role.PROVINCE_VERIFIER)
 def scorecard_page():
-    """The scorecard of a round in the summary-form layout (national, or one province; a provincial office its own)."""
+    """The scorecard of a round in the summary-form layout (national, or one province; a provincial office its own);
+    POST: the responsible person's explanations, reporter block and report date."""
     years, year, rounds, round_no, province = _scorecard_selection()
     card = scorecard.build(year, round_no, province)
+    report = card.report
+    form = ScorecardForm(data=None if request.method == "POST" or report is None else {
+        "reporter_name": report.reporter_name, "reporter_position": report.reporter_position,
+        "reporter_unit": report.reporter_unit, "reporter_phone": report.reporter_phone,
+        "report_date": report.report_date})
+    if request.method == "GET":
+        form.version.data = str(report.version if report is not None else 0)
+    explanations = ({line.kpi.code: request.form.get(f"explain_{line.kpi.code}", "") for line in card.lines}
+                    if request.method == "POST" else dict(report.explanations if report is not None else {}))
+    if form.validate_on_submit():
+        try:
+            version = whole(form.version.data)
+        except ValueError:
+            version = -1  # not a version this page wrote: refused as a conflict
+        try:
+            operations.submit_scorecard(
+                current_user, request.remote_addr, year, round_no, province, explanations=explanations,
+                reporter={name: form[name].data for name in operations.REPORTER_FIELDS},
+                report_date=form.report_date.data, version=version,
+                missed=[line.kpi.code for line in card.lines if line.met is False],
+                known=[line.kpi.code for line in card.lines], today=today(), now=action_time())
+        except DomainError as err:
+            refuse(form, err)
+        else:
+            flash(_("ส่งแบบสรุปผลแล้ว"), "success")
+            return redirect(url_for("kpi.scorecard_page", year=year, round=round_no,
+                                    province=province.code if province else None))
     provinces = [] if scope_province(current_user) is not None else sorted(
         reference.current().provinces.values(), key=lambda p: thai_sort_key(p.name_th))
     return render_template("kpi/scorecard.html", card=card, years=years, rounds=rounds, provinces=provinces,
-                           labels=LABELS)
+                           labels=LABELS, form=form, explanations=explanations)
 
 
 @bp.route("/scorecard.xlsx")

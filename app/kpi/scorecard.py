@@ -17,7 +17,8 @@ from ..domain import scoring
 from ..domain.calendar import month_end
 from ..domain.money import pct_change
 from ..figures import shift_year
-from ..models import KpiDefinition, Lao, Province, Round
+from ..models import Holiday, KpiDefinition, Lao, Province, Round, ScorecardReport
+from ..web import to_local
 from . import operations
 
 MILLION = Decimal(1_000_000)
@@ -35,6 +36,10 @@ class Line:
     score: Decimal | None = None
     weight_pct: Decimal | None = None
     weighted: Decimal | None = None
+    days_late: int = 0
+    penalty: Decimal = Decimal(0)
+    score_after: Decimal | None = None  # after the late-submission penalty
+    weighted_after: Decimal | None = None
 
     @property
     def met(self) -> bool | None:
@@ -75,6 +80,8 @@ class Scorecard:
     confirmed: int  # installment reports confirmed in the round's installments
     expected: int  # active LAOs x installments of the round
     total_points: Decimal = Decimal(0)
+    report: ScorecardReport | None = None
+    total_after: Decimal | None = None  # after late-submission penalties (None until submitted)
 
     @property
     def completeness(self) -> Decimal | None:
@@ -172,8 +179,36 @@ def build(year: int, round_no: int, province: Province | None) -> Scorecard:
     for line in lines:
         groups.setdefault(line.kpi.group_th, Group(line.kpi.group_th, weighed.total_points)).lines.append(line)
     confirmed, expected = _completeness(ids, province_id)
+    report = operations.report_of(year, round_no, province)
+    total_after = _penalise(lines, report, weighed.total_points) if report is not None else None
     return Scorecard(year, round_no, the_round, province, list(groups.values()), weighed.total, confirmed, expected,
-                     weighed.total_points)
+                     weighed.total_points, report, total_after)
+
+
+PENALTY_RULES = {"calendar": scoring.PER_CALENDAR_DAY, "working": scoring.PER_WORKING_DAY}
+
+
+def _penalise(lines: list[Line], report: ScorecardReport, total_points: Decimal) -> Decimal:
+    """Late-submission penalties: each measured KPI with a deadline and a rule loses its points per day (or working
+    day, holidays skipped) that the report was submitted after the deadline; returns the total after them."""
+    submitted = to_local(report.submitted_at).date()
+    deadlines = [line.kpi.deadline for line in lines if line.kpi.deadline is not None]
+    holidays = [h for h in db.session.scalars(select(Holiday.day).where(Holiday.day >= min(deadlines),
+                                                                         Holiday.day <= submitted))] \
+        if deadlines and submitted > min(deadlines) else []
+    total = Decimal(0)
+    for line in lines:
+        if not line.applicable or line.score is None:
+            continue
+        rule = PENALTY_RULES.get(line.kpi.penalty)
+        if rule is not None and line.kpi.deadline is not None:
+            line.days_late = scoring.days_late(submitted, line.kpi.deadline, working_days=rule.working_days,
+                                               holidays=holidays)
+            line.penalty = scoring.late_penalty(submitted, line.kpi.deadline, rule, holidays)
+        line.score_after = scoring.after_penalty(line.score, line.penalty)
+        line.weighted_after = scoring.weighted_by_points(line.score_after, line.kpi.points, total_points)
+        total += line.weighted_after
+    return total
 
 
 def _completeness(installment_ids: list[int], province_id: int | None) -> tuple[int, int]:

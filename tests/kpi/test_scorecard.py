@@ -2,17 +2,18 @@
 province; a KPI not measured in the round drops out of the weights; the provincial office sees its own card."""
 
 import io
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import db
 from app.kpi import operations, scorecard
-from app.models import Entry, Installment, InstallmentReport, Province, RevenueItem
+from app.models import AuditEvent, Entry, Holiday, Installment, InstallmentReport, Province, RevenueItem, ScorecardReport
 from tests import factories as f
-from tests.conftest import login
+from tests.conftest import csrf_from, login
 
 D = Decimal
 BASE = {"group": "ด้านรายได้", "unit": "บาท", "direction": "higher", "category": "ALL", "rounds": "1",
@@ -101,3 +102,62 @@ def test_pages_and_xlsx_follow_the_scope(app, client, world):
     # Chiang Rai: A 200,000 scores 0; B growth 100 % scores 5; C 200,000 / 100,000 = 200 % scores 0
     assert total_row[-2] == pytest.approx(1.5385)
     assert client.get("/kpi/scorecard?year=2570&round=99").status_code == 200  # an unknown round: the last one
+
+
+REPORTER = {"reporter_name": "นางสาวรายงาน ผล", "reporter_position": "นักวิเคราะห์นโยบายและแผน",
+            "reporter_unit": "ส่วนนโยบายการคลังฯ", "reporter_phone": "02-241-9000", "report_date": "20/11/2569"}
+
+
+def test_the_responsible_person_explains_misses_and_signs(app, client, world):
+    with app.app_context():
+        f.user("ver", "province_verifier", province_obj=f.province("57"))
+        db.session.commit()
+    assert login(client, "ver", f.PASSWORD).status_code == 302
+    url = "/kpi/scorecard?year=2570&round=1"
+    page = client.get(url).get_data(as_text=True)
+    token = csrf_from(page)
+    # Chiang Rai misses A and C: both need an explanation; a report date in the future is refused too
+    refused = client.post(url, data={**REPORTER, "report_date": "22/11/2569", "explain_B": "เพิ่มขึ้นตามเป้า",
+                                     "version": "0", "csrf_token": token})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and html.count("ผลไม่บรรลุค่าเป้าหมาย กรุณาชี้แจงเพิ่มเติม") == 2
+    assert "วันที่รายงานต้องไม่เกินวันนี้" in html and "เพิ่มขึ้นตามเป้า" in html  # what was typed is kept
+    with app.app_context():
+        assert db.session.scalar(select(ScorecardReport)) is None
+    sent = client.post(url, data={**REPORTER, "explain_A": "จัดเก็บล่าช้าเพราะน้ำท่วม", "explain_C": "ฐานปีก่อนต่ำ",
+                                  "version": "0", "csrf_token": token})
+    assert sent.status_code == 302
+    shown = client.get(sent.location).get_data(as_text=True)
+    assert "ส่งแบบสรุปผลแล้ว" in shown and "จัดเก็บล่าช้าเพราะน้ำท่วม" in shown and 'data-testid="submitted"' in shown
+    stale = client.post(url, data={**REPORTER, "explain_A": "x", "explain_C": "y", "version": "0",
+                                   "csrf_token": token})
+    assert "มีผู้ส่งแบบสรุปผลนี้หลังจากที่ท่านเปิดหน้านี้" in stale.get_data(as_text=True)
+    with app.app_context():
+        report = db.session.scalar(select(ScorecardReport))
+        assert (report.place, report.version, report.report_date) == ("57", 1, date(2026, 11, 20))
+        assert report.explanations == {"A": "จัดเก็บล่าช้าเพราะน้ำท่วม", "C": "ฐานปีก่อนต่ำ"}
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent)
+                                 .where(AuditEvent.action == "scorecard_submitted")) == 1
+
+
+def test_late_submission_penalties_by_calendar_and_working_days(app, world):
+    with app.app_context():
+        kpi = operations.latest(2570, "A")
+        raw = {"code": "A", "name": kpi.name_th, "group": kpi.group_th, "unit": kpi.unit, "direction": "higher",
+               "measure": "amount_baht", "category": "ALL", "points": "9", "rounds": "1", "penalty": "calendar",
+               "deadline": date(2026, 11, 18), **{f"t{n}": str(t) for n, t in enumerate(kpi.thresholds, start=1)}}
+        operations.define(None, None, 2570, raw)
+        operations.submit_scorecard(None, None, 2570, 1, None, explanations={}, reporter=REPORTER,
+                                    report_date=date(2026, 11, 20), version=0, missed=[], known=["A", "B", "C"],
+                                    today=date(2026, 11, 21), now=datetime(2026, 11, 21, 3, 0))  # 10:00 in Bangkok
+        db.session.commit()
+        card = scorecard.build(2570, 1, None)
+        a = next(line for line in card.lines if line.kpi.code == "A")
+        assert (a.days_late, a.penalty, a.score, a.score_after, a.weighted_after) == (
+            3, D("0.03"), D("3.0000"), D("2.9700"), D("0.4112"))  # 2.97 x 9/65
+        assert card.total == D("4.1023") and card.total_after == D("4.0981")  # 0.4112 + 1.5385 + 2.1484
+        operations.define(None, None, 2570, {**raw, "penalty": "working", "deadline": date(2026, 11, 13)})
+        db.session.add(Holiday(day=date(2026, 11, 17), name_th="วันหยุดพิเศษ"))
+        db.session.commit()
+        a = next(line for line in scorecard.build(2570, 1, None).lines if line.kpi.code == "A")
+        assert (a.days_late, a.penalty, a.score_after) == (4, D("0.4"), D("2.6000"))  # Mon 16, Wed 18 - Fri 20
