@@ -36,6 +36,19 @@ def test_national_staff_score_fy2560_and_revise_a_target(live_server, page, demo
     assert "คำนวณจากข้อมูลที่ยืนยันแล้ว" in page.locator("[data-testid=completeness]").inner_text()
     shot(page, "kpi_scorecard_fy2560")
 
+    report = page.locator("[data-testid=scorecard-report]")
+    for area in report.locator("textarea").all():
+        area.fill("ข้อมูลยังยืนยันไม่ครบ จะติดตามให้ครบในรอบถัดไป")
+    for name, value in (("reporter_name", "นางสาวรายงาน ผล"), ("reporter_position", "นักวิเคราะห์นโยบายและแผน"),
+                        ("reporter_unit", "ส่วนนโยบายการคลังและพัฒนารายได้"), ("reporter_phone", "02-241-9000"),
+                        ("report_date", "20/11/2569")):
+        report.locator(f"[name={name}]").fill(value)
+    report.locator("[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    assert "ส่งแบบสรุปผลแล้ว" in page.content()
+    assert "วันที่รายงาน 20 พ.ย. 2569" in page.locator("[data-testid=submitted]").inner_text()
+    shot(page, "kpi_scorecard_submitted")
+
     page.goto(f"{live_server}/kpi/2560/REV_PAO/revise")
     page.fill("input[name=t5]", "4,000")
     page.select_option("select[name=from_round]", "2")
