@@ -5,14 +5,14 @@ grouped rows with the pure functions of app.domain.comparison.
 """
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, Row, and_, case, func, literal_column, select
+from sqlalchemy import ColumnElement, Engine, Row, and_, case, func, literal_column, select
 
 from .. import db, resources, totals
 from ..domain import comparison as cmp
@@ -155,7 +155,7 @@ def _sums(installment_ids: list[int], statuses: tuple[str, ...], province_id: in
     r, e, lao = InstallmentReport.__table__, Entry.__table__, Lao.__table__
     keys = [lao.c.lao_type] if province_id is None else []
     form = form or ("correlated" if db.session.get_bind().dialect.name == "sqlite" else "join")
-    in_selection = r.c.installment_id.in_(installment_ids)
+    in_selection: ColumnElement[bool] = r.c.installment_id.in_(installment_ids)
     if laos is not None:
         in_selection = and_(in_selection, r.c.lao_id.in_(laos))
     if form == "correlated":
@@ -434,6 +434,7 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
     # Like-for-like pairs LAOs across the years, which the rollup's per-group sums cannot: the entries of
     # the paired LAOs are summed in one GROUP BY (_sums limited to _paired), their count beside it.
     paired = _paired(cur_ids, base_ids) if status == cmp.STATUS_LIKE_FOR_LIKE else None
+    completeness: Callable[[], tuple[dict, dict, dict]]
     if province_id is None and _prefix(match.current) and _prefix(match.base):
         complete = (_complete_through(year, len(match.current)), _complete_through(base_year, len(match.base)))
         if paired is None:
