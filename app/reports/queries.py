@@ -157,7 +157,9 @@ def _sums(installment_ids: list[int], statuses: tuple[str, ...], province_id: in
     form = form or ("correlated" if db.session.get_bind().dialect.name == "sqlite" else "join")
     in_selection: ColumnElement[bool] = r.c.installment_id.in_(installment_ids)
     if laos is not None:
-        in_selection = and_(in_selection, r.c.lao_id.in_(laos))
+        # `+ 0`: SQLite then walks the selected installments in index order and tests each report's LAO against
+        # the list, instead of seeking every (installment, LAO) pair at random (about half the time)
+        in_selection = and_(in_selection, (r.c.lao_id + literal_column("0")).in_(laos))
     if form == "correlated":
         amount = (
             select(func.sum(e.c.amount_satang))
