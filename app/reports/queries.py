@@ -5,7 +5,7 @@ grouped rows with the pure functions of app.domain.comparison.
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from datetime import date, datetime
@@ -146,7 +146,7 @@ def _sums(installment_ids: list[int], statuses: tuple[str, ...], province_id: in
     (about twice as fast there); PostgreSQL sums entries per LAO and installment first, then
     hash-joins the reports (about 40 % faster than joining every entry). `form` ("correlated" or
     "join") overrides the choice (the tests check both forms agree). `laos` (a SELECT of LAO ids, e.g.
-    _paired) limits the sums to those LAOs; the rollup cannot, so the entries are summed then.
+    _paired) or a list of LAO ids limits the sums to those LAOs; the rollup cannot, so the entries are summed then.
     """
     if not installment_ids:
         return []
@@ -240,7 +240,7 @@ def _complete(installment_ids: list[int], province_id: int | None, execute=None)
 
 
 def _paired(cur_ids: list[int], base_ids: list[int]):
-    """SELECT of the LAOs confirmed in every one of both years' compared installments (like-for-like).
+    """SELECT of the ids of the LAOs confirmed in every one of both years' compared installments (like-for-like).
 
     One GROUP BY over the covering (installment, status, lao) index of installment_reports: an LAO has
     at most one report per installment and the two years' installments differ, so a count equal to
@@ -256,19 +256,16 @@ def _paired(cur_ids: list[int], base_ids: list[int]):
     )
 
 
-def _paired_counts(paired, province_id: int | None, execute=None) -> dict:
-    """Active paired LAOs per (province id, type), or {lao id: 1} inside a province."""
-    execute = execute or db.session.execute
-    lao = Lao.__table__
-    p = paired.subquery()
+def _paired_counts(paired: list[int], province_id: int | None) -> dict:
+    """Active LAOs among the `paired` ids per (province id, type), or {lao id: 1} inside a province."""
+    if not paired:
+        return {}
     if province_id is not None:
-        stmt = (select(lao.c.id).select_from(p.join(lao, lao.c.id == p.c.lao_key))
-                .where(lao.c.active.is_(True), lao.c.province_id == province_id))
-        return {lao_id: 1 for (lao_id,) in execute(stmt).all()}
-    stmt = (select(lao.c.province_id, lao.c.lao_type, func.count())
-            .select_from(p.join(lao, lao.c.id == p.c.lao_key))
-            .where(lao.c.active.is_(True)).group_by(lao.c.province_id, lao.c.lao_type))
-    return {(pid, t): int(n) for pid, t, n in execute(stmt).all()}
+        return {lao_id: 1 for lao_id in db.session.scalars(
+            select(Lao.id).where(Lao.id.in_(paired), Lao.active.is_(True), Lao.province_id == province_id))}
+    stmt = (select(Lao.province_id, Lao.lao_type, func.count())
+            .where(Lao.id.in_(paired), Lao.active.is_(True)).group_by(Lao.province_id, Lao.lao_type))
+    return {(pid, t): int(n) for pid, t, n in db.session.execute(stmt).all()}
 
 
 def _prefix(numbers: Sequence[int]) -> bool:
@@ -433,26 +430,29 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
     cur_ids = [cur_by_no[n].id for n in match.current]
     base_ids = [base_by_no[n].id for n in match.base]
     province_id = province.id if province else None
-    # Like-for-like pairs LAOs across the years, which the rollup's per-group sums cannot: the entries of
-    # the paired LAOs are summed in one GROUP BY (_sums limited to _paired), their count beside it.
-    paired = _paired(cur_ids, base_ids) if status == cmp.STATUS_LIKE_FOR_LIKE else None
-    completeness: Callable[[], tuple[dict, dict, dict]]
+    # Like-for-like pairs LAOs across the years, which the rollup's per-group sums cannot: one GROUP BY over
+    # the reports finds the paired LAOs (_paired), then the entries of those LAOs are summed in one GROUP BY
+    # (_sums) and counted per province and type. The ids are read once (a few thousand at most) and passed
+    # to both statements: cheaper than grouping the reports again inside each.
+    paired: list[int] | None = None
+    if status == cmp.STATUS_LIKE_FOR_LIKE:
+        if province_id is None:
+            paired = list(db.session.scalars(_paired(cur_ids, base_ids)))
+        else:
+            paired = list(db.session.scalars(_paired(cur_ids, base_ids).where(
+                InstallmentReport.lao_id.in_(select(Lao.id).where(Lao.province_id == province_id)))))
     if province_id is None and _prefix(match.current) and _prefix(match.base):
         complete = (_complete_through(year, len(match.current)), _complete_through(base_year, len(match.base)))
-        if paired is None:
-            completeness = lambda: (*complete, {})  # noqa: E731
-        else:
-            counting = _beside(lambda run: _paired_counts(paired, None, run))
-            completeness = lambda: (*complete, counting())  # noqa: E731
+        completeness = lambda: complete  # noqa: E731
     else:
         completeness = _beside(lambda run: (_complete(cur_ids, province_id, run),
-                                            _complete(base_ids, province_id, run),
-                                            {} if paired is None else _paired_counts(paired, province_id, run)))
+                                            _complete(base_ids, province_id, run)))
     # The whole base year is summed too: the cumulative chart draws the base year to its end.
     base_year_ids = [i.id for i in base_inst]
     sums = (_sums(cur_ids + base_year_ids, statuses, province_id, laos=paired)
             if province_id is not None or paired is not None else [])
-    complete_cur, complete_base, paired_counts = completeness()
+    paired_counts = _paired_counts(paired, province_id) if paired is not None else {}
+    complete_cur, complete_base = completeness()
 
     side_of = {i: "current" for i in cur_ids}
     side_of.update({i: "base" for i in base_ids})
