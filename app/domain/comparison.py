@@ -23,11 +23,16 @@ BASIS_FULL_YEAR = "full-year"
 BASES = (BASIS_SAME_PERIOD, BASIS_FULL_YEAR)
 STATUS_CONFIRMED = "confirmed"
 STATUS_RECORDED = "recorded"
-# Which installment_reports.status values each data selector counts.
+# Like-for-like: only LAOs whose every compared installment is confirmed in BOTH years (each side then
+# sums the same LAOs, so a missing confirmation shrinks coverage instead of turning into a fall).
+STATUS_LIKE_FOR_LIKE = "like-for-like"
+# Which installment_reports.status values each data selector counts (the machine interfaces' two).
 STATUS_SETS = {
     STATUS_CONFIRMED: (Status.CONFIRMED.value,),
     STATUS_RECORDED: RECORDED_STATUSES,
 }
+# Every data selector of the report pages and the CLI, with the report statuses it counts.
+SELECTORS = {STATUS_LIKE_FOR_LIKE: (Status.CONFIRMED.value,), **STATUS_SETS}
 TWO = Decimal("0.01")
 
 
@@ -146,15 +151,26 @@ class Coverage:
     laos: int = 0
     not_recorded: int = 0
     not_confirmed: int = 0
+    paired: int = 0  # LAOs confirmed in every compared installment of both years (like-for-like only)
 
     def __add__(self, other: "Coverage") -> "Coverage":
         """Coverage of two groups together."""
         return Coverage(self.laos + other.laos, self.not_recorded + other.not_recorded,
-                        self.not_confirmed + other.not_confirmed)
+                        self.not_confirmed + other.not_confirmed, self.paired + other.paired)
 
     def missing(self, status: str) -> int:
         """LAOs whose figures are not (all) counted under the data selector `status`."""
+        if status == STATUS_LIKE_FOR_LIKE:
+            return max(self.laos - self.paired, 0)
         return self.not_recorded + (self.not_confirmed if status == STATUS_CONFIRMED else 0)
+
+    def counted(self, status: str) -> int:
+        """LAOs whose figures are all counted under the data selector `status`."""
+        return self.laos - self.missing(status)
+
+    def share(self, status: str) -> Decimal | None:
+        """Counted LAOs as a percent of the LAOs expected (2 places), None when none are expected."""
+        return rate(self.counted(status), self.laos)
 
 
 @dataclass
@@ -370,3 +386,39 @@ def scorecard(rows: list[Row], settings: KpiSettings) -> list[KpiRow]:
             rank, previous = i, total
         r.rank = rank
     return sorted(out, key=lambda r: (r.rank is None, r.rank or 0))
+
+
+# --------------------------------------------------------------------------------------------------
+# Progress toward a target, short names for print
+
+
+def progress(done: Decimal | int, target: Decimal | int | None) -> Decimal | None:
+    """`done` as a percent of `target` (done / target x 100), half away from zero to 2 places; None for no target.
+
+    The LAO home's "reached X % of the target": the year to date against the prior full year.
+    """
+    if target is None or Decimal(target) <= 0:
+        return None
+    return (Decimal(done) * 100 / Decimal(target)).quantize(TWO, rounding=ROUND_HALF_UP)
+
+
+# Longest first: เทศบาลตำบล must not be read as a shorter prefix of something else.
+TYPE_PREFIXES = (
+    ("องค์การบริหารส่วนจังหวัด", "อบจ."),
+    ("องค์การบริหารส่วนตำบล", "อบต."),
+    ("เทศบาลตำบล", "ทต."),
+    ("เทศบาลเมือง", "ทม."),
+    ("เทศบาลนคร", "ทน."),
+)
+
+
+def short_lao_name(name: str) -> str:
+    """An LAO's name with its type prefix abbreviated for print (องค์การบริหารส่วนตำบลแม่ริม -> อบต.แม่ริม).
+
+    Only a leading prefix is replaced; a name without one is returned unchanged.
+    """
+    text = name.strip()
+    for long, short in TYPE_PREFIXES:
+        if text.startswith(long):
+            return short + text[len(long):].lstrip()
+    return text

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from .. import audit, db, reference
+from ..domain import comparison as cmp
 from ..domain import typo_guard
 from ..domain.calendar import days_late
 from ..domain.errors import DomainError
@@ -62,6 +63,13 @@ class InstallmentRow:
         """The first day the installment can be recorded (the day after its period ends)."""
         return self.installment.period_end + timedelta(days=1)
 
+    @property
+    def return_reason(self) -> str | None:
+        """Why the provincial office returned the installment, while it waits for the LAO's correction."""
+        if self.status != Status.RETURNED or self.report is None:
+            return None
+        return self.report.return_reason or ""
+
 
 @dataclass
 class ComparisonLine:
@@ -82,11 +90,12 @@ class ComparisonLine:
         return pct_change(self.prior_same, self.ytd)
 
     @property
-    def pct_full(self) -> Decimal | None:
-        """Percent change of the year to date against the prior year's full total."""
-        if self.ytd is None or self.prior_full is None:
+    def progress(self) -> Decimal | None:
+        """How far the year to date has come toward the target: ytd / the prior year's full total x 100
+        (half away from zero, 2 places); None without a prior year (or a zero one)."""
+        if self.ytd is None:
             return None
-        return pct_change(self.prior_full, self.ytd)
+        return cmp.progress(self.ytd, self.prior_full)
 
 
 @dataclass
@@ -101,6 +110,11 @@ class YearOverview:
     prior_start: date | None = None
     prior_end: date | None = None
     prior_exists: bool = False
+
+    @property
+    def returned(self) -> list[InstallmentRow]:
+        """The installments returned for correction, in order."""
+        return [r for r in self.rows if r.return_reason is not None]
 
 
 def _amounts_by_installment(lao: Lao, year: int) -> dict[int, dict[str, int]]:

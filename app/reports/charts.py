@@ -28,7 +28,9 @@ def to_json(figure: dict) -> str:
 def pct_bars(df: pd.DataFrame, title: str, xlabel: str) -> dict:
     """Horizontal bars of percent change, sorted, for columns `name` and `pct` (rows without a pct are left out).
 
-    Negative changes are red, positive green; the largest increase is at the top.
+    Negative changes are red, positive green; the largest increase is at the top. The x range is padded
+    on both sides by about a label's width, so a label outside a -100 % bar sits inside the plot, left
+    of the bar, never on the province names (which have their own automatic margin).
     """
     data = df.dropna(subset=["pct"]).sort_values("pct")
     values = [float(v) for v in data["pct"]]
@@ -43,11 +45,19 @@ def pct_bars(df: pd.DataFrame, title: str, xlabel: str) -> dict:
         "layout": {
             "title": {"text": title}, "font": FONT, "height": max(260, 16 * len(values) + 90),
             "margin": {"l": 20, "r": 50, "t": 50, "b": 40},
-            "xaxis": {"title": {"text": xlabel}, "zeroline": True, "zerolinecolor": "#333", "ticksuffix": "%"},
+            "xaxis": {"title": {"text": xlabel}, "zeroline": True, "zerolinecolor": "#333", "ticksuffix": "%",
+                      "range": _padded_range(values), "automargin": True},
             "yaxis": {"automargin": True, "type": "category"},
             "showlegend": False,
         },
     }
+
+
+def _padded_range(values: list[float]) -> list[float]:
+    """An x range holding 0 and every value, widened by a quarter of the span on each side for outside labels."""
+    low, high = min([0.0, *values]), max([0.0, *values])
+    pad = max((high - low) * 0.25, 5.0)
+    return [low - (pad if low < 0 else 0.0), high + pad]
 
 
 def cumulative_lines(df: pd.DataFrame, title: str, ylabel: str) -> dict:

@@ -21,8 +21,9 @@ report_group = db.UnitOfWorkGroup("report", help="Reports: the year-over-year co
 @click.option("--through", type=int, default=None,
               help="Through installment N (default: the latest whose period has ended).")
 @click.option("--basis", type=click.Choice(cmp.BASES), default=cmp.BASIS_SAME_PERIOD, show_default=True)
-@click.option("--status", type=click.Choice(tuple(cmp.STATUS_SETS)), default=cmp.STATUS_CONFIRMED,
-              show_default=True, help="confirmed: confirmed figures only; recorded: everything recorded.")
+@click.option("--status", type=click.Choice(tuple(cmp.SELECTORS)), default=cmp.STATUS_CONFIRMED,
+              show_default=True, help="confirmed: confirmed figures only; recorded: everything recorded; "
+                                      "like-for-like: only LAOs confirmed in every compared installment of both years.")
 @click.option("--province", "province_code", default=None, help="Province code: one row per LAO of it.")
 @click.option("--order", type=click.Choice(queries.ORDERS), default="name", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(("csv", "xlsx", "json")), default="csv", show_default=True)

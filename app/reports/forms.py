@@ -9,6 +9,23 @@ from ..domain import comparison as cmp
 from ..params import whole
 
 
+# The pages' default is like-for-like: mid-year most LAOs are not confirmed yet, so "confirmed only" puts
+# a fall on screen that is only missing confirmations (base year complete, current year partial), and
+# "everything recorded" mixes in unchecked figures. Comparing only the LAOs confirmed in both periods
+# answers "how is collection going" on checked figures without that distortion; the coverage beside
+# each headline says how many LAOs it rests on. (The CLI and API keep "confirmed", their documented default.)
+DEFAULT_STATUS = cmp.STATUS_LIKE_FOR_LIKE
+
+
+def _status_choices() -> list[SelectChoice]:
+    """The data selectors: like-for-like first (the default), then confirmed only and everything recorded."""
+    return [
+        SelectChoice(cmp.STATUS_LIKE_FOR_LIKE, _l("เฉพาะ อปท. ที่ยืนยันแล้วทั้งสองช่วง (เทียบกันได้)")),
+        SelectChoice(cmp.STATUS_CONFIRMED, _l("เฉพาะที่ สถจ. ยืนยันแล้ว")),
+        SelectChoice(cmp.STATUS_RECORDED, _l("ทั้งหมดที่ อปท. บันทึก")),
+    ]
+
+
 class _SelectorForm(FlaskForm):
     """A GET form that only selects what a report shows: no CSRF token, nothing changes."""
 
@@ -28,10 +45,7 @@ class ComparisonForm(_SelectorForm):
         SelectChoice(cmp.BASIS_SAME_PERIOD, _l("ช่วงเดียวกันของปีฐาน")),
         SelectChoice(cmp.BASIS_FULL_YEAR, _l("ทั้งปีของปีฐาน (ค่าเป้าหมาย)")),
     ], default=cmp.BASIS_SAME_PERIOD)
-    status = SelectField(_l("ข้อมูลที่นับ"), choices=[
-        SelectChoice(cmp.STATUS_CONFIRMED, _l("เฉพาะที่ สถจ. ยืนยันแล้ว")),
-        SelectChoice(cmp.STATUS_RECORDED, _l("ทั้งหมดที่ อปท. บันทึก")),
-    ], default=cmp.STATUS_CONFIRMED)
+    status = SelectField(_l("ข้อมูลที่นับ"), choices=_status_choices(), default=DEFAULT_STATUS)
     cats = SelectMultipleField(_l("ประเภท อปท. ที่แสดง"), choices=[
         SelectChoice("pao", _l("อบจ.")), SelectChoice("mun", _l("เทศบาล")), SelectChoice("sao", _l("อบต.")),
     ], default=["pao", "mun", "sao"], widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
@@ -60,10 +74,7 @@ class KpiForm(_SelectorForm):
 
     year = SelectField(_l("ปีงบประมาณ"), coerce=whole, validate_choice=False)
     through = SelectField(_l("รอบการประเมิน / ถึงงวด"), validate_choice=False)
-    status = SelectField(_l("ข้อมูลที่นับ"), choices=[
-        SelectChoice(cmp.STATUS_CONFIRMED, _l("เฉพาะที่ สถจ. ยืนยันแล้ว")),
-        SelectChoice(cmp.STATUS_RECORDED, _l("ทั้งหมดที่ อปท. บันทึก")),
-    ], default=cmp.STATUS_CONFIRMED)
+    status = SelectField(_l("ข้อมูลที่นับ"), choices=_status_choices(), default=DEFAULT_STATUS)
     submit = SubmitField(_l("แสดงคะแนน"))
 
 

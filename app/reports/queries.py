@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, Row, and_, case, func, literal_column, select
+from sqlalchemy import ColumnElement, Engine, Row, and_, case, func, literal_column, select
 
 from .. import db, resources, totals
 from ..domain import comparison as cmp
@@ -136,7 +136,7 @@ def province_by_code(code: str) -> Province:
 
 
 def _sums(installment_ids: list[int], statuses: tuple[str, ...], province_id: int | None,
-          form: str | None = None) -> Sequence[Row[*tuple[Any, ...]]] | list[tuple[int, str, int, int]]:
+          form: str | None = None, laos=None) -> Sequence[Row[*tuple[Any, ...]]] | list[tuple[int, str, int, int]]:
     """Satang per (group key, installment id) over the installments, counting reports in `statuses`.
 
     Nationally the group key is (province id, LAO type) and the sums come from the rollup
@@ -145,16 +145,21 @@ def _sums(installment_ids: list[int], statuses: tuple[str, ...], province_id: in
     covering index of installment_reports and sums each LAO's few entries with a correlated subquery
     (about twice as fast there); PostgreSQL sums entries per LAO and installment first, then
     hash-joins the reports (about 40 % faster than joining every entry). `form` ("correlated" or
-    "join") overrides the choice (the tests check both forms agree).
+    "join") overrides the choice (the tests check both forms agree). `laos` (a SELECT of LAO ids, e.g.
+    _paired) or a list of LAO ids limits the sums to those LAOs; the rollup cannot, so the entries are summed then.
     """
     if not installment_ids:
         return []
-    if province_id is None and form is None:
+    if province_id is None and form is None and laos is None:
         return _rollup_sums(installment_ids, statuses)
     r, e, lao = InstallmentReport.__table__, Entry.__table__, Lao.__table__
     keys = [lao.c.lao_type] if province_id is None else []
     form = form or ("correlated" if db.session.get_bind().dialect.name == "sqlite" else "join")
-    in_selection = r.c.installment_id.in_(installment_ids)
+    in_selection: ColumnElement[bool] = r.c.installment_id.in_(installment_ids)
+    if laos is not None:
+        # `+ 0`: SQLite then walks the selected installments in index order and tests each report's LAO against
+        # the list, instead of seeking every (installment, LAO) pair at random (about half the time)
+        in_selection = and_(in_selection, (r.c.lao_id + literal_column("0")).in_(laos))
     if form == "correlated":
         amount = (
             select(func.sum(e.c.amount_satang))
@@ -234,6 +239,35 @@ def _complete(installment_ids: list[int], province_id: int | None, execute=None)
     return {(p, t): (int(a), int(b or 0)) for p, t, a, b in execute(stmt).all()}
 
 
+def _paired(cur_ids: list[int], base_ids: list[int]):
+    """SELECT of the ids of the LAOs confirmed in every one of both years' compared installments (like-for-like).
+
+    One GROUP BY over the covering (installment, status, lao) index of installment_reports: an LAO has
+    at most one report per installment and the two years' installments differ, so a count equal to
+    both lists together means every one is confirmed. `lao_id + 0` keeps SQLite on that index.
+    """
+    r = InstallmentReport.__table__
+    lao_key = (r.c.lao_id + literal_column("0")).label("lao_key")
+    return (
+        select(lao_key)
+        .where(r.c.installment_id.in_(cur_ids + base_ids), r.c.status == "confirmed")
+        .group_by(lao_key)
+        .having(func.count() == len(cur_ids) + len(base_ids))
+    )
+
+
+def _paired_counts(paired: list[int], province_id: int | None) -> dict:
+    """Active LAOs among the `paired` ids per (province id, type), or {lao id: 1} inside a province."""
+    if not paired:
+        return {}
+    if province_id is not None:
+        return {lao_id: 1 for lao_id in db.session.scalars(
+            select(Lao.id).where(Lao.id.in_(paired), Lao.active.is_(True), Lao.province_id == province_id))}
+    stmt = (select(Lao.province_id, Lao.lao_type, func.count())
+            .where(Lao.id.in_(paired), Lao.active.is_(True)).group_by(Lao.province_id, Lao.lao_type))
+    return {(pid, t): int(n) for pid, t, n in db.session.execute(stmt).all()}
+
+
 def _prefix(numbers: Sequence[int]) -> bool:
     """Whether installment `numbers` are 1..n (what the streak rollup answers)."""
     return list(numbers) == list(range(1, len(numbers) + 1))
@@ -252,10 +286,11 @@ def _complete_through(year: int, n: int) -> dict:
     return {(p, t): (int(a), int(b or 0)) for p, t, a, b in db.session.execute(stmt).all()}
 
 
-def _coverage(expected: int, complete: tuple[int, int] | None) -> cmp.Coverage:
-    """Coverage of `expected` LAOs of which complete = (recorded everything, confirmed everything)."""
+def _coverage(expected: int, complete: tuple[int, int] | None, paired: int = 0) -> cmp.Coverage:
+    """Coverage of `expected` LAOs of which complete = (recorded everything, confirmed everything), and
+    `paired` confirmed in both years."""
     rec, conf = complete or (0, 0)
-    return cmp.Coverage(expected, max(expected - rec, 0), max(rec - conf, 0))
+    return cmp.Coverage(expected, max(expected - rec, 0), max(rec - conf, 0), min(paired, expected))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -268,7 +303,8 @@ class Selection:
 
     Periods are (first day, last day) as ISO dates; `laos` are the active LAOs expected; `not_recorded`,
     `not_confirmed` and `missing` (LAOs whose figures are not all counted) describe the current year,
-    the `base_` counts the base year; `computed_at` is ISO, UTC.
+    the `base_` counts the base year; `paired` (like-for-like only, else None) the LAOs confirmed in every
+    compared installment of both years; `computed_at` is ISO, UTC.
     """
 
     level: str
@@ -294,6 +330,7 @@ class Selection:
     base_not_recorded: int
     base_not_confirmed: int
     base_missing: int
+    paired: int | None
     order: str
     computed_at: str
 
@@ -347,17 +384,18 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
       cover them exactly (e.g. an annual base year) the whole base year is used and
       selection.basis_fallback is True. "full-year" always uses the whole base year (the target).
     - `status`: "confirmed" counts installments the provincial office confirmed; "recorded" counts
-      everything the LAOs entered (recorded, confirmed and returned).
+      everything the LAOs entered (recorded, confirmed and returned); "like-for-like" counts only the
+      LAOs confirmed in every compared installment of both years, so both sides sum the same LAOs.
     - `order`: "name" (Thai dictionary order) or "code".
 
     Selection fields: level, base_year, year, through, round, basis, basis_used, basis_fallback, status,
     statuses, province_code, province_name, current_installments, base_installments,
     current_period, base_period (ISO dates), laos, not_recorded, not_confirmed, missing (LAOs whose
     figures are not all counted, current year), base_not_recorded, base_not_confirmed, base_missing,
-    computed_at (ISO, UTC).
+    paired (like-for-like: LAOs counted; else None), computed_at (ISO, UTC).
     Raises DomainError (field base_year, year, through, round, basis, status, order or province).
     """
-    if status not in cmp.STATUS_SETS:
+    if status not in cmp.SELECTORS:
         raise DomainError("status", N_("ไม่รู้จักตัวเลือกข้อมูลนี้"))
     if basis not in cmp.BASES:
         raise DomainError("basis", N_("ไม่รู้จักฐานการเปรียบเทียบนี้"))
@@ -385,13 +423,24 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
     match = cmp.match_periods([i.period for i in cur_inst], [i.period for i in base_inst], through,
                               year - base_year, basis)
     province = province_by_code(province_code) if province_code else None
-    statuses = cmp.STATUS_SETS[status]
+    statuses = cmp.SELECTORS[status]
 
     cur_by_no = {i.number: i for i in cur_inst}
     base_by_no = {i.number: i for i in base_inst}
     cur_ids = [cur_by_no[n].id for n in match.current]
     base_ids = [base_by_no[n].id for n in match.base]
     province_id = province.id if province else None
+    # Like-for-like pairs LAOs across the years, which the rollup's per-group sums cannot: one GROUP BY over
+    # the reports finds the paired LAOs (_paired), then the entries of those LAOs are summed in one GROUP BY
+    # (_sums) and counted per province and type. The ids are read once (a few thousand at most) and passed
+    # to both statements: cheaper than grouping the reports again inside each.
+    paired: list[int] | None = None
+    if status == cmp.STATUS_LIKE_FOR_LIKE:
+        if province_id is None:
+            paired = list(db.session.scalars(_paired(cur_ids, base_ids)))
+        else:
+            paired = list(db.session.scalars(_paired(cur_ids, base_ids).where(
+                InstallmentReport.lao_id.in_(select(Lao.id).where(Lao.province_id == province_id)))))
     if province_id is None and _prefix(match.current) and _prefix(match.base):
         complete = (_complete_through(year, len(match.current)), _complete_through(base_year, len(match.base)))
         completeness = lambda: complete  # noqa: E731
@@ -399,7 +448,10 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
         completeness = _beside(lambda run: (_complete(cur_ids, province_id, run),
                                             _complete(base_ids, province_id, run)))
     # The whole base year is summed too: the cumulative chart draws the base year to its end.
-    sums = _sums(cur_ids + [i.id for i in base_inst], statuses, province_id) if province_id is not None else []
+    base_year_ids = [i.id for i in base_inst]
+    sums = (_sums(cur_ids + base_year_ids, statuses, province_id, laos=paired)
+            if province_id is not None or paired is not None else [])
+    paired_counts = _paired_counts(paired, province_id) if paired is not None else {}
     complete_cur, complete_base = completeness()
 
     side_of = {i: "current" for i in cur_ids}
@@ -414,11 +466,13 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
     groups: list[tuple[cmp.Row, list[cmp.Row]]]
     if province is None:
         level, groups = "national", []
-        by_province = _rollup_national(cur_ids, base_ids, [i.id for i in base_inst], statuses, slot)
-        rows, total = _national(by_province, complete_cur, complete_base, order)
+        by_province = (_rollup_national(cur_ids, base_ids, base_year_ids, statuses, slot) if paired is None
+                       else _national_from_sums(sums, side_of, slot))
+        rows, total = _national(by_province, complete_cur, complete_base, order, paired_counts)
     else:
         level = "province"
-        rows, total, groups = _provincial(province, sums, side_of, slot, complete_cur, complete_base, order)
+        rows, total, groups = _provincial(province, sums, side_of, slot, complete_cur, complete_base, order,
+                                          paired_counts)
     computed_at = utcnow()
     cur_cov, base_cov = total.coverage["current"], total.coverage["base"]
     selection = Selection(
@@ -446,6 +500,7 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
         base_not_recorded=base_cov.not_recorded,
         base_not_confirmed=base_cov.not_confirmed,
         base_missing=base_cov.missing(status),
+        paired=cur_cov.paired if paired is not None else None,
         order=order,
         computed_at=computed_at.isoformat(timespec="seconds"),
     )
@@ -482,13 +537,28 @@ def _rollup_national(cur_ids: list[int], base_ids: list[int], base_year_ids: lis
     return out
 
 
+def _national_from_sums(sums, side_of: dict, slot: dict) -> dict:
+    """Like _rollup_national from _sums' (province id, type, installment id, satang) rows."""
+    out: dict = defaultdict(lambda: {"base": defaultdict(int), "current": defaultdict(int)})
+    for province_id, lao_type, inst_id, amount in sums:
+        amount = int(amount or 0)
+        if inst_id in slot:
+            slot[inst_id][lao_type] += amount
+        side = side_of.get(inst_id)
+        if side is not None:
+            out[province_id][side][lao_type] += amount
+    return out
+
+
 def _sort_key(order: str, code: str, name: str):
     """Sort key by code, or by Thai dictionary order of the name."""
     return code if order == "code" else (thai_sort_key(name), code)
 
 
-def _national(by_province, complete_cur, complete_base, order) -> tuple[list[cmp.Row], cmp.Row]:
-    """One row per province that has LAOs or figures (by_province: see _rollup_national), and the total row."""
+def _national(by_province, complete_cur, complete_base, order, paired=None) -> tuple[list[cmp.Row], cmp.Row]:
+    """One row per province that has LAOs or figures (by_province: see _rollup_national), and the total row.
+    `paired`: like-for-like LAOs per (province id, type)."""
+    paired = paired or {}
     counts = _lao_counts()
     province_ids = {p for p, _t in counts} | set(by_province)
     provinces = {p.id: p for p in db.session.scalars(select(Province).where(Province.id.in_(province_ids)))}
@@ -498,16 +568,19 @@ def _national(by_province, complete_cur, complete_base, order) -> tuple[list[cmp
         row = cmp.build_row("province", p.code, p.name_th, data["base"], data["current"])
         for side, complete in (("current", complete_cur), ("base", complete_base)):
             row.coverage[side] = sum(
-                (_coverage(counts.get((pid, t), 0), complete.get((pid, t))) for t in cmp.CATEGORIES), cmp.Coverage()
+                (_coverage(counts.get((pid, t), 0), complete.get((pid, t)), paired.get((pid, t), 0))
+                 for t in cmp.CATEGORIES), cmp.Coverage()
             )
         rows.append(row)
     rows.sort(key=lambda r: _sort_key(order, r.code, r.name))
     return rows, cmp.total_row(rows)
 
 
-def _provincial(province, sums, side_of, slot, complete_cur, complete_base,
-                order) -> tuple[list[cmp.Row], cmp.Row, list[tuple[cmp.Row, list[cmp.Row]]]]:
-    """One row per LAO (active, or with figures) grouped by district with subtotals, and the total row."""
+def _provincial(province, sums, side_of, slot, complete_cur, complete_base, order,
+                paired=None) -> tuple[list[cmp.Row], cmp.Row, list[tuple[cmp.Row, list[cmp.Row]]]]:
+    """One row per LAO (active, or with figures) grouped by district with subtotals, and the total row.
+    `paired`: {lao id: 1} of the like-for-like LAOs."""
+    paired = paired or {}
     expected = _lao_counts(province.id)
     per_lao: dict = defaultdict(lambda: {"base": 0, "current": 0})
     laos_with_data = set()
@@ -534,7 +607,7 @@ def _provincial(province, sums, side_of, slot, complete_cur, complete_base,
                             categories=(lao_type,), lao_type=lao_type, district_code=d_code, district_name=d_name)
         exp = expected.get(lao_id, 0)
         for side, complete in (("current", complete_cur), ("base", complete_base)):
-            row.coverage[side] = _coverage(exp, complete.get(lao_id) if exp else None)
+            row.coverage[side] = _coverage(exp, complete.get(lao_id) if exp else None, paired.get(lao_id, 0))
         districts[d_code].append(row)
         names[d_code] = d_name
     groups, rows = [], []

@@ -26,18 +26,44 @@ SELECTION_ARGS = ("base", "year", "through", "basis", "status", "cats", "order")
 # Helpers
 
 
-def _through_choices(year: int | None) -> list[SelectChoice]:
-    """Options of the 'through' selector: the latest ended installment, each installment, each round."""
+def _through_choices(year: int | None, ended_only: bool = True) -> list[SelectChoice]:
+    """Options of the 'through' selector: the latest ended installment, each installment, each round.
+
+    With `ended_only` (a same-period comparison) only installments and rounds whose period has ended
+    are offered: an unfinished period against a finished one of the base year is no comparison.
+    """
     choices = [SelectChoice("", _("งวดล่าสุดที่สิ้นสุดแล้ว"))]
     if year is None:
         return choices
-    for inst in queries.installments(year):
+    insts = queries.installments(year)
+    ended = {i.number for i in insts if i.end < today()}
+    for inst in insts:
+        if ended_only and inst.number not in ended:
+            continue
         choices.append(SelectChoice(str(inst.number), _("งวดที่ %(n)s (%(period)s)", n=inst.number,
                                                         period=show_period(inst.start, inst.end))))
     for rnd in queries.rounds(year):
+        if ended_only and rnd.last_installment not in ended:
+            continue
         choices.append(SelectChoice(f"r{rnd.id}", _("%(name)s (ถึงงวดที่ %(n)s)", name=rnd.name,
                                                      n=rnd.last_installment)))
     return choices
+
+
+def _refuse_unended(year: int, through: int | None, round_id: int | None, basis: str) -> None:
+    """DomainError('through') when a same-period comparison asks for an installment or round not ended yet."""
+    if basis != cmp.BASIS_SAME_PERIOD or (through is None and round_id is None):
+        return
+    if round_id is not None:
+        rnd = next((r for r in queries.rounds(year) if r.id == round_id), None)
+        if rnd is None:
+            return  # the query names the unknown round
+        through = rnd.last_installment
+    inst = next((i for i in queries.installments(year) if i.number == through), None)
+    if inst is not None and inst.end >= today():
+        raise DomainError("through", N_("งวดที่ %(n)s (%(period)s) ยังไม่สิ้นสุด จึงเปรียบเทียบกับช่วงเดียวกันของปีฐาน"
+                                        "ไม่ได้ กรุณาเลือกงวดที่สิ้นสุดแล้ว หรือเปรียบเทียบกับทั้งปีของปีฐาน"),
+                          n=inst.number, period=show_period(inst.start, inst.end))
 
 
 def _parse_through(value: str | None) -> tuple[int | None, int | None]:
@@ -71,7 +97,8 @@ def _comparison(province_code: str | None = None):
     base_default, year_default = fiscal.compared_years(today())
     form = ComparisonForm(formdata=request.args or None, base=base_default, year=year_default)
     form.base.choices = form.year.choices = _year_choices(years)
-    form.through.choices = _through_choices(form.year.data if form.year.data in years else year_default)
+    form.through.choices = _through_choices(form.year.data if form.year.data in years else year_default,
+                                            ended_only=form.basis.data != cmp.BASIS_FULL_YEAR)
     if "cats" not in request.args or not form.cats.data:
         form.cats.data = ["pao", "mun", "sao"]  # none ticked shows them all: an empty table helps nobody
     chosen = form.cats.data
@@ -81,6 +108,7 @@ def _comparison(province_code: str | None = None):
         return form, None, groups
     try:
         through, round_id = _parse_through(form.through.data)
+        _refuse_unended(form.year.data, through, round_id, form.basis.data)
         result = queries.comparison(form.base.data, form.year.data, through, form.basis.data, form.status.data,
                                     province_code, round_id=round_id, order=form.order.data or "name",
                                     today=today())
@@ -125,9 +153,13 @@ def _scoped_province_code() -> str | None:
 
 def _render_comparison(template: str, form, result, groups, **extra):
     """Render a comparison page with its statement lines, charts and the selection carried into links."""
+    coverage = (tables.coverage_text(result.total.coverage.get("current", cmp.Coverage()), result.selection.status)
+                if result else "")
     return render_template(template, form=form, result=result, groups=groups,
                            lines=tables.selection_lines(result) if result else [],
                            partial=tables.is_partial(result) if result else False,
+                           heads=tables.headlines(result, groups) if result else [], coverage=coverage,
+                           short_name=cmp.short_lao_name,
                            figures=_comparison_charts(result, groups) if result else {},
                            args=_selection_args(), labels=tables.group_labels(), **extra)
 
@@ -188,6 +220,7 @@ def print_comparison():
         return redirect(url_for("reports.home"))
     return render_template("reports/print_comparison.html", result=result, groups=groups,
                            lines=tables.selection_lines(result), title=tables.comparison_title(result),
+                           short_name=cmp.short_lao_name,
                            labels=tables.group_labels())
 
 
@@ -299,6 +332,7 @@ def _kpi():
     settings = queries.kpi_settings(year)
     try:
         through, round_id = _parse_through(form.through.data)
+        _refuse_unended(year, through, round_id, cmp.BASIS_SAME_PERIOD)
         result = queries.comparison(year - 1, year, through, cmp.BASIS_SAME_PERIOD, form.status.data,
                                     round_id=round_id, today=today())
     except DomainError as err:
@@ -314,7 +348,13 @@ def _kpi():
 def kpi():
     """Each province's growth per category scored on the five-level method, weighted and ranked."""
     form, result, rows, settings = _kpi()
+    coverage, partial = "", False
+    if result is not None:
+        cov = result.total.coverage.get("current", cmp.Coverage())
+        share = cov.share(result.selection.status)
+        coverage, partial = tables.coverage_text(cov, result.selection.status), share is None or share < 100
     return render_template("reports/kpi.html", form=form, result=result, rows=rows, settings=settings,
+                           coverage=coverage, partial=partial,
                            lines=tables.selection_lines(result) if result else [],
                            labels=tables.group_labels(), args=request.args.to_dict())
 

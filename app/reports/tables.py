@@ -42,7 +42,8 @@ def selection_lines(result: ComparisonResult) -> list[str]:
     s = result.selection
     lines = []
     scope = _("จังหวัด%(name)s", name=s.province_name) if s.province_name else _("ทั้งประเทศ")
-    through = _("รอบ %(name)s", name=s.round) if s.round else _("ถึงงวดที่ %(n)s", n=s.through)
+    # Round names already say "รอบ" (รอบ 6 เดือน, รอบที่ 1): no second "รอบ" before them.
+    through = s.round if s.round else _("ถึงงวดที่ %(n)s", n=s.through)
     lines.append(_("%(scope)s · ปีงบประมาณ %(year)s %(through)s (งวดที่ %(cur)s, %(cur_period)s) "
                    "เทียบกับปีฐาน %(base)s (งวดที่ %(base_numbers)s, %(base_period)s)",
                    scope=scope, year=s.year, through=through, cur=_numbers(s.current_installments),
@@ -55,7 +56,13 @@ def selection_lines(result: ComparisonResult) -> list[str]:
                        "จึงเปรียบเทียบช่วงเดียวกันไม่ได้ ใช้ยอดทั้งปีของปีฐาน (ค่าเป้าหมาย) แทน"))
     else:
         lines.append(_("ฐานการเปรียบเทียบ: ทั้งปีของปีฐาน (ค่าเป้าหมาย)"))
-    if s.status == cmp.STATUS_CONFIRMED:
+    if s.status == cmp.STATUS_LIKE_FOR_LIKE:
+        lines.append(_("เทียบเฉพาะ อปท. ที่ สถจ. ยืนยันแล้วทุกงวดที่เปรียบเทียบทั้งสองปี (เทียบกันได้): %(n)s จาก %(laos)s "
+                       "แห่ง; อปท. ที่ยังไม่ยืนยันครบในปีใดปีหนึ่งไม่นับทั้งสองปี ปีงบประมาณ %(year)s ยังไม่บันทึกครบ %(nr)s แห่ง "
+                       "บันทึกครบแต่ยังไม่ยืนยันครบ %(nc)s แห่ง",
+                       n=f"{s.paired or 0:,}", laos=f"{s.laos:,}", year=s.year, nr=f"{s.not_recorded:,}",
+                       nc=f"{s.not_confirmed:,}"))
+    elif s.status == cmp.STATUS_CONFIRMED:
         lines.append(_("นับเฉพาะข้อมูลที่ สถจ. ยืนยันแล้ว: ปีงบประมาณ %(year)s ยังไม่บันทึกครบ %(nr)s แห่ง "
                        "บันทึกครบแต่ยังไม่ยืนยันครบ %(nc)s แห่ง จาก อปท. %(laos)s แห่ง; ปีฐาน ยังไม่ครบ %(bm)s แห่ง",
                        year=s.year, nr=f"{s.not_recorded:,}", nc=f"{s.not_confirmed:,}",
@@ -66,6 +73,34 @@ def selection_lines(result: ComparisonResult) -> list[str]:
                        year=s.year, nr=f"{s.not_recorded:,}", laos=f"{s.laos:,}", bm=f"{s.base_missing:,}"))
     lines.append(_("ข้อมูล ณ %(at)s", at=as_of(result.computed_at)))
     return lines
+
+
+def coverage_text(coverage: cmp.Coverage, status: str) -> str:
+    """How many LAOs a figure rests on, e.g. "ยืนยันแล้ว 3,120 จาก 7,846 แห่ง (39.77 %)"."""
+    share = coverage.share(status)
+    values = {"n": f"{coverage.counted(status):,}", "laos": f"{coverage.laos:,}",
+              "pct": "–" if share is None else f"{share:,.2f}"}
+    if status == cmp.STATUS_LIKE_FOR_LIKE:
+        return _("ยืนยันแล้วทั้งสองช่วง %(n)s จาก %(laos)s แห่ง (%(pct)s %%)", **values)
+    if status == cmp.STATUS_CONFIRMED:
+        return _("ยืนยันแล้ว %(n)s จาก %(laos)s แห่ง (%(pct)s %%)", **values)
+    return _("บันทึกแล้ว %(n)s จาก %(laos)s แห่ง (%(pct)s %%)", **values)
+
+
+def headlines(result: ComparisonResult, groups: tuple[str, ...] = cmp.GROUPS) -> list[dict]:
+    """The total row's change per shown group, each with the coverage it rests on (the page's headlines)."""
+    labels = group_labels()
+    coverage = result.total.coverage.get("current", cmp.Coverage())
+    text = coverage_text(coverage, result.selection.status)
+    share = coverage.share(result.selection.status)
+    out = []
+    for g in ("all", *(g for g in groups if g != "all")):
+        cell = result.total.cells[g]
+        if cell.base is None:
+            continue
+        out.append({"group": g, "label": labels[g], "pct": cell.pct, "coverage": text,
+                    "complete": share is not None and share >= 100})
+    return out
 
 
 def is_partial(result: ComparisonResult) -> bool:

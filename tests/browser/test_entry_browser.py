@@ -144,3 +144,23 @@ def test_second_browser_on_a_stale_page_is_refused_and_keeps_its_input(app, live
     assert pg.locator("input[name^=amount_]").count() == 0
     shot(pg, "entry-history")
     context.close()
+
+
+def test_home_shows_progress_and_a_returned_installment_with_its_reason(app, live_server, page, officer_world):
+    with app.app_context():
+        put_figures("OWN01", 2570, 1, {"LAND_BUILDING": "694", "SIGNBOARD": "0"}, status="returned",
+                    return_reason="ภาษีป้ายไม่ตรงกับทะเบียน")
+        db.session.commit()
+    browser_login(page, live_server, "officer", f.PASSWORD)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{live_server}/entry/")
+    note = page.get_by_test_id("returned")
+    assert note.is_visible() and "ภาษีป้ายไม่ตรงกับทะเบียน" in note.inner_text()
+    # 694.00 of last year's 16,850.00: reached 4.12 %, not "-95.88"
+    total = page.locator("[data-testid=summary] tr[data-code='TOTAL']").inner_text()
+    assert "ถึงร้อยละ 4.12 ของเป้าหมาย" in total and "-95.88" not in total
+    row = page.locator("[data-testid=installments] tr[data-number='1']")
+    assert "เหตุผล: ภาษีป้ายไม่ตรงกับทะเบียน" in row.inner_text()
+    shot(page, "entry-home-returned")
+    note.get_by_role("link").click()
+    page.wait_for_url(re.compile(r".*/entry/OWN01/2570/1$"))

@@ -180,3 +180,46 @@ def test_kpi_settings_validation_names_the_fields():
     with pytest.raises(ValidationError) as err:
         cmp.validate_kpi_settings(["1", "2", "3", "4", "5"], {"pao": "-1", "mun": "50.555", "sao": "x"})
     assert set(err.value.errors) == {"weight_pao", "weight_mun", "weight_sao"}
+
+
+# ---------------------------------------------------------------- progress and short names (issue 13)
+
+@pytest.mark.parametrize("done, target, expected", [
+    (D("1000"), D("1800"), D("55.56")),   # 55.555... half away from zero
+    (D("694.00"), D("20000.00"), D("3.47")),  # "reached 3.47 %" where the old column said -96.53
+    (D("0.125"), D("1000"), D("0.01")),   # 0.0125 -> 0.01
+    (D("0.135"), D("1000"), D("0.01")),   # 0.0135 -> 0.01
+    (D("0.145"), D("100"), D("0.15")),    # exactly half: away from zero
+    (D("2500"), D("2000"), D("125.00")),  # past the target
+    (D("0"), D("2000"), D("0.00")),
+    (D("100"), D("0"), None),             # no target
+    (D("100"), None, None),
+])
+def test_progress_toward_the_target(done, target, expected):
+    assert cmp.progress(done, target) == expected
+
+
+@pytest.mark.parametrize("name, short", [
+    ("องค์การบริหารส่วนตำบลแม่ริม", "อบต.แม่ริม"),
+    ("เทศบาลตำบลสันทราย", "ทต.สันทราย"),
+    ("เทศบาลเมืองลำพูน", "ทม.ลำพูน"),
+    ("เทศบาลนครเชียงใหม่", "ทน.เชียงใหม่"),
+    ("องค์การบริหารส่วนจังหวัดเชียงใหม่", "อบจ.เชียงใหม่"),
+    ("องค์การบริหารส่วนตำบล บ้านกลาง", "อบต.บ้านกลาง"),
+    ("อบต.หนึ่ง", "อบต.หนึ่ง"),  # already short
+    ("เมืองพัทยา", "เมืองพัทยา"),  # no type prefix
+    ("บ้านเทศบาลตำบลใน", "บ้านเทศบาลตำบลใน"),  # only a leading prefix
+])
+def test_short_lao_name_abbreviates_the_type_prefix(name, short):
+    assert cmp.short_lao_name(name) == short
+
+
+def test_coverage_counts_per_selector_and_adds_up():
+    a = cmp.Coverage(laos=4, not_recorded=1, not_confirmed=1, paired=2)
+    b = cmp.Coverage(laos=3, not_recorded=0, not_confirmed=0, paired=3)
+    both = a + b
+    assert (both.laos, both.paired) == (7, 5)
+    assert [both.counted(s) for s in ("like-for-like", "confirmed", "recorded")] == [5, 5, 6]
+    assert both.missing("like-for-like") == 2
+    assert both.share("like-for-like") == D("71.43")  # 5 / 7 = 71.428...
+    assert cmp.Coverage().share("confirmed") is None

@@ -94,10 +94,12 @@ def test_home_summary_compares_year_to_date_with_same_period_and_full_prior_year
     summary = html[html.index('data-testid="summary"'):]
     rows = {m.group(1): text_of_html(m.group(2))
             for m in re.finditer(r'data-code="(\w+)">(.*?)</tr>', summary, re.S)}
-    # year to date 1,000 vs same period (Oct 2025) 800 = +25.00%; vs full year 1,800 = -44.44%
-    assert "1,000.00 800.00 25.00 1,800.00 -44.44" in rows["LAND_BUILDING"]
-    assert "100.00 200.00 -50.00 200.00 -50.00" in rows["SIGNBOARD"]
-    assert "1,100.00 1,000.00 10.00 2,000.00 -45.00" in rows["TOTAL"]
+    # year to date 1,000 vs same period (Oct 2025) 800 = +25.00%; against the full year 1,800 (the target)
+    # it has reached 1,000 / 1,800 x 100 = 55.555... -> 55.56 % (progress, not a change)
+    assert "1,000.00 800.00 25.00 1,800.00 ถึงร้อยละ 55.56 ของเป้าหมาย" in rows["LAND_BUILDING"]
+    assert "100.00 200.00 -50.00 200.00 ถึงร้อยละ 50.00 ของเป้าหมาย" in rows["SIGNBOARD"]
+    assert "1,100.00 1,000.00 10.00 2,000.00 ถึงร้อยละ 55.00 ของเป้าหมาย" in rows["TOTAL"]
+    assert "เทียบเป้าหมาย (ร้อยละ)" not in html
     assert "ต.ค. 2568" in text_of(officer.get("/entry/"))  # the prior period is named
 
 
@@ -450,6 +452,22 @@ def test_home_shows_returned_and_confirmed_statuses(app, officer):
     row2 = text_of_html(re.search(r'data-number="2".*?</tr>', html, re.S).group(0))
     assert "ยืนยันแล้ว" in row1 and "ดู" in row1 and "แก้ไข" not in row1
     assert "ส่งกลับแก้ไข" in row2 and "แก้ไข" in row2
+    # the reason and a link to fix it are on the home page, above the installments
+    assert "เหตุผล: ผิด" in row2
+    note = re.search(r'data-testid="returned" data-returned="2">(.*?)</a>', html, re.S)
+    assert note and "งวดที่ 2" in note.group(1) and "เหตุผล: ผิด" in note.group(1)
+    assert 'href="/entry/OWN01/2569/2"' in note.group(1)
+    assert html.index('data-testid="returned"') < html.index('data-testid="installments"')
+
+
+def test_home_progress_is_blank_without_a_prior_year_total(app, officer):
+    with app.app_context():
+        put_figures("OWN01", 2570, 1, {"LAND_BUILDING": "1000", "SIGNBOARD": "100"})
+        db.session.commit()
+    html = officer.get("/entry/").get_data(as_text=True)
+    summary = html[html.index('data-testid="summary"'):]
+    # FY2569 holds nothing for OWN01: no target, so no progress (never a division by zero)
+    assert 'data-progress=""' in summary and "ถึงร้อยละ" not in summary
 
 
 def test_verifier_sees_an_unrecorded_installment_as_not_recorded(app, world):

@@ -183,6 +183,12 @@ def test_both_sql_forms_give_the_same_sums(dataset, ctx):
         a = sorted(tuple(r) for r in queries._sums(ids, ("confirmed",), province_id, form="correlated"))
         b = sorted(tuple(r) for r in queries._sums(ids, ("confirmed",), province_id, form="join"))
         assert a == b and a
+        cur = [i.id for i in queries.installments(2569)[:3]]
+        base = [i.id for i in queries.installments(2568)[:3]]
+        paired = list(ctx.scalars(queries._paired(cur, base)))
+        a = sorted(tuple(r) for r in queries._sums(ids, ("confirmed",), province_id, "correlated", paired))
+        b = sorted(tuple(r) for r in queries._sums(ids, ("confirmed",), province_id, "join", paired))
+        assert a == b and a
 
 
 def test_chart_series_hold_every_installment_of_the_base_year(dataset, ctx):
@@ -207,3 +213,66 @@ def test_side_queries_run_on_the_apps_own_executor_and_engine_closed_with_it(dat
         executor.submit(print)
     queries.comparison(2568, 2569, through=3, province_code="50")  # the next report makes them again
     assert made["reports_executor"] is not executor
+
+
+# Like-for-like: only LAOs confirmed in installments 1-3 of both years. Paired: A, M1, S1, S2 (Chiang Mai),
+# B, M2 (Chiang Rai; S3 has no base year, S5 nothing this year) and M3 (Phitsanulok; S4 not all confirmed):
+# 7 of 10 active LAOs.
+
+def test_like_for_like_counts_only_laos_confirmed_in_both_periods(dataset, ctx):
+    result = queries.comparison(2568, 2569, through=3, status="like-for-like")
+    got = rows_by_code(result)
+    cm, cr, ps, total = got["50"], got["57"], got["65"], got["TOTAL"]
+    # Chiang Mai: every LAO paired, as under "confirmed"
+    assert cell(cm, "all") == (D("9450.00"), D("8310.51"), D("-12.06"))
+    assert cell(cr, "pao") == (D("2400.00"), D("2100.00"), D("-12.50"))
+    assert cell(cr, "mun") == (D("999.99"), D("1000.02"), D("0.00"))
+    # S3 (no base) and S5 (no current figures) drop out of both sides: no -75 % from missing data
+    assert cell(cr, "sao") == (D("0.00"), D("0.00"), None)
+    # (3100.02 - 3399.99) / 3399.99 x 100 = -8.8226... -> -8.82
+    assert cell(cr, "all") == (D("3399.99"), D("3100.02"), D("-8.82"))
+    # S4 is not confirmed in installments 2-3: its 600.00 base leaves the base side too (was -66.67)
+    assert cell(ps, "sao") == (D("0.00"), D("0.00"), None)
+    assert cell(ps, "all") == (D("3000.00"), D("3000.00"), D("0.00"))
+    assert cell(total, "sao") == (D("450.00"), D("510.01"), D("13.34"))
+    # (14410.53 - 15849.99) / 15849.99 x 100 = -9.0818... -> -9.08
+    assert cell(total, "all") == (D("15849.99"), D("14410.53"), D("-9.08"))
+    s = result.selection
+    assert s.status == "like-for-like" and s.statuses == ("confirmed",)
+    assert (s.laos, s.paired, s.missing) == (10, 7, 3)
+    assert result.total.coverage["current"].share("like-for-like") == D("70.00")
+    coverage = {r.code: r.coverage["current"] for r in result.rows}
+    assert [(coverage[c].paired, coverage[c].laos) for c in ("50", "57", "65")] == [(4, 4), (2, 4), (1, 2)]
+
+
+def test_like_for_like_in_a_province_and_its_chart_series(dataset, ctx):
+    result = queries.comparison(2568, 2569, through=3, status="like-for-like", province_code="57")
+    got = rows_by_code(result)
+    assert cell(got["L-S3"], "sao") == (D("0.00"), D("0.00"), None)
+    assert cell(got["L-S5"], "sao") == (D("0.00"), D("0.00"), None)
+    assert cell(got["L-B"], "pao") == (D("2400.00"), D("2100.00"), D("-12.50"))
+    assert cell(got["TOTAL"], "all") == (D("3399.99"), D("3100.02"), D("-8.82"))
+    paired = {r.code: r.coverage["current"].paired for r in result.rows}
+    assert paired == {"L-B": 1, "L-M2": 1, "L-S3": 0, "L-S5": 0}
+    assert result.selection.paired == 2 and result.selection.missing == 2
+    # the province's total equals its row in the national table
+    national = rows_by_code(queries.comparison(2568, 2569, through=3, status="like-for-like"))["57"]
+    assert {k: v for k, v in got["TOTAL"].items() if not k.startswith("lao_")} == {
+        k: v for k, v in national.items() if not k.startswith("province_")}
+    # Chiang Mai's PAO A is paired: the base year's installment 6 (500.00) is on the chart
+    national_series = queries.comparison(2568, 2569, through=3, status="like-for-like").series
+    assert national_series["base"][5][3] == {"PAO": 50000}
+    assert sum(national_series["current"][0][3].values()) == 110000 + 150000 + 11000 + 6000 + 70000 + 33334 + 100000
+
+
+def test_like_for_like_pairs_whole_base_year_on_the_full_year_basis(dataset, ctx):
+    # full-year: base installments 1-12; only A has a confirmed... no LAO has all 12 base installments
+    s = queries.comparison(2568, 2569, through=3, basis="full-year", status="like-for-like").selection
+    assert s.paired == 0 and s.missing == 10
+
+
+def test_coverage_of_the_other_selectors(dataset, ctx):
+    confirmed = queries.comparison(2568, 2569, through=3).total.coverage["current"]
+    assert (confirmed.counted("confirmed"), confirmed.share("confirmed")) == (8, D("80.00"))
+    assert (confirmed.counted("recorded"), confirmed.share("recorded")) == (9, D("90.00"))
+    assert queries.comparison(2568, 2569, through=3).selection.paired is None

@@ -11,7 +11,9 @@ from app import db
 from app.models import AuditEvent, KpiSetting
 from tests.conftest import login, post_form
 
-Q = "base=2568&year=2569&through=3"
+# The hand-computed figures of these tests count confirmed figures only (the pages default to like-for-like).
+SELECTION = "base=2568&year=2569&through=3"
+Q = f"{SELECTION}&status=confirmed"
 
 
 def cells_of(html: str, code: str) -> list[str]:
@@ -55,7 +57,7 @@ def test_national_viewer_sees_the_comparison_with_totals_marks_and_links(client,
 
 def test_recorded_selection_and_hidden_categories(client, dataset, users):
     login(client, "national")
-    html = client.get(f"/reports/?{Q}&status=recorded&cats=sao").get_data(as_text=True)
+    html = client.get(f"/reports/?{SELECTION}&status=recorded&cats=sao").get_data(as_text=True)
     assert cells_of(html, "65")[2:8] == ["600.00", "750.00", "25.00", "3,600.00", "3,750.00", "4.17"]
     assert "นับข้อมูลทั้งหมดที่ อปท. บันทึก" in html
 
@@ -138,7 +140,7 @@ def test_monitoring_per_province_worst_first_and_trend(client, dataset, users, a
 
 def test_kpi_scorecard_scores_and_ranks(client, dataset, users):
     login(client, "national")
-    html = client.get("/reports/kpi?year=2569&through=3").get_data(as_text=True)
+    html = client.get("/reports/kpi?year=2569&through=3&status=confirmed").get_data(as_text=True)
     # Chiang Mai: PAO +10.02 -> 5, municipality -25 -> 0, SAO +13.34 -> 5
     cm = cells_of(html, "50")
     assert cm[1:] == ["เชียงใหม่", "10.02", "5.0000", "1.6670", "-25.00", "0.0000", "0.0000", "13.34",
@@ -168,7 +170,7 @@ def test_admin_sets_kpi_settings_validated_and_audited(client, dataset, users, a
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "kpi_settings_changed"))
         assert event.username == "admin" and event.new_values["weight_pao"] == "50.00"
     # the scorecard uses them: Chiang Mai PAO +10.02 % now scores 4 + 0.02/10
-    html = client.get("/reports/kpi?year=2569&through=3").get_data(as_text=True)
+    html = client.get("/reports/kpi?year=2569&through=3&status=confirmed").get_data(as_text=True)
     assert cells_of(html, "50")[3] == "4.0020"
     # no CSRF token: refused, nothing changes
     assert client.post(url, data={"year": "2569", "t1": "1"}).status_code == 400
@@ -184,6 +186,74 @@ def test_default_selection_is_the_latest_year_through_its_latest_ended_installme
     login(client, "national")
     html = client.get("/reports/").get_data(as_text=True)
     assert "ปีงบประมาณ 2569 เทียบกับปี 2568 · ถึงงวดที่ 12" in html
+    # like-for-like by default: no LAO is confirmed in all 24 installments, so nothing is compared, and says so
+    assert cells_of(html, "TOTAL")[-4:-1] == ["0.00", "0.00", "–"]
+    assert re.search(r'<option selected value="like-for-like"|<option value="like-for-like" selected', html)
+    assert "ยืนยันแล้วทั้งสองช่วง 0 จาก 10 แห่ง (0.00 %)" in html
+    html = client.get("/reports/?status=confirmed").get_data(as_text=True)
     assert cells_of(html, "TOTAL")[-4:-1] == ["17,069.99", "14,640.53", "-14.23"]  # through 12: the whole base year
     admin_page = client.get("/reports/kpi/settings")
     assert admin_page.status_code == 403
+
+
+def test_like_for_like_page_shows_coverage_beside_the_headline(client, dataset, users):
+    login(client, "national")
+    html = client.get(f"/reports/?{SELECTION}").get_data(as_text=True)
+    # 7 of 10 LAOs are confirmed in installments 1-3 of both years (test_comparison_queries.py)
+    assert cells_of(html, "TOTAL")[-4:] == ["15,849.99", "14,410.53", "-9.08", "3 / 10"]
+    assert cells_of(html, "57")[8:11] == ["0.00", "0.00", "–"]  # S3 and S5 compare with nothing: no -75 %
+    headline = re.search(r'data-testid="headline">(.*?)</div>', html, re.S).group(1)
+    assert "-9.08" in headline and "ยืนยันแล้วทั้งสองช่วง 7 จาก 10 แห่ง (70.00 %)" in headline
+    assert "เทียบเฉพาะ อปท. ที่ สถจ. ยืนยันแล้วทุกงวดที่เปรียบเทียบทั้งสองปี" in html
+    confirmed = client.get(f"/reports/?{Q}").get_data(as_text=True)
+    assert "ยืนยันแล้ว 8 จาก 10 แห่ง (80.00 %)" in confirmed
+    recorded = client.get(f"/reports/?{SELECTION}&status=recorded").get_data(as_text=True)
+    assert "บันทึกแล้ว 9 จาก 10 แห่ง (90.00 %)" in recorded
+    kpi = client.get("/reports/kpi?year=2569&through=3").get_data(as_text=True)
+    warning = re.search(r'data-testid="kpi-partial">(.*?)</div>', kpi, re.S).group(1)
+    assert "ยืนยันแล้วทั้งสองช่วง 7 จาก 10 แห่ง (70.00 %)" in warning
+    assert kpi.index('data-testid="kpi-partial"') < kpi.index('data-testid="kpi-table"')
+
+
+def test_only_ended_periods_are_offered_and_an_unended_one_is_refused(client, dataset, users, app):
+    from tests import factories as f
+
+    with app.app_context():
+        f.fiscal_year(2570)  # October 2026 ended before TODAY (2026-11-21), November has not
+        db.session.commit()
+    login(client, "national")
+    html = client.get("/reports/?base=2569&year=2570").get_data(as_text=True)
+    through = re.search(r'<select[^>]*id="through"[^>]*>(.*?)</select>', html, re.S).group(1)
+    assert re.findall(r'<option[^>]*value="(\d+)"', through) == ["1"]
+    assert not re.search(r'value="r\d+"', through)  # no round of 2570 has ended
+    # an unended installment or round in the link: a Thai message, never a 5xx
+    response = client.get("/reports/?base=2569&year=2570&through=2")
+    assert response.status_code == 200
+    assert "งวดที่ 2 (พ.ย. 2569) ยังไม่สิ้นสุด" in response.get_data(as_text=True)
+    rnd = re.search(r'value="(r\d+)"', client.get("/reports/?base=2569&year=2570&basis=full-year")
+                    .get_data(as_text=True)).group(1)
+    response = client.get(f"/reports/?base=2569&year=2570&through={rnd}")
+    assert response.status_code == 200 and "ยังไม่สิ้นสุด" in response.get_data(as_text=True)
+    kpi = client.get("/reports/kpi?year=2570&through=5")
+    assert kpi.status_code == 200 and "ยังไม่สิ้นสุด" in kpi.get_data(as_text=True)
+    # the whole base year as the target may still be compared with the year so far
+    html = client.get("/reports/?base=2569&year=2570&basis=full-year&through=2").get_data(as_text=True)
+    assert "ยังไม่สิ้นสุด" not in html and 'data-testid="comparison-table"' in html
+
+
+def test_round_names_are_not_prefixed_twice(client, dataset, users):
+    login(client, "national")
+    html = client.get("/reports/?base=2568&year=2569&through=r" + str(_round_id(client))).get_data(as_text=True)
+    assert "รอบ รอบ" not in html
+
+
+def _round_id(client) -> int:
+    """The id of FY2569's first round, read off the selector."""
+    html = client.get(f"/reports/?{SELECTION}").get_data(as_text=True)
+    return int(re.search(r'value="r(\d+)"', html).group(1))
+
+
+def test_monitoring_links_a_province_to_its_inr911_status(client, dataset, users):
+    login(client, "national")
+    html = client.get("/reports/monitoring?year=2569&number=2").get_data(as_text=True)
+    assert 'href="/verify/status?province=50&amp;year=2569&amp;number=2"' in html
