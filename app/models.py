@@ -213,6 +213,10 @@ class InstallmentReport(Base):
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
     confirmed_late: Mapped[bool] = mapped_column(Boolean, default=False)
     return_reason: Mapped[str | None] = mapped_column(Text)
+    # The satang of this LAO's entries for the installment, kept by app/totals.py in the transaction of every write
+    # (a Core UPDATE after the flush: an object loaded before it still holds the old value). The reports that
+    # pair LAOs (like-for-like, a province's LAOs) sum it instead of the entries.
+    amount_satang: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     lao: Mapped[Lao] = relationship()

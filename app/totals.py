@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, and_, case, delete, func, select
+from sqlalchemy import ColumnElement, Connection, Table, and_, case, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, attributes
 from sqlalchemy import event
@@ -76,6 +76,7 @@ class Scope:
     pairs: dict[int, set[int]]
     laos: set[int]
     streaks: bool = True  # whether a report's status or place may change (entries alone never move a streak)
+    amounts: bool = True  # whether the pairs' entries (or their reports' existence) may change: report totals
 
     def __bool__(self) -> bool:
         """Whether anything is touched."""
@@ -184,6 +185,7 @@ def replacing(scope: Scope, session: Session | None = None) -> Iterator[None]:
     audit.lock_chain(conn)
     before = _read(conn, scope)
     yield
+    refresh_report_totals(conn, scope.pairs)
     _add(conn, _read(conn, scope), before)
 
 
@@ -208,7 +210,7 @@ _BEFORE = "rollup_before"
 
 def _scope_of(session: Session) -> Scope:
     """The pairs and LAOs the pending flush changes."""
-    scope = Scope(defaultdict(set), set(), streaks=False)
+    scope = Scope(defaultdict(set), set(), streaks=False, amounts=False)
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, (Entry, InstallmentReport)):
             if obj in session.dirty and not session.is_modified(obj, include_collections=False):
@@ -217,6 +219,8 @@ def _scope_of(session: Session) -> Scope:
                     obj not in session.dirty
                     or any(attributes.get_history(obj, name).deleted for name in STREAK_COLUMNS)):
                 scope.streaks = True
+            if isinstance(obj, Entry) or obj not in session.dirty:
+                scope.amounts = True
             ids = {(obj.lao_id, obj.installment_id)}
             for name in ("lao_id", "installment_id"):  # a moved row leaves its old pair too
                 hist = attributes.get_history(obj, name)
@@ -253,6 +257,8 @@ def _after_flush(session: Session, _flush_context: Any) -> None:
         return
     conn = session.connection()
     for scope, before in pending:
+        if scope.amounts:
+            refresh_report_totals(conn, scope.pairs)
         _add(conn, _read(conn, scope), before)
 
 
@@ -260,6 +266,26 @@ def _after_flush(session: Session, _flush_context: Any) -> None:
 def _forget(session: Session, _previous: Any) -> None:
     """A failed flush leaves nothing to add."""
     session.info.pop(_BEFORE, None)
+
+
+def _report_total(r: Table, e: Table):
+    """The satang of a report's LAO and installment in the entries (a correlated scalar subquery)."""
+    return (select(func.coalesce(func.sum(e.c.amount_satang), 0))
+            .where(e.c.lao_id == r.c.lao_id, e.c.installment_id == r.c.installment_id).scalar_subquery())
+
+
+def refresh_report_totals(conn: Connection, pairs: dict[int, set[int]] | None) -> None:
+    """Set installment_reports.amount_satang of the (LAO, installment) pairs (None: every report) to their entries'
+    sum: one UPDATE per installment touched (per CHUNK LAOs)."""
+    r, e, _l, _t = _tables()
+    if pairs is None:
+        conn.execute(update(r).values(amount_satang=_report_total(r, e)))
+        return
+    for inst_id, lao_ids in sorted(pairs.items()):
+        ids = sorted(lao_ids)
+        for start in range(0, len(ids), CHUNK):
+            conn.execute(update(r).where(r.c.installment_id == inst_id, r.c.lao_id.in_(ids[start:start + CHUNK]))
+                         .values(amount_satang=_report_total(r, e)))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -283,12 +309,18 @@ def differences(conn: Connection) -> list[tuple[str, tuple, tuple, tuple]]:
     for name, have, want, zero in checks:
         out += [(name, k, have.get(k, zero), want.get(k, zero)) for k in sorted(set(have) | set(want))
                 if have.get(k, zero) != want.get(k, zero)]
+    r, e, _l, _t = _tables()
+    computed = _report_total(r, e)
+    out += [("installment_reports", (inst, lao), (stored,), (want,)) for inst, lao, stored, want in conn.execute(
+        select(r.c.installment_id, r.c.lao_id, r.c.amount_satang, computed)
+        .where(r.c.amount_satang != computed).order_by(r.c.installment_id, r.c.lao_id))]
     return out
 
 
 def rebuild(conn: Connection) -> int:
     """Replace both rollups by the recomputed ones (in the caller's transaction); returns their row count."""
     audit.lock_chain(conn)
+    refresh_report_totals(conn, None)
     n = 0
     tables: list[tuple[Table, dict]] = [(_tables()[3], _contributions(conn, [], [])),
                                         (_streak_table(), _streaks(conn, None))]

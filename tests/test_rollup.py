@@ -182,10 +182,12 @@ def test_verify_reports_a_difference_and_rebuild_repairs_it(world):
         _save("R0", 1, [100])
         db.session.commit()
         db.session.execute(update(RollupTotal).values(amount_satang=RollupTotal.amount_satang + 1))
+        db.session.execute(update(InstallmentReport).values(amount_satang=InstallmentReport.amount_satang - 7))
         db.session.commit()
     runner = world.test_cli_runner()
     result: Result = runner.invoke(args=["rollup", "verify"])
     assert result.exit_code == 1 and "differ" in result.output
+    assert "installment_reports" in result.output and "installment_reports (1, 1): stored (19993,), computed (20000,)" in result.output
     assert runner.invoke(args=["rollup", "rebuild"]).exit_code == 0
     result = runner.invoke(args=["rollup", "verify"])
     assert result.exit_code == 0 and "rollup equals the entries" in result.output

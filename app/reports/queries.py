@@ -139,14 +139,13 @@ def _sums(installment_ids: list[int], statuses: tuple[str, ...], province_id: in
           form: str | None = None, laos=None) -> Sequence[Row[*tuple[Any, ...]]] | list[tuple[int, str, int, int]]:
     """Satang per (group key, installment id) over the installments, counting reports in `statuses`.
 
-    Nationally the group key is (province id, LAO type) and the sums come from the rollup
-    (_rollup_sums); inside a province the key is the LAO id and the entries are summed (one province is small).
-    The statement differs per engine for the same result: SQLite has no hash join, so it walks the
-    covering index of installment_reports and sums each LAO's few entries with a correlated subquery
-    (about twice as fast there); PostgreSQL sums entries per LAO and installment first, then
-    hash-joins the reports (about 40 % faster than joining every entry). `form` ("correlated" or
-    "join") overrides the choice (the tests check both forms agree). `laos` (a SELECT of LAO ids, e.g.
-    _paired) or a list of LAO ids limits the sums to those LAOs; the rollup cannot, so the entries are summed then.
+    Nationally the group key is (province id, LAO type) and the sums come from the rollup (_rollup_sums);
+    inside a province the key is the LAO id. `laos` (a SELECT of LAO ids, e.g. _paired, or a list) limits the
+    sums to those LAOs, which the rollup's per-group sums cannot: then, and inside a province, each report's own
+    satang total (installment_reports.amount_satang, kept with its entries by app/totals.py) is summed over the
+    reports — no entry is read. `form` "correlated" or "join" sums the entries instead (the tests check all three
+    agree): SQLite sums each LAO's few entries with a correlated subquery, PostgreSQL sums entries per LAO and
+    installment first, then hash-joins the reports.
     """
     if not installment_ids:
         return []
@@ -154,13 +153,21 @@ def _sums(installment_ids: list[int], statuses: tuple[str, ...], province_id: in
         return _rollup_sums(installment_ids, statuses)
     r, e, lao = InstallmentReport.__table__, Entry.__table__, Lao.__table__
     keys = [lao.c.lao_type] if province_id is None else []
-    form = form or ("correlated" if db.session.get_bind().dialect.name == "sqlite" else "join")
+    form = form or "reports"
     in_selection: ColumnElement[bool] = r.c.installment_id.in_(installment_ids)
     if laos is not None:
         # `+ 0`: SQLite then walks the selected installments in index order and tests each report's LAO against
         # the list, instead of seeking every (installment, LAO) pair at random (about half the time)
         in_selection = and_(in_selection, (r.c.lao_id + literal_column("0")).in_(laos))
-    if form == "correlated":
+    if form == "reports":  # each report's own satang total (kept with its entries by app/totals.py)
+        group = [lao.c.province_id, *keys] if province_id is None else [r.c.lao_id]
+        stmt = (
+            select(*group, r.c.installment_id, func.sum(r.c.amount_satang))
+            .select_from(r.join(lao, lao.c.id == r.c.lao_id))
+            .where(in_selection, r.c.status.in_(statuses))
+        )
+        inst_col = r.c.installment_id
+    elif form == "correlated":
         amount = (
             select(func.sum(e.c.amount_satang))
             .where(e.c.installment_id == r.c.installment_id, e.c.lao_id == r.c.lao_id)

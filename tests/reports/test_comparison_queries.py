@@ -182,13 +182,15 @@ def test_both_sql_forms_give_the_same_sums(dataset, ctx):
     for province_id in (None, f.province("50").id):
         a = sorted(tuple(r) for r in queries._sums(ids, ("confirmed",), province_id, form="correlated"))
         b = sorted(tuple(r) for r in queries._sums(ids, ("confirmed",), province_id, form="join"))
-        assert a == b and a
+        c = sorted(tuple(r) for r in queries._sums(ids, ("confirmed",), province_id, form="reports"))
+        assert a == b == c and a
         cur = [i.id for i in queries.installments(2569)[:3]]
         base = [i.id for i in queries.installments(2568)[:3]]
         paired = list(ctx.scalars(queries._paired(cur, base)))
         a = sorted(tuple(r) for r in queries._sums(ids, ("confirmed",), province_id, "correlated", paired))
         b = sorted(tuple(r) for r in queries._sums(ids, ("confirmed",), province_id, "join", paired))
-        assert a == b and a
+        c = sorted(tuple(r) for r in queries._sums(ids, ("confirmed",), province_id, "reports", paired))
+        assert a == b == c and a
 
 
 def test_chart_series_hold_every_installment_of_the_base_year(dataset, ctx):
