@@ -43,6 +43,17 @@
   }
   rowChecks().forEach(function (c) { c.addEventListener("change", refresh); });
 
+  // The revenue-item columns are folded so the essential columns fit the page; a button opens them.
+  var toggle = document.getElementById("toggle-items");
+  var part1 = document.getElementById("part1");
+  if (toggle && part1) {
+    toggle.addEventListener("click", function () {
+      var shown = part1.classList.toggle("show-items");
+      toggle.setAttribute("aria-pressed", shown ? "true" : "false");
+      toggle.textContent = shown ? toggle.dataset.hide : toggle.dataset.show;
+    });
+  }
+
   // Unconfirm and return need a reason: mark the field required for those actions.
   var reason = document.getElementById("reason");
   function syncReason() {
