@@ -35,7 +35,10 @@
   }
   var clean = document.getElementById("check-clean");
   if (clean) {
-    clean.addEventListener("click", function () { setAll(function (c) { return c.dataset.warn === "0"; }); });
+    // rows still to confirm (not those already confirmed: a bulk confirm would refuse them)
+    clean.addEventListener("click", function () {
+      setAll(function (c) { return c.dataset.warn === "0" && c.dataset.open !== "0"; });
+    });
   }
   var none = document.getElementById("check-none");
   if (none) {
