@@ -271,7 +271,7 @@ def _resubmitted(installment: Installment, candidates: dict[int, tuple[str, date
                AuditEvent.object_id.in_([code + suffix for code, _at in candidates.values()]),
                AuditEvent.action.in_((AuditAction.RETURN_INSTALLMENT.value, AuditAction.UNCONFIRM_INSTALLMENT.value)))
     ):
-        if object_id not in latest or at > latest[object_id][0]:
+        if object_id is not None and (object_id not in latest or at > latest[object_id][0]):
             latest[object_id] = (at, action)
     out = {}
     for lao_id, (code, recorded_at) in candidates.items():

@@ -7,6 +7,7 @@ real date cells in xlsx and B.E. `dd/mm/yyyy` text in CSV.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 from flask_babel import gettext as _
@@ -144,7 +145,7 @@ def matrix_columns(grid: Matrix) -> list[Column]:
             _col(_("บันทึกแล้ว (งวด)"), "int")]
 
 
-def matrix_records(grid: Matrix, mark_label) -> list[dict]:
+def matrix_records(grid: Matrix, mark_label: Callable[[str], str]) -> list[dict]:
     """One record per LAO with the mark labels, then the totals rows (counts per installment)."""
     columns = matrix_columns(grid)
     keys = [c.key for c in columns]
@@ -168,13 +169,13 @@ def _matrix_title(grid: Matrix) -> str:
     return _("ความก้าวหน้ารายงวด ปีงบประมาณ %(year)s", year=grid.fiscal_year)
 
 
-def matrix_csv(grid: Matrix, mark_label) -> bytes:
+def matrix_csv(grid: Matrix, mark_label: Callable[[str], str]) -> bytes:
     """The matrix as CSV (Thai headers and marks, totals rows last)."""
     columns = matrix_columns(grid)
     return csv_bytes(frame(matrix_records(grid, mark_label), columns), columns)
 
 
-def matrix_xlsx(grid: Matrix, mark_label, place: str) -> bytes:
+def matrix_xlsx(grid: Matrix, mark_label: Callable[[str], str], place: str) -> bytes:
     """The matrix as one xlsx sheet with its totals rows in bold."""
     columns = matrix_columns(grid)
     records = matrix_records(grid, mark_label)

@@ -244,10 +244,14 @@ def matrix_export(fmt: str):
     if grid is None or province is None or fy is None:
         abort(404)
     name = f"matrix_{province.code}_{fy.year}.{fmt}"
-    label = lambda m: _(MARK_LABELS[m])  # noqa: E731
     if fmt == "csv":
-        return download(reports_export.matrix_csv(grid, label), name)
-    return download(reports_export.matrix_xlsx(grid, label, _("จังหวัด%(name)s", name=province.name_th)), name)
+        return download(reports_export.matrix_csv(grid, mark_text), name)
+    return download(reports_export.matrix_xlsx(grid, mark_text, _("จังหวัด%(name)s", name=province.name_th)), name)
+
+
+def mark_text(mark: str) -> str:
+    """The translated label of a matrix mark."""
+    return _(MARK_LABELS[mark])
 
 
 # --------------------------------------------------------------------------- accounts

@@ -8,7 +8,6 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import openpyxl
-import pytest
 
 from app import db
 from app.entry.operations import Recorder, record_installment
