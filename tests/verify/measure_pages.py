@@ -52,7 +52,7 @@ def national_lists(url: str) -> None:
             ms, size, _ = timed_get(client, f"/verify/status?lists=1&page={p}")
             sizes.append(size)
             times.append(ms)
-        print(f"  {len(pages) + 0} further pages: largest {max(sizes) / 1024:.0f} KiB, slowest {max(times):.0f} ms, "
+        print(f"  each of its {len(pages)} pages: largest {max(sizes) / 1024:.0f} KiB, slowest {max(times):.0f} ms, "
               f"median {sorted(times)[len(times) // 2]:.0f} ms")
 
 
