@@ -18,6 +18,7 @@ from app import create_app
 from app.demo import DEMO_PASSWORD
 
 TOKEN_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+THINK_TIME = 6.0  # seconds between signing in and the first confirm (a person reads the screen first)
 ROW_RE = re.compile(r'name="row" value="(\d+:\d+)"\s+data-warn="0"')
 
 
@@ -87,7 +88,7 @@ def first_confirm(url: str, profile: bool) -> None:
     cookie = worker_b.get_cookie("session")
     assert cookie is not None
     worker_a.set_cookie("session", cookie.value)
-    time.sleep(2)  # the verifier looks at the screen and ticks rows
+    time.sleep(THINK_TIME)  # the verifier looks at the screen and ticks rows
     prof = cProfile.Profile() if profile else None
     if prof:
         prof.enable()
