@@ -217,6 +217,11 @@ def test_a_300_lao_province_fits_1280_px_with_sticky_header_and_action_bar(app, 
     page.wait_for_load_state("networkidle")
     assert "ยืนยันข้อมูลแล้ว 2 แห่ง" in page.content()
     _viewport_shot(page, "verify-1280-saved")
+    # "select all without warnings" leaves confirmed rows alone (a bulk confirm would refuse them all)
+    page.click("#check-clean")
+    assert not page.get_by_test_id("row-M00150").locator("input.row-check").is_checked()
+    open_clean = page.locator('input.row-check[data-warn="0"][data-open="1"]').count()
+    assert 0 < open_clean == int(page.locator("#ticked-count").inner_text())
 
     # the matrix of 300 LAOs and its exports; INR911 with its exports and print button
     page.goto(f"{live_server}/verify/matrix?year=2569")
