@@ -75,6 +75,9 @@ EXPECTED: dict[str, tuple[str, str, dict]] = {
     "verify.account_reset": ("POST", "/verify/accounts/{target_id}/reset", VERIFY_AREA),
     "verify.account_disable": ("POST", "/verify/accounts/{target_id}/disable", VERIFY_AREA),
     "verify.account_enable": ("POST", "/verify/accounts/{target_id}/enable", VERIFY_AREA),
+    "verify.account_disable_confirm": ("GET", "/verify/accounts/{target_id}/disable", VERIFY_AREA),
+    "verify.status_export": ("GET", "/verify/status.xlsx", READERS),
+    "verify.matrix_export": ("GET", "/verify/matrix.csv", VERIFY_AREA),
     # reports: verifiers read their own province
     "reports.home": ("GET", "/reports/", READERS),
     "reports.province": ("GET", "/reports/province/50", READERS),

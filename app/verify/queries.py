@@ -14,10 +14,11 @@ from .. import db, fiscal, reference, totals
 from ..domain import typo_guard
 from ..domain.money import from_satang, pct_change, shares
 from ..domain.thai_sort import SortKey, thai_sort_key
-from ..domain.vocabulary import LAO_TYPE_ORDER, RECORDED_STATUSES
+from ..domain.vocabulary import LAO_TYPE_ORDER, RECORDED_STATUSES, AuditAction
 from ..domain.workflow import Role, Status
 from ..figures import prior_installment_ids
 from ..models import (
+    AuditEvent,
     District,
     Entry,
     Installment,
@@ -100,6 +101,7 @@ class StatusReport:
     confirmed_count: int = 0
     returned_count: int = 0
     late_count: int = 0
+    rows: list[StatusRow] = field(default_factory=list)  # every LAO in report order (both lists interleaved)
 
 
 @dataclass
@@ -181,8 +183,38 @@ def status_report(installment: Installment, province_id: int | None = None, lao_
         installment_id=installment.id, fiscal_year=installment.fiscal_year_id, number=installment.number,
         recorded=recorded, not_recorded=not_recorded, recorded_count=n_recorded,
         not_recorded_count=total - n_recorded, total=total, recorded_pct=pct_recorded, not_recorded_pct=pct_not,
-        confirmed_count=n_confirmed, returned_count=n_returned, late_count=n_late,
+        confirmed_count=n_confirmed, returned_count=n_returned, late_count=n_late, rows=rows,
     )
+
+
+@dataclass
+class ListPage:
+    """One page of INR911's two lists: the rows of a slice of the LAOs (in report order) and where it starts."""
+
+    recorded: list[StatusRow]
+    not_recorded: list[StatusRow]
+    recorded_start: int  # rows of the recorded list before this page (numbering goes on across pages)
+    not_recorded_start: int
+    page: int
+    pages: int
+
+
+def list_page(report: StatusReport, page: int, size: int | None) -> ListPage:
+    """Page `page` (1-based, clamped) of the report's LAOs, `size` LAOs a page (all on one page when None).
+
+    The LAOs are taken in the report's order (province, district, type, name) over both lists, so a page holds
+    the recorded and the not-recorded LAOs of the same provinces.
+    """
+    rows = report.rows
+    if not size or len(rows) <= size:
+        return ListPage(report.recorded, report.not_recorded, 0, 0, 1, 1)
+    pages = (len(rows) + size - 1) // size
+    page = min(max(page, 1), pages)
+    before, chunk = rows[:(page - 1) * size], rows[(page - 1) * size:page * size]
+    n_rec_before = sum(1 for r in before if r.status in RECORDED_STATUSES)
+    return ListPage([r for r in chunk if r.status in RECORDED_STATUSES],
+                    [r for r in chunk if r.status not in RECORDED_STATUSES],
+                    n_rec_before, len(before) - n_rec_before, page, pages)
 
 
 # --------------------------------------------------------------------------- part 1: review rows
@@ -223,6 +255,30 @@ class ReviewRow:
     confirmed_late: bool
     confirmer_name: str | None
     return_reason: str | None
+    resubmitted_at: datetime | None = None  # the LAO saved again after the verifier's last return
+
+
+def _resubmitted(installment: Installment, candidates: dict[int, tuple[str, datetime | None]]) -> dict[int, datetime]:
+    """Of `candidates` (lao id -> (lao code, recorded at)), those the LAO saved again after the verifier's latest
+    return: the latest review event of the report is a return older than the recording. One query."""
+    if not candidates:
+        return {}
+    suffix = f"/{installment.fiscal_year_id}/{installment.number}"
+    latest: dict[str, tuple[datetime, str]] = {}
+    for object_id, action, at in db.session.execute(
+        select(AuditEvent.object_id, AuditEvent.action, AuditEvent.at)
+        .where(AuditEvent.lao_id.in_(list(candidates)), AuditEvent.object_type == "installment_report",
+               AuditEvent.object_id.in_([code + suffix for code, _at in candidates.values()]),
+               AuditEvent.action.in_((AuditAction.RETURN_INSTALLMENT.value, AuditAction.UNCONFIRM_INSTALLMENT.value)))
+    ):
+        if object_id is not None and (object_id not in latest or at > latest[object_id][0]):
+            latest[object_id] = (at, action)
+    out = {}
+    for lao_id, (code, recorded_at) in candidates.items():
+        event = latest.get(code + suffix)
+        if event and recorded_at and event[1] == AuditAction.RETURN_INSTALLMENT.value and recorded_at > event[0]:
+            out[lao_id] = recorded_at
+    return out
 
 
 def item_columns(fiscal_year: int, lao_types: set[str] | None = None) -> list[RevenueItem]:
@@ -305,6 +361,10 @@ def review_rows(installment: Installment, province_id: int | None, lao_type: str
             confirmed_at=rep.confirmed_at, confirmed_late=bool(rep.confirmed_late),
             confirmer_name=rep.confirmer_name, return_reason=rep.return_reason,
         ))
+    again = _resubmitted(installment, {r.lao_id: (r.lao_code, r.recorded_at) for r in rows
+                                       if r.status == Status.RECORDED.value and r.return_reason})
+    for r in rows:
+        r.resubmitted_at = again.get(r.lao_id)
     rows.sort(key=lambda r: _lao_order("", r.district_name, r.lao_type, r.lao_name))
     return rows
 

@@ -12,7 +12,7 @@ from ..domain import typo_guard
 from ..domain.workflow import ReviewAction, Role, Status
 from ..models import User, utcnow
 from ..web import action_time, download, refuse, show_date, status_label, today
-from . import bp, exports, operations, queries, selection
+from . import bp, exports, operations, queries, reports_export, selection
 from .forms import ActionForm, ReviewForm, parse_rows
 from ..params import whole
 
@@ -30,7 +30,13 @@ MARK_LABELS = {
 def _labels():
     """Label helpers for the verify templates."""
     return {"lao_type_label": selection.type_label, "mark_label": lambda m: _(MARK_LABELS[m]),
-            "lao_types": selection.LAO_TYPES, "detail_url": detail_url, "page_labels": page_labels}
+            "lao_types": selection.LAO_TYPES, "detail_url": detail_url, "page_labels": page_labels,
+            "nf": count_text}
+
+
+def count_text(n: int | None) -> str:
+    """A count with thousands separators (7,846), empty for None."""
+    return "" if n is None else f"{n:,}"
 
 
 def page_labels() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
@@ -152,25 +158,59 @@ def followup_export(fmt: str):
 # --------------------------------------------------------------------------- INR911 and matrix
 
 
-@bp.route("/status")
-@roles_required(Role.PROVINCE_VERIFIER, Role.NATIONAL_VIEWER, Role.ADMIN)
-def status():
-    """INR911: the LAOs that recorded and those that did not, side by side with counts and percentages."""
-    sel = selection.resolve(current_user, request.args, today(), allow_all_provinces=True)
+LIST_PAGE_SIZE = 500  # LAOs per page of the whole-country INR911 lists (about 200 KB of HTML a page)
+
+
+def _status_data(sel: selection.Selection):
+    """INR911 of a selection: the report and, for the whole country, its per-province lines."""
     report = by_province = None
     if sel.installment is not None:
         report = queries.status_report(sel.installment, sel.province_id, sel.lao_type, sel.district_id)
         if sel.province_id is None:  # the whole country: per-province counts first, 7,800 names on request
             by_province = queries.status_by_province(sel.installment, sel.lao_type)
+    return report, by_province
+
+
+@bp.route("/status")
+@roles_required(Role.PROVINCE_VERIFIER, Role.NATIONAL_VIEWER, Role.ADMIN)
+def status():
+    """INR911: the LAOs that recorded and those that did not, side by side with counts and percentages.
+
+    The whole country's lists come in pages of LIST_PAGE_SIZE LAOs (in province order), so no page is megabytes.
+    """
+    sel = selection.resolve(current_user, request.args, today(), allow_all_provinces=True)
+    report, by_province = _status_data(sel)
     show_lists = sel.province_id is not None or request.args.get("lists") == "1"
+    listing = None
+    if report is not None and show_lists:
+        listing = queries.list_page(report, request.args.get("page", type=whole) or 1,
+                                    LIST_PAGE_SIZE if sel.province_id is None else None)
     return render_template("verify/status.html", sel=sel, inst=sel.installment, report=report,
-                           by_province=by_province, show_lists=show_lists)
+                           by_province=by_province, show_lists=show_lists, listing=listing,
+                           list_page_size=LIST_PAGE_SIZE)
 
 
-@bp.route("/matrix")
-@roles_required(Role.PROVINCE_VERIFIER, Role.ADMIN)
-def matrix():
-    """The province's LAOs x installments of a fiscal year with a status mark per cell."""
+@bp.route("/status.<fmt>")
+@roles_required(Role.PROVINCE_VERIFIER, Role.NATIONAL_VIEWER, Role.ADMIN)
+def status_export(fmt: str):
+    """INR911 as xlsx (summary with totals and the list of LAOs) or CSV (the summary with its totals line)."""
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    sel = selection.resolve(current_user, request.args, today(), allow_all_provinces=True)
+    if sel.installment is None:
+        abort(404)
+    report, by_province = _status_data(sel)
+    if report is None:
+        abort(404)
+    name = f"inr911_{sel.province.code if sel.province else 'all'}_{sel.installment.fiscal_year_id}" \
+           f"_{sel.installment.number}.{fmt}"
+    if fmt == "csv":
+        return download(reports_export.status_csv(report, by_province), name)
+    return download(reports_export.status_xlsx(report, by_province, sel.installment, sel.place()), name)
+
+
+def _matrix_selection():
+    """The matrix's province, fiscal year and sort from the query args (the page and its exports)."""
     province = selection.resolve_province(current_user, request.args.get("province"))
     year = request.args.get("year", type=whole)
     if year is None:
@@ -181,9 +221,37 @@ def matrix():
     if sort not in queries.MATRIX_SORTS:
         sort = "district"
     grid = queries.progress_matrix(fy.year, province.id, today(), sort) if fy and province else None
+    return province, fy, sort, grid
+
+
+@bp.route("/matrix")
+@roles_required(Role.PROVINCE_VERIFIER, Role.ADMIN)
+def matrix():
+    """The province's LAOs x installments of a fiscal year with a status mark per cell."""
+    province, fy, sort, grid = _matrix_selection()
     provinces = selection.province_choices(current_user)
     return render_template("verify/matrix.html", province=province, fy=fy, grid=grid, sort=sort,
                            years=fiscal.fiscal_years(), provinces=provinces, marks=queries.MARKS)
+
+
+@bp.route("/matrix.<fmt>")
+@roles_required(Role.PROVINCE_VERIFIER, Role.ADMIN)
+def matrix_export(fmt: str):
+    """The progress matrix as xlsx or CSV: Thai headers and marks, totals rows per installment."""
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    province, fy, _sort, grid = _matrix_selection()
+    if grid is None or province is None or fy is None:
+        abort(404)
+    name = f"matrix_{province.code}_{fy.year}.{fmt}"
+    if fmt == "csv":
+        return download(reports_export.matrix_csv(grid, mark_text), name)
+    return download(reports_export.matrix_xlsx(grid, mark_text, _("จังหวัด%(name)s", name=province.name_th)), name)
+
+
+def mark_text(mark: str) -> str:
+    """The translated label of a matrix mark."""
+    return _(MARK_LABELS[mark])
 
 
 # --------------------------------------------------------------------------- accounts
@@ -242,10 +310,24 @@ def _set_active(user_id: int, active: bool):
     return redirect(url_for("verify.accounts", province=province if current_user.role == Role.ADMIN.value else None))
 
 
+@bp.route("/accounts/<int:user_id>/disable", methods=["GET"])
+@roles_required(Role.PROVINCE_VERIFIER, Role.ADMIN)
+def account_disable_confirm(user_id: int):
+    """Ask before disabling an LAO officer's account (what it does, then a confirm button)."""
+    target = account_or_404(user_id)
+    return render_template("verify/disable_confirm.html", target=target, form=ActionForm())
+
+
 @bp.route("/accounts/<int:user_id>/disable", methods=["POST"])
 @roles_required(Role.PROVINCE_VERIFIER, Role.ADMIN)
 def account_disable(user_id: int):
-    """Disable an LAO officer's account (its sessions end)."""
+    """Disable an LAO officer's account (its sessions end), only with the confirmation step's `confirm`."""
+    target = account_or_404(user_id)
+    if request.form.get("confirm") != "yes":  # not through the confirmation page: nothing changes
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        flash(_("กรุณายืนยันการปิดใช้งานบัญชีก่อน"), "error")
+        return render_template("verify/disable_confirm.html", target=target, form=ActionForm()), 400
     return _set_active(user_id, False)
 
 

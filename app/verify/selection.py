@@ -79,8 +79,10 @@ def default_province() -> Province | None:
 
 
 def all_provinces() -> list[Province]:
-    """Every province by code (the choice offered to national users and admins)."""
-    return list(db.session.scalars(select(Province).order_by(Province.code)))
+    """The provinces that have LAOs in the register, by code (the choice offered to national users and admins):
+    a province no LAO of which reports here (e.g. Bangkok) is not offered."""
+    with_laos = select(Lao.province_id).distinct()
+    return list(db.session.scalars(select(Province).where(Province.id.in_(with_laos)).order_by(Province.code)))
 
 
 def province_choices(user: User) -> list[Province]:

@@ -377,10 +377,27 @@ def test_matrix_admin_picks_province(site, client):
 # --------------------------------------------------------------------------- accounts
 
 
-def _account_post(client, user_id: int, what: str):
-    """Press an account button (reset / disable / enable) with the page's CSRF token."""
+def _account_post(client, user_id: int, what: str, **extra):
+    """Press an account button (reset / disable / enable) with the page's CSRF token (disable: confirmed)."""
     token = csrf_from(_page(client, "/verify/accounts"))
-    return client.post(f"/verify/accounts/{user_id}/{what}", data={"csrf_token": token})
+    data = {"csrf_token": token, **({"confirm": "yes"} if what == "disable" else {}), **extra}
+    return client.post(f"/verify/accounts/{user_id}/{what}", data=data)
+
+
+def test_disable_asks_first_and_refuses_a_post_without_the_confirmation(site, client, app):
+    users = site["users"]
+    login(client, "verifier")
+    html = _page(client, "/verify/accounts")
+    assert f'href="/verify/accounts/{users["officer"].id}/disable"' in html  # a link to the confirmation, no form
+    page = _page(client, f"/verify/accounts/{users['officer'].id}/disable")
+    assert 'data-testid="disable-confirm"' in page and 'name="confirm" value="yes"' in page
+    assert _user(app, users["officer"]).active is True  # asking changes nothing
+    resp = _account_post(client, users["officer"].id, "disable", confirm="")
+    assert resp.status_code == 400 and "กรุณายืนยันการปิดใช้งานบัญชีก่อน" in resp.get_data(as_text=True)
+    assert _user(app, users["officer"]).active is True and _audit_users(app, "account_disabled") == []
+    assert client.get(f"/verify/accounts/{site['users']['officer_far'].id}/disable").status_code == 404
+    resp = _account_post(client, users["officer"].id, "disable")
+    assert resp.status_code == 302 and _user(app, users["officer"]).active is False
 
 
 def test_accounts_list_only_own_provinces_lao_officers(site, client):

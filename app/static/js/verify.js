@@ -35,13 +35,27 @@
   }
   var clean = document.getElementById("check-clean");
   if (clean) {
-    clean.addEventListener("click", function () { setAll(function (c) { return c.dataset.warn === "0"; }); });
+    // rows still to confirm (not those already confirmed: a bulk confirm would refuse them)
+    clean.addEventListener("click", function () {
+      setAll(function (c) { return c.dataset.warn === "0" && c.dataset.open !== "0"; });
+    });
   }
   var none = document.getElementById("check-none");
   if (none) {
     none.addEventListener("click", function () { setAll(function () { return false; }); });
   }
   rowChecks().forEach(function (c) { c.addEventListener("change", refresh); });
+
+  // The revenue-item columns are folded so the essential columns fit the page; a button opens them.
+  var toggle = document.getElementById("toggle-items");
+  var part1 = document.getElementById("part1");
+  if (toggle && part1) {
+    toggle.addEventListener("click", function () {
+      var shown = part1.classList.toggle("show-items");
+      toggle.setAttribute("aria-pressed", shown ? "true" : "false");
+      toggle.textContent = shown ? toggle.dataset.hide : toggle.dataset.show;
+    });
+  }
 
   // Unconfirm and return need a reason: mark the field required for those actions.
   var reason = document.getElementById("reason");
