@@ -59,6 +59,32 @@ def show_date(d, long: bool = False) -> str:
     return cal.thai_date(d, long) if is_thai() else cal.english_date(d)
 
 
+def be_datetime(d) -> str:
+    """A UTC timestamp as Bangkok time วว/ดด/ปปปป HH:MM (a date as วว/ดด/ปปปป), Buddhist year, in every language."""
+    if d is None:
+        return ""
+    if isinstance(d, datetime):
+        local = to_local(d)
+        return f"{thai_dates.format_be_date(local.date())} {local:%H:%M}"
+    return thai_dates.format_be_date(d)
+
+
+def audit_details(event) -> list:
+    """An audit event's values as lines (label, before, after, changed), item names cached for the request."""
+    from . import audit_text
+
+    if "audit_item_names" not in g:
+        g.audit_item_names = audit_text.item_names()
+    return audit_text.details(event.action, event.old_values, event.new_values, g.audit_item_names)
+
+
+def audit_subject(event) -> str:
+    """What an audit event is about, in words."""
+    from . import audit_text
+
+    return audit_text.subject(event.object_type, event.object_id)
+
+
 def local_name(obj) -> str:
     """An object's name in the UI language: name_th, or name_en in English when it has one."""
     if not is_thai() and getattr(obj, "name_en", None):
@@ -182,6 +208,9 @@ def register(app: Flask) -> None:
     app.add_template_filter(action_label, "action_label")
     app.add_template_filter(show_period, "thperiod")
     app.add_template_filter(local_name, "name")
+    app.add_template_filter(be_datetime, "bedate")
+    app.add_template_filter(audit_details, "audit_details")
+    app.add_template_filter(audit_subject, "audit_subject")
     app.add_template_global(today, "today")
     app.add_template_global(demo_loaded, "demo_loaded")
     app.add_template_global(is_thai, "is_thai")
