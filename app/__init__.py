@@ -91,8 +91,12 @@ def register_security(app: Flask) -> None:
 
 
 def _select_locale() -> str:
+    """The request's language: the API's from Accept-Language (Thai unless English is preferred), the pages' from
+    the session's choice (Thai by default); Thai outside a request."""
     if not has_request_context():
         return "th"  # CLI and background work speak Thai, like the default UI
+    if request.path.startswith("/api/"):  # token clients have no session: they say their language per request
+        return request.accept_languages.best_match(("th", "en"), default="th") or "th"
     lang = http_session.get("lang")
     if lang in ("th", "en"):
         return lang
@@ -212,14 +216,16 @@ COMPRESSED_TYPES = ("text/html", "text/css", "text/plain", "text/csv", "text/jav
 
 
 def register_assets(app: Flask) -> None:
-    """Compression (Flask-Compress: zstd, brotli or gzip as the browser accepts; xlsx, already a zip, is left alone)
+    """Compression (Flask-Compress: brotli or gzip as the browser accepts; xlsx, already a zip, is left alone)
     and fingerprinted static URLs (`?v=` the content's hash) served with a year-long immutable Cache-Control."""
     from flask_compress import Compress
 
     app.config.setdefault("COMPRESS_MIMETYPES", list(COMPRESSED_TYPES))
-    # Files are sent as streams: gzip too for them (Flask-Compress leaves it out of its streaming default), and
-    # the assets answer conditional requests.
-    app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["zstd", "br", "gzip", "deflate"])
+    # brotli, else gzip: what every browser and HTTP library decodes (zstd is left out: clients that announce it
+    # cannot always decode it, e.g. the API's schema tester). Files are sent as streams: gzip too for them
+    # (Flask-Compress leaves it out of its streaming default), and the assets answer conditional requests.
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "gzip"])
     app.config.setdefault("COMPRESS_STREAMING_ENDPOINT_CONDITIONAL", sorted(PUBLIC_ASSETS))
     Compress(app)
     hashes: dict[tuple[str, float], str] = {}
