@@ -80,3 +80,16 @@ def test_lines_follow_the_ui_language(english):
     lines = audit_text.lines("confirm_installment", {"status": "recorded"}, {"status": "confirmed"},
                              {"SIGNBOARD": "Signboard tax"})
     assert lines == ["Status: Recorded → Confirmed"]
+
+
+def test_default_round_names_and_fiscal_months_follow_the_ui_language(english):
+    from app.web import fiscal_months, round_name
+
+    assert round_name("รอบ 6 เดือน") == "6-month round" and round_name("รอบพิเศษ") == "รอบพิเศษ"
+    assert fiscal_months()[:3] == ["Oct", "Nov", "Dec"] and fiscal_months()[-1] == "Sep"
+
+
+def test_fiscal_months_are_thai_by_default(thai):
+    from app.web import fiscal_months, round_name
+
+    assert fiscal_months()[:2] == ["ต.ค.", "พ.ย."] and round_name("รอบ 6 เดือน") == "รอบ 6 เดือน"
