@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from .domain import thai_dates
 from .domain.errors import N_
@@ -59,8 +59,7 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 AMOUNT = re.compile(r"-?\d+\.\d{2}")
 
 
-@dataclass(frozen=True)
-class Detail:
+class Detail(NamedTuple):
     """One line of an event's details: what (label), the value before (None: none recorded) and after."""
 
     label: str
@@ -82,6 +81,8 @@ def _yes_no(value: bool) -> str:
 
 def _amount(text) -> str:
     """A plain decimal (string or number) as baht with separators; anything else as it is."""
+    if isinstance(text, str) and AMOUNT.fullmatch(text):
+        return f"{Decimal(text):,.2f}"  # already exactly 2 places: nothing to round
     try:
         return format_baht(Decimal(str(text)))
     except (InvalidOperation, ValueError):
@@ -146,17 +147,22 @@ def _label(key: str, items: Mapping[str, str], action: str) -> tuple[str, str]:
 
 
 def details(action: str, old: Mapping | None, new: Mapping | None,
-            items: Mapping[str, str] | None = None) -> list[Detail]:
+            items: Mapping[str, str] | None = None, labels: dict | None = None) -> list[Detail]:
     """The event's values as lines, one per key (the keys of `old` then those only in `new`), hidden keys left out.
 
-    `items` maps revenue item codes to their names in the UI language (default: the reference data's).
+    `items` maps revenue item codes to their names in the UI language (default: the reference data's); `labels`, a
+    dict the caller keeps for one request, remembers each (action, key)'s label across events (a long export).
     """
     items = item_names() if items is None else items
+    labels = {} if labels is None else labels
     old, new = old or {}, new or {}
     keys = [k for k in dict.fromkeys([*old, *new]) if k not in HIDDEN_KEYS]
     out = []
     for key in keys:
-        label, kind = _label(key, items, action)
+        found = labels.get((action, key))
+        if found is None:
+            found = labels[(action, key)] = _label(key, items, action)
+        label, kind = found
         before, after = old.get(key), new.get(key)
         out.append(Detail(label, (_show(kind, before) or "–") if key in old else None,
                           _show(kind, after) if key in new else None, key in old and key in new and before != after))
@@ -176,9 +182,10 @@ def _show(kind: str, value) -> str | None:
     return _plain(kind, value)
 
 
-def lines(action: str, old: Mapping | None, new: Mapping | None, items: Mapping[str, str] | None = None) -> list[str]:
+def lines(action: str, old: Mapping | None, new: Mapping | None, items: Mapping[str, str] | None = None,
+          labels: dict | None = None) -> list[str]:
     """The event's details as sentences (see `details`)."""
-    return [d.text() for d in details(action, old, new, items)]
+    return [d.text() for d in details(action, old, new, items, labels)]
 
 
 def subject(object_type: str | None, object_id: str | None) -> str:

@@ -74,8 +74,8 @@ def audit_details(event) -> list:
     from . import audit_text
 
     if "audit_item_names" not in g:
-        g.audit_item_names = audit_text.item_names()
-    return audit_text.details(event.action, event.old_values, event.new_values, g.audit_item_names)
+        g.audit_item_names, g.audit_labels = audit_text.item_names(), {}
+    return audit_text.details(event.action, event.old_values, event.new_values, g.audit_item_names, g.audit_labels)
 
 
 def audit_subject(event) -> str:

@@ -55,6 +55,7 @@ def audit_csv(rows: Iterable, action_label, *, with_ip: bool) -> Iterator[str]:
     buf = io.StringIO()
     writer = csv.writer(buf)
     items = audit_text.item_names()
+    labels: dict[tuple[str, str], tuple[str, str]] = {}  # each (action, key)'s label, worked out once per export
 
     def flush() -> str:
         text = buf.getvalue()
@@ -70,7 +71,7 @@ def audit_csv(rows: Iterable, action_label, *, with_ip: bool) -> Iterator[str]:
     yield "\ufeff" + flush()
     for n, (event, lao_code, lao_name, province_name) in enumerate(rows, start=1):
         object_id = "" if event.object_type == "import" else event.object_id  # a file's hash: not for people
-        details = "; ".join(audit_text.lines(event.action, event.old_values, event.new_values, items))
+        details = "; ".join(audit_text.lines(event.action, event.old_values, event.new_values, items, labels))
         row = [be_date(to_local(event.at)), event.username, event.ip, action_label(event.action), event.action,
                audit_text.subject(event.object_type, event.object_id), object_id, lao_code, lao_name,
                province_name, details]
