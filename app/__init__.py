@@ -1,8 +1,10 @@
 """Application factory: create_app() registers extensions, blueprints, error handlers and commands."""
 
+import hashlib
 import os
+from pathlib import Path
 
-from flask import Flask, has_request_context, session as http_session
+from flask import Flask, has_request_context, request, session as http_session
 
 from config import CONFIGS
 
@@ -32,6 +34,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
+    register_assets(app)
     register_commands(app)
     return app
 
@@ -46,8 +49,8 @@ def register_resources(app: Flask) -> None:
     resources.init_app(app)
 
 
-# Public, identical for everyone and cached for a month: no no-store (and no user load) for these.
-PUBLIC_ASSETS = frozenset({"static", "bootstrap.static", "main.font", "main.plotly_js"})
+# Public, identical for everyone and cacheable: no no-store (and no user load) for these.
+PUBLIC_ASSETS = frozenset({"static", "bootstrap.static", "main.font", "main.plotly_js", "main.favicon"})
 
 
 def register_security(app: Flask) -> None:
@@ -88,8 +91,12 @@ def register_security(app: Flask) -> None:
 
 
 def _select_locale() -> str:
+    """The request's language: the API's from Accept-Language (Thai unless English is preferred), the pages' from
+    the session's choice (Thai by default); Thai outside a request."""
     if not has_request_context():
         return "th"  # CLI and background work speak Thai, like the default UI
+    if request.path.startswith("/api/"):  # token clients have no session: they say their language per request
+        return request.accept_languages.best_match(("th", "en"), default="th") or "th"
     lang = http_session.get("lang")
     if lang in ("th", "en"):
         return lang
@@ -191,7 +198,7 @@ def register_errorhandlers(app: Flask) -> None:
         return render_template(f"errors/{code}.html", messages=messages), code
 
 
-STATIC_ENDPOINTS = {"static", "bootstrap.static", "main.font", "main.plotly_js"}
+STATIC_ENDPOINTS = {"static", "bootstrap.static", "main.font", "main.plotly_js", "main.favicon"}
 """Endpoints serving static files: a 404 there is never recorded as a security event."""
 
 
@@ -200,6 +207,67 @@ def register_template_helpers(app: Flask) -> None:
     from .web import register as register_web
 
     register_web(app)
+
+
+# Files whose URLs carry ?v=<hash of the content>: such a URL names one version of the file forever, so it may be
+# cached for a year without revalidation; a changed file gets a new URL.
+FINGERPRINTED = ("static", "bootstrap.static", "main.plotly_js")
+IMMUTABLE = "public, max-age=31536000, immutable"
+COMPRESSED_TYPES = ("text/html", "text/css", "text/plain", "text/csv", "text/javascript", "application/javascript",
+                    "application/json", "image/svg+xml", "image/x-icon", "image/vnd.microsoft.icon", "font/ttf")
+
+
+def register_assets(app: Flask) -> None:
+    """Compression (Flask-Compress: brotli or gzip as the browser accepts; xlsx, already a zip, is left alone)
+    and fingerprinted static URLs (`?v=` the content's hash) served with a year-long immutable Cache-Control."""
+    from flask_compress import Compress
+
+    app.config.setdefault("COMPRESS_MIMETYPES", list(COMPRESSED_TYPES))
+    # brotli, else gzip: what every browser and HTTP library decodes (zstd is left out: clients that announce it
+    # cannot always decode it, e.g. the API's schema tester). Files are sent as streams: gzip too for them
+    # (Flask-Compress leaves it out of its streaming default), and the assets answer conditional requests.
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_STREAMING_ENDPOINT_CONDITIONAL", sorted(PUBLIC_ASSETS))
+    Compress(app)
+    hashes: dict[tuple[str, float], str] = {}
+
+    def fingerprint(endpoint: str, filename: str | None) -> str | None:
+        """The first 12 hex digits of the SHA-256 of the file an asset endpoint serves (cached per path and
+        modification time), or None when there is no such file."""
+        if endpoint == "main.plotly_js":
+            base: str | None = os.path.join(app.static_folder or "", "vendor")
+            filename = "plotly-basic.min.js"
+        elif endpoint == "static":
+            base = app.static_folder
+        else:
+            blueprint = app.blueprints.get(endpoint.split(".", 1)[0])
+            base = blueprint.static_folder if blueprint is not None else None
+        if not base or not filename:
+            return None
+        path = Path(base) / filename
+        try:
+            key = (str(path), path.stat().st_mtime)
+        except OSError:
+            return None
+        if key not in hashes:
+            hashes[key] = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+        return hashes[key]
+
+    @app.url_defaults
+    def _version(endpoint: str, values: dict) -> None:
+        if endpoint in FINGERPRINTED and "v" not in values:
+            version = fingerprint(endpoint, values.get("filename"))
+            if version:
+                values["v"] = version
+
+    @app.after_request
+    def _cache_forever(response):
+        endpoint = request.endpoint
+        if (endpoint in FINGERPRINTED and response.status_code in (200, 304) and request.args.get("v")
+                and request.args["v"] == fingerprint(endpoint, (request.view_args or {}).get("filename"))):
+            response.headers["Cache-Control"] = IMMUTABLE
+        return response
 
 
 def register_commands(app: Flask) -> None:

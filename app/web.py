@@ -12,7 +12,7 @@ from wtforms.widgets import TextInput
 
 from .domain import calendar as cal
 from .domain import thai_dates
-from .domain.errors import DomainError, ValidationError
+from .domain.errors import N_, DomainError, ValidationError
 from .domain.money import format_baht, format_pct
 from .domain.workflow import ACTION_LABELS, ROLE_LABELS, STATUS_LABELS, ReviewAction, Role, Status
 from .i18n import gettext, is_thai
@@ -57,6 +57,49 @@ def show_date(d, long: bool = False) -> str:
         local = to_local(d)
         return cal.thai_date(local, long, with_time=True) if is_thai() else cal.english_date(local, with_time=True)
     return cal.thai_date(d, long) if is_thai() else cal.english_date(d)
+
+
+def be_datetime(d) -> str:
+    """A UTC timestamp as Bangkok time วว/ดด/ปปปป HH:MM (a date as วว/ดด/ปปปป), Buddhist year, in every language."""
+    if d is None:
+        return ""
+    if isinstance(d, datetime):
+        local = to_local(d)
+        return f"{thai_dates.format_be_date(local.date())} {local:%H:%M}"
+    return thai_dates.format_be_date(d)
+
+
+def audit_details(event) -> list:
+    """An audit event's values as lines (label, before, after, changed), item names cached for the request."""
+    from . import audit_text
+
+    if "audit_item_names" not in g:
+        g.audit_item_names, g.audit_labels = audit_text.item_names(), {}
+    return audit_text.details(event.action, event.old_values, event.new_values, g.audit_item_names, g.audit_labels)
+
+
+def audit_subject(event) -> str:
+    """What an audit event is about, in words."""
+    from . import audit_text
+
+    return audit_text.subject(event.object_type, event.object_id)
+
+
+# The default rounds' names (app.reference ROUNDS_2560, ROUNDS_MONTHLY) as msgids, so that round_name() can show
+# them in English; a name an administrator typed is shown as typed.
+DEFAULT_ROUND_NAMES = (N_("รอบที่ 1 (งวด 1–6)"), N_("รอบที่ 2 (ทั้งปี)"), N_("รอบ 6 เดือน"), N_("รอบ 9 เดือน"),
+                       N_("รอบ 12 เดือน"))
+
+
+def round_name(name: str | None) -> str:
+    """An evaluation round's name in the UI language: a default round's translated, any other as stored."""
+    return gettext(name) if name else ""
+
+
+def fiscal_months() -> list[str]:
+    """The fiscal year's month labels, October first, in the UI language (ต.ค. … ก.ย. / Oct … Sep)."""
+    months = cal.THAI_MONTHS_SHORT if is_thai() else cal.EN_MONTHS_SHORT
+    return [months[(9 + i) % 12] for i in range(12)]
 
 
 def local_name(obj) -> str:
@@ -185,6 +228,11 @@ def register(app: Flask) -> None:
     app.add_template_filter(show_period, "thperiod")
     app.add_template_filter(thai_dates.format_be_date, "bedate")
     app.add_template_filter(local_name, "name")
+    app.add_template_filter(be_datetime, "bedate")
+    app.add_template_filter(round_name, "round_name")
+    app.add_template_global(fiscal_months, "fiscal_months")
+    app.add_template_filter(audit_details, "audit_details")
+    app.add_template_filter(audit_subject, "audit_subject")
     app.add_template_global(today, "today")
     app.add_template_global(demo_loaded, "demo_loaded")
     app.add_template_global(is_thai, "is_thai")

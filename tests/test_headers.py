@@ -3,6 +3,8 @@ production), Cache-Control: no-store on signed-in pages, API answers and every e
 only to admins and national staff (auth.loaders.may_see_addresses)."""
 
 import csv
+import gzip
+import hashlib
 import io
 import re
 from datetime import date, datetime
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import plotly
 import pytest
+from flask import url_for
 from sqlalchemy import select
 
 from app import audit, create_app, db
@@ -125,7 +128,7 @@ def test_signed_in_pages_are_no_store(app, client, world, username, path):
 
 def test_public_assets_stay_cacheable_for_signed_in_users(app, client, world):
     login(client, "national", f.PASSWORD)
-    for path in ("/static/css/app.css", "/fonts/Sarabun-Regular.ttf", "/vendor/plotly.min.js"):
+    for path in ("/static/css/app.css", "/fonts/Sarabun-Regular.ttf", "/vendor/plotly-basic.min.js", "/favicon.ico"):
         response = client.get(path)
         assert response.status_code == 200
         assert "no-store" not in response.headers.get("Cache-Control", ""), path
@@ -221,12 +224,78 @@ def test_development_and_testing_stay_on_http(app, client):
     assert app.config["FORCE_HTTPS"] is False and DevelopmentConfig.FORCE_HTTPS is False
 
 
+VENDORED_PLOTLY = Path(__file__).resolve().parents[1] / "app" / "static" / "vendor" / "plotly-basic.min.js"
+
+
 def test_the_plotly_placeholders_match_the_shipped_plotly_js():
     """reports/_style.html pre-creates the <style> plotly.js fills by CSSOM and the element whose id stops it
     injecting MapLibre's stylesheet; a plotly upgrade that renames either must fail here, not in a browser."""
-    shipped = (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_text(encoding="utf-8")
+    shipped = VENDORED_PLOTLY.read_text(encoding="utf-8")
     template = (Path(__file__).resolve().parents[1] / "app" / "templates" / "reports" / "_style.html").read_text()
     assert '"plotly.js-style-"+' in shipped and 'id="plotly.js-style-global"' in template
     ids = set(re.findall(r'getElementById\("([0-9a-f]{64})"\)', shipped))
     assert ids and all(f'id="{i}"' in template for i in ids)
     assert shipped.count('createElement("style")') == 2  # the global rules and MapLibre's: both handled
+
+
+def test_the_vendored_plotly_bundle_is_the_basic_dist_of_the_python_packages_version():
+    """The charts are drawn by plotly.js's basic bundle (bar, scatter, pie) of the same version as the plotly.js the
+    Python package writes figures for; the file is the npm package's byte for byte (static/vendor/README.md)."""
+    data = VENDORED_PLOTLY.read_bytes()
+    assert hashlib.sha256(data).hexdigest() == "99784e3abfb07b142a15e521a439e6d9addceadb3f79553fd24c72774f0649ba"
+    full = (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_text(encoding="utf-8")[:200]
+    version = re.search(r"plotly\.js v([0-9.]+)", full)
+    assert version and f"plotly.js (basic - minified) v{version[1]}" in data[:200].decode()
+    assert len(data) < 1_300_000  # the full bundle is 4.8 MB
+
+
+def test_pages_scripts_and_csv_are_compressed_for_browsers_that_accept_it(app, client, world):
+    page = client.get("/login", headers={"Accept-Encoding": "gzip"})
+    assert page.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in page.headers["Vary"]
+    assert "เข้าสู่ระบบ" in gzip.decompress(page.data).decode()
+    assert "Content-Encoding" not in client.get("/login").headers  # nothing asked: nothing compressed
+    with app.test_request_context():
+        script = url_for("main.plotly_js")
+    js = client.get(script, headers={"Accept-Encoding": "gzip"})
+    raw = gzip.decompress(js.data)
+    assert js.headers["Content-Encoding"] == "gzip" and raw == VENDORED_PLOTLY.read_bytes()
+    assert len(js.data) < len(raw) / 2
+    login(client, "national", f.PASSWORD)
+    csv_answer = client.get("/admin/audit.csv", headers={"Accept-Encoding": "gzip"})
+    assert csv_answer.headers["Content-Encoding"] == "gzip"
+    assert csv_answer.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset, never two
+    assert "IP-EVENT" in gzip.decompress(csv_answer.data).decode("utf-8-sig")
+
+
+def test_an_xlsx_attachment_is_not_compressed_again(app, client, world):
+    login(client, "national", f.PASSWORD)
+    response = client.get("/reports/monitoring/export.xlsx?year=2570&number=1", headers={"Accept-Encoding": "gzip"})
+    if response.status_code == 302:  # no installment to monitor in this world: any xlsx will do
+        pytest.skip("no monitoring export in this world")
+    assert response.status_code == 200 and "Content-Encoding" not in response.headers
+    assert response.data[:2] == b"PK"
+
+
+def test_static_urls_carry_the_content_hash_and_are_cached_for_a_year(app, client, world):
+    html = client.get("/login").get_data(as_text=True)
+    urls = re.findall(r'(?:href|src)="(/(?:static|vendor|bootstrap)/[^"]+)"', html)
+    assert any("app.css" in u for u in urls) and any("favicon.ico" in u for u in urls)
+    for url in urls:
+        assert re.search(r"[?&]v=[0-9a-f]{12}$", url.replace("&amp;", "&")), url
+        response = client.get(url.replace("&amp;", "&"))
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable", url
+        response.close()
+    stale = client.get("/static/css/app.css?v=000000000000")  # an old version's URL: not pinned for a year
+    assert "immutable" not in stale.headers.get("Cache-Control", "")
+    stale.close()
+    css = (Path(__file__).resolve().parents[1] / "app" / "static" / "css" / "app.css").read_bytes()
+    assert f"app.css?v={hashlib.sha256(css).hexdigest()[:12]}" in html
+
+
+def test_the_favicon_is_served_where_browsers_look(app, client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response.mimetype == "image/vnd.microsoft.icon"
+    assert response.data[:4] == b"\x00\x00\x01\x00"  # an ICO header
+    assert "no-store" not in response.headers.get("Cache-Control", "")
+    response.close()

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Select, exists, false, func, or_, select
 
 from .. import db
+from ..i18n import is_thai
 from ..auth.loaders import in_scope, scope_of
 from ..domain.vocabulary import SECURITY_ACTIONS
 from ..domain.workflow import Role
@@ -196,7 +197,14 @@ def _utc(day: date) -> datetime:
 
 def audit_query(viewer: User, f: AuditFilters) -> Select[AuditEvent, str, str, str]:
     """Audit events `viewer` may read that match the filters, newest first, with LAO and province names."""
-    stmt = (select(AuditEvent, Lao.code, Lao.name_th, Province.name_th)
+    lao_name: ColumnElement[str]
+    province_name: ColumnElement[str]
+    if is_thai():
+        lao_name, province_name = Lao.name_th.expression, Province.name_th.expression
+    else:  # the English name where the register has one
+        lao_name = func.coalesce(func.nullif(Lao.name_en, ""), Lao.name_th)
+        province_name = func.coalesce(func.nullif(Province.name_en, ""), Province.name_th)
+    stmt = (select(AuditEvent, Lao.code, lao_name, province_name)
             .outerjoin(Lao, Lao.id == AuditEvent.lao_id)
             .outerjoin(Province, Province.id == AuditEvent.province_id)
             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))

@@ -16,6 +16,7 @@ from ..domain.limits import MAX_API_BODY
 from ..domain.workflow import Role, Status, check_version
 from ..entry import operations as entry_ops
 from ..figures import amounts_by_lao, explanations_for, report_for
+from ..i18n import is_thai
 from ..models import LAO_TYPES, District, FiscalYear, Installment, Lao, Province, User
 from ..reference import items_for
 from ..reports import queries as report_queries
@@ -61,8 +62,11 @@ def _authenticate():
 
 @bp.after_request
 def _no_store(response):
-    """API answers carry figures and personal data: never cache them."""
+    """API answers carry figures and personal data: never cache them. Messages are in the language Accept-Language
+    chose (Thai by default), which the answer names."""
     response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Language"] = "th" if is_thai() else "en"
+    response.vary.add("Accept-Language")
     return response
 
 

@@ -102,8 +102,8 @@ def require_scope() -> None:
         abort(403)
 
 
-OPEN_WITHOUT_SCOPE = {None, "static", "bootstrap.static", "main.font", "main.plotly_js", "main.set_language",
-                      "main.set_text_size", "auth.logout", "auth.login"}
+OPEN_WITHOUT_SCOPE = {None, "static", "bootstrap.static", "main.font", "main.plotly_js", "main.favicon",
+                      "main.set_language", "main.set_text_size", "auth.logout", "auth.login"}
 
 
 def may_see_addresses(user: User | None) -> bool:

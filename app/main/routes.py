@@ -3,8 +3,7 @@
 from pathlib import Path
 
 import fontpkg_sarabun
-import plotly
-from flask import abort, redirect, request, send_from_directory, session, url_for
+from flask import abort, current_app, redirect, request, send_from_directory, session, url_for
 from flask_login import current_user, login_required
 
 from ..auth.loaders import safe_next
@@ -12,7 +11,6 @@ from ..domain.workflow import Role
 from . import bp
 
 FONT_DIR = Path(fontpkg_sarabun.__file__).parent / "files"
-PLOTLY_DIR = Path(plotly.__file__).parent / "package_data"
 
 
 @bp.route("/")
@@ -55,7 +53,16 @@ def font(filename: str):
     return send_from_directory(FONT_DIR, filename, max_age=30 * 86400)
 
 
-@bp.route("/vendor/plotly.min.js")
+@bp.route("/vendor/plotly-basic.min.js")
 def plotly_js():
-    """Serve plotly.js from the plotly package (no CDN)."""
-    return send_from_directory(PLOTLY_DIR, "plotly.min.js", max_age=30 * 86400)
+    """Serve plotly.js's basic bundle (bar, scatter, pie: all the charts draw), vendored in static/vendor (no CDN);
+    its URL carries the content's hash, so it is cached for a year (app.register_assets)."""
+    return send_from_directory(Path(current_app.static_folder or "") / "vendor", "plotly-basic.min.js",
+                               max_age=86400)
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """The site icon where browsers look for it without a <link> (the pages link the fingerprinted static copy)."""
+    return send_from_directory(current_app.static_folder or "", "favicon.ico", max_age=86400,
+                               mimetype="image/vnd.microsoft.icon")

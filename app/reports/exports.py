@@ -1,9 +1,11 @@
 """DataFrame -> xlsx / csv bytes for the report exports (formula-injection safe, exact Decimal amounts).
 
 xlsx: a title row, the selection and as-of lines, Thai headers (frozen), amounts as numbers with
-`#,##0.00`, percents `0.00`, total rows in bold; every text cell is written as a string cell, so a
-name starting with "=" stays text and is never evaluated. csv: UTF-8 (with a BOM for the web, so
-Thai Excel opens it correctly), machine column names, amounts as plain decimals with 2 places.
+`#,##0.00`, percents `0.00`, dates as real date cells shown in the Buddhist Era, total rows in bold;
+every text cell is written as a string cell, so a name starting with "=" stays text and is never
+evaluated. csv: UTF-8; for people (the web: with a BOM, so Thai Excel opens it correctly) the Thai
+headers and B.E. dates วว/ดด/ปปปป, for scripts (the command line) the machine column names and ISO
+dates; amounts as plain decimals with 2 places either way.
 """
 
 import csv
@@ -20,15 +22,21 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ..domain.calendar import be_year
 from ..domain.money import plain_baht
 
 MONEY_FORMAT = "#,##0.00"
 PCT_FORMAT = "0.00"
 SCORE_FORMAT = "0.0000"
 INT_FORMAT = "#,##0"
-FORMATS = {"money": MONEY_FORMAT, "pct": PCT_FORMAT, "score": SCORE_FORMAT, "int": INT_FORMAT, "date": "yyyy-mm-dd"}
+# [$-NNCCLLLL]: NN=01 Western digits, CC=07 the Thai Buddhist calendar, LLLL=0000 the system locale; this is the
+# code Excel itself writes for a B.E. date format (a 2026 date shows 2569 in any Excel, Thai or not).
+BE_DATE_FORMAT = "[$-1070000]dd/mm/yyyy"
+BE_DATETIME_FORMAT = "[$-1070000]dd/mm/yyyy hh:mm"
+FORMATS = {"money": MONEY_FORMAT, "pct": PCT_FORMAT, "score": SCORE_FORMAT, "int": INT_FORMAT,
+           "date": BE_DATE_FORMAT, "datetime": BE_DATETIME_FORMAT}
 EXCEL_EPOCH = date(1899, 12, 30)
-WIDTHS = {"text": 28, "code": 12, "money": 17, "pct": 9, "score": 10, "int": 9, "date": 12}
+WIDTHS = {"text": 28, "code": 12, "money": 17, "pct": 9, "score": 10, "int": 9, "date": 12, "datetime": 17}
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F3")
 TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 # Characters that make a spreadsheet treat a CSV cell as a formula (OWASP CSV injection).
@@ -39,7 +47,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 class Column:
     """One exported column: the DataFrame key (also the CSV header), its Thai header and its kind.
 
-    kind: "text", "code", "money" (Decimal baht), "pct" (Decimal percent), "score", "int" or "date".
+    kind: "text", "code", "money" (Decimal baht), "pct" (Decimal percent), "score", "int", "date" or
+    "datetime" (a local date and time, shown to the minute).
     """
 
     key: str
@@ -154,15 +163,30 @@ def _rows_xml(sheet: Sheet, first_row: int, styles: dict[tuple[str, bool], int])
                     "text", "code"):
                 cells.append(f'<c r="{letter}{r}"{style}><v>{value}</v></c>')
                 continue
-            if isinstance(value, date) and col.kind == "date":
-                serial = ((value.date() if isinstance(value, datetime) else value) - EXCEL_EPOCH).days
-                cells.append(f'<c r="{letter}{r}"{style}><v>{serial}</v></c>')  # a real date cell
+            if isinstance(value, date) and col.kind in ("date", "datetime"):
+                cells.append(f'<c r="{letter}{r}"{style}><v>{_serial(value, col.kind)}</v></c>')  # a real date cell
                 continue
             text = _XML_ILLEGAL.sub("", value.isoformat() if isinstance(value, date) else str(value))
             space = ' xml:space="preserve"' if text != text.strip() else ""
             cells.append(f'<c r="{letter}{r}"{style} t="inlineStr"><is><t{space}>{xml_escape(text)}</t></is></c>')
         parts.append(f'<row r="{r}">{"".join(cells)}</row>')
     return "".join(parts)
+
+
+def _serial(value: date, kind: str) -> str:
+    """Excel's serial number of a date (whole days) or of a local date and time (with the fraction of the day)."""
+    day = value.date() if isinstance(value, datetime) else value
+    days = (day - EXCEL_EPOCH).days
+    if kind != "datetime" or not isinstance(value, datetime):
+        return str(days)
+    seconds = value.hour * 3600 + value.minute * 60 + value.second
+    return repr(days + seconds / 86400)
+
+
+def be_date(value: date) -> str:
+    """A date as วว/ดด/ปปปป in the Buddhist Era (a timestamp also with its local time HH:MM)."""
+    text = f"{value.day:02d}/{value.month:02d}/{be_year(value.year)}"
+    return f"{text} {value:%H:%M}" if isinstance(value, datetime) else text
 
 
 def _inject_rows(data: bytes, bodies: dict[str, tuple[str, str]]) -> bytes:
@@ -193,8 +217,9 @@ def _text(ws, row: int, column: int, value: str | None):
     return cell
 
 
-def _csv_value(value, kind: str, excel_safe: bool) -> str:
-    """One CSV cell: plain decimals for amounts, 2 places for percents, 4 for scores, text as is."""
+def _csv_value(value, kind: str, excel_safe: bool, human: bool = False) -> str:
+    """One CSV cell: plain decimals for amounts, 2 places for percents, 4 for scores, dates B.E. for people
+    (ISO for scripts), text as is."""
     value = _cell_value(value)
     if value is None:
         return ""
@@ -205,6 +230,8 @@ def _csv_value(value, kind: str, excel_safe: bool) -> str:
     if kind == "score":
         return f"{Decimal(value):.4f}"
     if isinstance(value, date):
+        if human:
+            return be_date(value if kind == "datetime" or not isinstance(value, datetime) else value.date())
         return value.isoformat()
     text = str(value)
     if excel_safe and kind in ("text", "code") and text.startswith(FORMULA_START):
@@ -212,15 +239,19 @@ def _csv_value(value, kind: str, excel_safe: bool) -> str:
     return text
 
 
-def csv_bytes(df: pd.DataFrame, columns: list[Column], bom: bool = True, excel_safe: bool = True) -> bytes:
-    """The DataFrame as CSV bytes: UTF-8 (with BOM unless `bom` is False), header = column keys.
+def csv_bytes(df: pd.DataFrame, columns: list[Column], bom: bool = True, excel_safe: bool = True,
+              human: bool | None = None) -> bytes:
+    """The DataFrame as CSV bytes: UTF-8 (with BOM unless `bom` is False).
 
-    `excel_safe` prefixes text cells that start like a formula with an apostrophe (for spreadsheet users;
-    the command line leaves them as they are for scripts).
+    `human` (default: when `bom`, i.e. a file for a spreadsheet): the Thai headers and dates วว/ดด/ปปปป in
+    the Buddhist Era; otherwise the machine column keys and ISO dates (the command line's documented
+    layout). `excel_safe` prefixes text cells that start like a formula with an apostrophe (for
+    spreadsheet users; the command line leaves them as they are for scripts).
     """
+    human = bom if human is None else human
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([c.key for c in columns])
+    writer.writerow([c.header if human else c.key for c in columns])
     for values in df.itertuples(index=False):
-        writer.writerow([_csv_value(v, c.kind, excel_safe) for c, v in zip(columns, values)])
+        writer.writerow([_csv_value(v, c.kind, excel_safe, human) for c, v in zip(columns, values)])
     return (("\ufeff" if bom else "") + buf.getvalue()).encode("utf-8")

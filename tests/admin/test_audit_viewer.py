@@ -72,6 +72,7 @@ def test_old_and_new_values_are_shown_side_by_side(app, client, trail):
     assert row.index("100.00") < row.index("150.00")
     assert "text-decoration-line-through" in row  # the changed old value is struck through
     assert "บันทึก/แก้ไขข้อมูล" in html  # the action's Thai label, the same wording as the installment history
+    assert "ภาษีป้าย" in row and "SIGNBOARD" not in row and "10/11/2569 10:00" in html  # item name, B.E. time
 
 
 def test_newest_first_and_paginated(app, client):
@@ -97,8 +98,9 @@ def test_csv_export_has_a_bom_and_keeps_the_scope(app, client, trail):
     assert lines[0].startswith("เวลา,ผู้ใช้,การดำเนินการ")  # no IP column for a verifier (may_see_addresses)
     assert "10.0.0.1" not in body
     assert len(lines) == 3 and "FAR-EVENT" not in body and "NATIONAL-EVENT" not in body
-    assert "2026-11-10 10:00:00" in body and "อบต.บ้านเรา" in body
-    assert '"{""SIGNBOARD"": ""100.00""' in body  # old values as JSON, Thai kept readable
+    assert "10/11/2569 10:00" in body and "อบต.บ้านเรา" in body  # Bangkok time, Buddhist year
+    assert "ภาษีป้าย: 100.00 → 150.00; สถานะ: บันทึกแล้ว → บันทึกแล้ว" in body  # sentences, never raw JSON
+    assert "{" not in body and "SIGNBOARD" not in body
 
 
 def test_csv_cells_cannot_start_a_formula(app, client):
@@ -124,7 +126,7 @@ def test_admin_actions_are_in_the_trail(app, client):
     from tests.conftest import post_form
     post_form(client, "/admin/years", {"year": "2570", "schedule": "monthly"})
     html = client.get("/admin/audit?action=fiscal_year_created").get_data(as_text=True)
-    assert "สร้างปีงบประมาณ" in html and "monthly" in html
+    assert "สร้างปีงบประมาณ" in html and "รูปแบบงวด: รายเดือน (12 งวด)" in html and "monthly" not in html
     with app.app_context():
         event = db.session.query(AuditEvent).filter_by(action="fiscal_year_created").one()
         assert event.username == "admin" and event.object_id == "2570"

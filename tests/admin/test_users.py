@@ -180,6 +180,7 @@ def test_bulk_creation_writes_an_xlsx_whose_passwords_log_in(app, admin_client):
     assert rows[0] == ("จังหวัด", "อำเภอ", "รหัส อปท.", "ชื่อ อปท.", "ประเภท", "ชื่อผู้ใช้", "รหัสผ่านครั้งแรก")
     accounts = {r[2]: (r[5], r[6]) for r in rows[1:]}
     assert set(accounts) == {"5500002", "4500003"}
+    assert {r[2]: r[4] for r in rows[1:]} == {"5500002": "อบต.", "4500003": "เทศบาล"}  # Thai type labels, not codes
     for code, (username, password) in accounts.items():
         assert username == code.lower()
         reply = login(app.test_client(), username, password)

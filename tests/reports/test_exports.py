@@ -132,16 +132,17 @@ def test_monitoring_and_kpi_exports_read_back(client, dataset, users):
     assert len(trend) == 12
     rows = list(csv.DictReader(io.StringIO(
         client.get("/reports/monitoring/export.csv?year=2569&number=2").data.decode("utf-8-sig"))))
-    assert rows[-1]["province_code"] == "TOTAL" and rows[-1]["recorded_pct"] == "90.00"
+    # page downloads carry the Thai headers of the workbook
+    assert rows[-1]["รหัสจังหวัด"] == "TOTAL" and rows[-1]["ร้อยละที่บันทึก"] == "90.00"
     trend = list(csv.DictReader(io.StringIO(client.get(
         "/reports/monitoring/export.csv?year=2569&number=2&table=trend").data.decode("utf-8-sig"))))
-    assert [(t["installment"], t["recorded_pct"], t["confirmed_pct"]) for t in trend[:4]] == [
+    assert [(t["งวด"], t["ร้อยละที่บันทึก"], t["ร้อยละที่ยืนยัน"]) for t in trend[:4]] == [
         ("1", "90.00", "90.00"), ("2", "90.00", "80.00"), ("3", "90.00", "80.00"), ("4", "0.00", "0.00")]
     kpi = list(csv.DictReader(io.StringIO(
         client.get("/reports/kpi/export.csv?year=2569&through=3&status=confirmed").data.decode("utf-8-sig"))))
-    assert [(r["rank"], r["province_code"], r["total"]) for r in kpi] == [
+    assert [(r["อันดับ"], r["รหัสจังหวัด"], r["คะแนนรวม"]) for r in kpi] == [
         ("1", "50", "3.3335"), ("2", "65", "1.5000"), ("3", "57", "0.9999")]
-    assert kpi[0]["pao_growth"] == "10.02" and kpi[0]["pao_score"] == "5.0000"
+    assert kpi[0]["อบจ. ร้อยละการเติบโต"] == "10.02" and kpi[0]["อบจ. คะแนน"] == "5.0000"
     wb, _df = xlsx_table(client.get("/reports/kpi/export.xlsx?year=2569&through=3&status=confirmed").data)
     assert any("-10 / -5 / 0 / 5 / 10" in (c.value or "") for c in wb.worksheets[0]["A"][:8])
     assert "size: A4 landscape" in client.get("/reports/print/kpi?year=2569&through=3").get_data(as_text=True)

@@ -52,7 +52,7 @@ def test_national_viewer_sees_the_comparison_with_totals_marks_and_links(client,
     assert set(figures) == {"chart-pct_pao", "chart-pct_mun", "chart-pct_sao", "chart-pct_all", "chart-cumulative"}
     bars = json.loads(figures["chart-pct_mun"])["data"][0]
     assert bars["x"] == sorted(bars["x"]) and bars["y"][0] == "เชียงใหม่"
-    assert "/vendor/plotly.min.js" in html
+    assert "/vendor/plotly-basic.min.js?v=" in html  # the basic bundle, fingerprinted
 
 
 def test_recorded_selection_and_hidden_categories(client, dataset, users):

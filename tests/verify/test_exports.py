@@ -25,14 +25,14 @@ def request_ctx(app):
         yield
 
 
-def test_csv_has_bom_machine_header_and_neutralised_text(request_ctx):
+def test_csv_has_bom_thai_header_be_dates_and_neutralised_text(request_ctx):
     body = exports.followup_csv(ROWS)
     assert body.startswith(b"\xef\xbb\xbf") and b"\r\n" in body
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    assert rows[0] == ["no", "lao_code", "lao_name", "lao_type", "district", "province", "contact_name",
-                       "contact_position", "contact_phone", "last_recorded"]
+    assert rows[0] == ["ลำดับ", "รหัส อปท.", "ชื่อ อปท.", "ประเภท", "อำเภอ", "จังหวัด", "ผู้ติดต่อ",
+                       "ตำแหน่ง", "โทรศัพท์", "บันทึกครั้งล่าสุด"]
     assert rows[1] == ["1", "T1", "'=HYPERLINK(\"http://x\",\"y\")", "อบต.", "จอมทอง", "เชียงใหม่", "'@สมชาย", "",
-                       "'+66 81 234 5678", "2026-10-12"]
+                       "'+66 81 234 5678", "12/10/2569"]
     assert rows[2][:4] == ["2", "T2", "อบต.บ้านใหม่", "อบจ."] and rows[2][6:] == ["", "", "", ""]
 
 
@@ -48,3 +48,4 @@ def test_xlsx_text_cells_are_strings_never_formulas(request_ctx):
     assert contact.value == "@สมชาย" and contact.data_type == "s"
     assert phone.value == "+66 81 234 5678" and phone.data_type == "s"
     assert kind.value == "อบต." and last.value.date() == date(2026, 10, 12)
+    assert last.is_date and last.number_format == "[$-1070000]dd/mm/yyyy"  # shown 12/10/2569 by Excel

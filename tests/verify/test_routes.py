@@ -295,7 +295,7 @@ def test_followup_csv_has_bom_and_neutralised_text(site, client, app):
     body = resp.get_data()
     assert body.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["no", "lao_code", "lao_name"]
+    assert rows[0][:3] == ["ลำดับ", "รหัส อปท.", "ชื่อ อปท."]
     names = {r[1]: r for r in rows[1:]}
     assert set(names) == {"CM-SAO2", "CM-MUN", "CM-PAO", "CM-EVIL"}  # CM-SAO1 recorded
     assert names["CM-EVIL"][2] == "'=HYPERLINK(\"http://x\")"
