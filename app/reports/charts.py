@@ -9,11 +9,10 @@ import json
 
 import pandas as pd
 
-from ..domain.calendar import THAI_MONTHS_SHORT
+from ..web import fiscal_months
 
 NEG, POS, BASE, CURRENT = "#b02a37", "#198754", "#6c757d", "#0d6efd"
 FONT = {"family": "Sarabun, sans-serif", "size": 13}
-FISCAL_MONTHS = [THAI_MONTHS_SHORT[(9 + i) % 12] for i in range(12)]  # ต.ค. .. ก.ย.
 
 
 def to_json(figure: dict) -> str:
@@ -65,13 +64,14 @@ def cumulative_lines(df: pd.DataFrame, title: str, ylabel: str) -> dict:
 
     Both years share the month axis, so a year of 8 installments lines up with a monthly one.
     """
+    months = fiscal_months()  # in the UI language
     traces = []
     for name, colour, dash in ((s, CURRENT if i == 0 else BASE, "solid" if i == 0 else "dot")
                                for i, s in enumerate(dict.fromkeys(df["series"]))):
         part = df[df["series"] == name].sort_values("month")
         traces.append({
             "type": "scatter", "mode": "lines+markers", "name": str(name),
-            "x": [FISCAL_MONTHS[m] for m in part["month"]], "y": [float(v) for v in part["cumulative"]],
+            "x": [months[m] for m in part["month"]], "y": [float(v) for v in part["cumulative"]],
             "line": {"color": colour, "dash": dash},
             "hovertemplate": "%{x}: %{y:,.2f}<extra>" + str(name) + "</extra>",
         })
@@ -79,7 +79,7 @@ def cumulative_lines(df: pd.DataFrame, title: str, ylabel: str) -> dict:
         "data": traces,
         "layout": {
             "title": {"text": title}, "font": FONT, "height": 380, "margin": {"l": 20, "r": 20, "t": 50, "b": 40},
-            "xaxis": {"type": "category", "categoryorder": "array", "categoryarray": FISCAL_MONTHS},
+            "xaxis": {"type": "category", "categoryorder": "array", "categoryarray": months},
             "yaxis": {"title": {"text": ylabel, "standoff": 12}, "tickformat": ",.0f", "rangemode": "tozero",
                       "automargin": True},
             "legend": {"orientation": "h", "y": -0.15},

@@ -206,7 +206,7 @@ def export(fmt: str):
                         else url_for("reports.home", **_selection_args()))
     s = result.selection
     name = f"comparison_{s.year}_vs_{s.base_year}_{code or 'national'}"
-    if fmt == "csv":
+    if fmt == "csv":  # the command line's rows under the workbook's Thai headers
         return download(tables.comparison_csv(result, bom=True, excel_safe=True), f"{name}.csv")
     return download(exports.xlsx_bytes([tables.comparison_sheet(result, groups)]), f"{name}.xlsx")
 

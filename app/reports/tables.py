@@ -9,7 +9,7 @@ from ..domain import calendar as cal
 from ..domain import comparison as cmp
 from ..domain.money import format_baht, from_satang
 from ..domain.workflow import STATUS_LABELS, Status
-from ..web import show_date, show_period
+from ..web import round_name, show_date, show_period
 from . import exports
 from .exports import Column
 from .queries import ComparisonResult, MonitoringResult, Rollup
@@ -43,7 +43,7 @@ def selection_lines(result: ComparisonResult) -> list[str]:
     lines = []
     scope = _("จังหวัด%(name)s", name=s.province_name) if s.province_name else _("ทั้งประเทศ")
     # Round names already say "รอบ" (รอบ 6 เดือน, รอบที่ 1): no second "รอบ" before them.
-    through = s.round if s.round else _("ถึงงวดที่ %(n)s", n=s.through)
+    through = round_name(s.round) if s.round else _("ถึงงวดที่ %(n)s", n=s.through)
     lines.append(_("%(scope)s · ปีงบประมาณ %(year)s %(through)s (งวดที่ %(cur)s, %(cur_period)s) "
                    "เทียบกับปีฐาน %(base)s (งวดที่ %(base_numbers)s, %(base_period)s)",
                    scope=scope, year=s.year, through=through, cur=_numbers(s.current_installments),
@@ -160,9 +160,11 @@ def comparison_sheet(result: ComparisonResult, groups: tuple[str, ...] = cmp.GRO
 
 
 def comparison_csv(result: ComparisonResult, bom: bool, excel_safe: bool) -> bytes:
-    """The comparison in the CSV layout of the command line: rows, then the total row (code TOTAL)."""
-    columns = [Column(f, f, "money" if f.endswith(("_base", "_current")) else "pct" if f.endswith("_pct")
-                      else "code" if f.endswith("_code") else "text") for f in result.fields]
+    """The comparison in the CSV layout of the command line: rows, then the total row (code TOTAL). With a BOM (a
+    file for a spreadsheet) the headers are the workbook's Thai ones; without, the machine column names."""
+    thai = {c.key: c.header for c in comparison_columns(result)}
+    columns = [Column(f, thai.get(f, f), "money" if f.endswith(("_base", "_current")) else "pct"
+                      if f.endswith("_pct") else "code" if f.endswith("_code") else "text") for f in result.fields]
     return exports.csv_bytes(exports.frame(result.records(), columns), columns, bom=bom, excel_safe=excel_safe)
 
 
@@ -307,9 +309,9 @@ def rollup_sheets(data: Rollup) -> list[exports.Sheet]:
         row["year_total"] = from_satang(sum(a for a in amounts if a is not None))
         wide.append(row)
     total = {"lao_name": _("รวม")}
-    for i in data.installments:
-        total[f"i{i.number}"] = sum((r[f"i{i.number}"] for r in wide if r[f"i{i.number}"] is not None),
-                                    from_satang(0))
+    for i in data.installments:  # blank, not 0.00, for an installment no LAO has reported yet
+        reported = [r[f"i{i.number}"] for r in wide if r[f"i{i.number}"] is not None]
+        total[f"i{i.number}"] = sum(reported, from_satang(0)) if reported else None
     total["year_total"] = sum((r["year_total"] for r in wide), from_satang(0))
     wide.append(total)
     return [

@@ -70,10 +70,13 @@ def test_csv_export_equals_the_page_and_has_a_bom(client, dataset, users):
     html = client.get(f"/reports/?{Q}").get_data(as_text=True)
     data = client.get(f"/reports/export/comparison.csv?{Q}").data
     assert data.startswith("\ufeff".encode("utf-8"))
-    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
-    assert list(rows[0]) == ["province_code", "province_name", "pao_base", "pao_current", "pao_pct", "mun_base",
-                             "mun_current", "mun_pct", "sao_base", "sao_current", "sao_pct", "all_base",
-                             "all_current", "all_pct"]
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig")))
+    header = next(reader)
+    assert header[:5] == ["รหัสจังหวัด", "จังหวัด", "อบจ. ปี 2568", "อบจ. ปี 2569", "อบจ. ร้อยละที่เปลี่ยนแปลง"]
+    keys = ["province_code", "province_name", "pao_base", "pao_current", "pao_pct", "mun_base", "mun_current",
+            "mun_pct", "sao_base", "sao_current", "sao_pct", "all_base", "all_current", "all_pct"]
+    assert len(header) == len(keys)
+    rows = [dict(zip(keys, row, strict=True)) for row in reader]
     assert [r["province_code"] for r in rows] == ["57", "50", "65", "TOTAL"]
     for r in rows:
         assert list(r.values())[2:] == page_numbers(html, r["province_code"])
@@ -85,6 +88,7 @@ def test_drilldown_exports_have_lao_rows_and_district_subtotals(client, dataset,
     html = client.get(f"/reports/province/50?{Q}").get_data(as_text=True)
     rows = list(csv.DictReader(io.StringIO(
         client.get(f"/reports/export/comparison.csv?{Q}&province=50").data.decode("utf-8-sig"))))
+    rows = [{("lao_code" if k == "รหัส อปท." else k): v for k, v in r.items()} for r in rows]
     assert [r["lao_code"] for r in rows] == ["L-S2", "L-A", "L-M1", "L-S1", "TOTAL"]
     for r in rows:
         assert list(r.values())[2:] == page_numbers(html, r["lao_code"])

@@ -108,7 +108,7 @@ def test_verifier_sees_only_its_own_province(client, dataset, users):
     assert client.get(f"/reports/export/comparison.csv?{Q}&province=57").status_code == 404
     # without a province the export is its own province's, never the national table
     csv_text = client.get(f"/reports/export/comparison.csv?{Q}").get_data(as_text=True)
-    assert csv_text.lstrip("\ufeff").startswith("lao_code,lao_name,") and "L-A" in csv_text and "L-B" not in csv_text
+    assert csv_text.lstrip("\ufeff").startswith("รหัส อปท.,อปท.,") and "L-A" in csv_text and "L-B" not in csv_text
     for url in ("/reports/monitoring", "/reports/kpi", "/reports/kpi/settings", "/reports/kpi/export.csv"):
         assert client.get(url).status_code == 403
 
