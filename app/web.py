@@ -211,6 +211,7 @@ def nav_items() -> list[tuple[str, str, tuple[str, ...]]]:
         ("reports.monitoring", gettext("ติดตามจังหวัด"), (nat, adm)),
         ("reports.kpi", gettext("คะแนน KPI"), (nat, adm)),
         ("kpi.scorecard_page", gettext("แบบสรุปตัวชี้วัด"), (ver, nat, adm)),
+        ("kpi.evaluation_page", gettext("ผลการประเมิน"), (ver, nat, adm)),
         ("kpi.definitions", gettext("ตัวชี้วัด (KPI)"), (nat, adm)),
         ("admin.home", gettext("ผู้ดูแลระบบ"), (adm,)),
         ("admin.audit", gettext("ประวัติการแก้ไข"), (lao, ver, nat, adm)),

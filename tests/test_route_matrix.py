@@ -100,6 +100,8 @@ EXPECTED: dict[str, tuple[str, str, dict]] = {
     "kpi.definitions": ("GET", "/kpi/", NATIONAL_ONLY),
     "kpi.scorecard_page": ("GET", "/kpi/scorecard?year=2570&round=1", READERS),
     "kpi.scorecard_xlsx": ("GET", "/kpi/scorecard.xlsx?year=2570&round=1", READERS),
+    "kpi.evaluation_page": ("GET", "/kpi/evaluation?year=2570&round=1", READERS),
+    "kpi.evaluation_xlsx": ("GET", "/kpi/evaluation.xlsx?year=2570&round=1", READERS),
     "kpi.new": ("GET", "/kpi/2570/new", NATIONAL_ONLY),
     "kpi.revise": ("GET", "/kpi/2570/REV_ALL/revise", NATIONAL_ONLY),
     "admin.holiday_remove": ("POST", "/admin/holidays/remove", ADMIN_ONLY),

@@ -7,7 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import Optional
 
-from ..domain.kpi import CATEGORIES, DIRECTIONS, MEASURES, PENALTIES
+from ..domain.errors import DomainError
+from ..domain.kpi import CATEGORIES, DIRECTIONS, MEASURES, PENALTIES, parse_number
 from ..web import BuddhistDateField, BuddhistYearWindow
 
 TEXT_FIELDS = ("code", "name", "group", "unit", "direction", "measure", "category", "points", "t1", "t2", "t3", "t4",
@@ -75,3 +76,35 @@ class ScorecardForm(FlaskForm):
         if name.startswith("explain_"):
             return self.explain_errors.setdefault(name, SimpleNamespace(errors=[]))
         return self[name] if name in self._fields and name != "version" else None  # a conflict is flashed
+
+
+class EvaluationRulesForm(FlaskForm):
+    """The year's evaluation thresholds (five per part) and the weights of punctuality, typed as numbers."""
+
+    submit = SubmitField(_l("บันทึกเกณฑ์การประเมิน"))
+
+    def raw(self) -> dict:
+        """What was typed, as app.domain.evaluation.rules_from reads it (numbers with separators or Thai digits
+        are normalised by parse_number; anything else is left for it to refuse)."""
+        def number(name: str) -> str:
+            try:
+                return str(parse_number(self[name].data, name))
+            except DomainError:
+                return "x"
+        out: dict = {part: [number(f"{part}_{n}") for n in range(1, 6)] for part in ("punctuality", "growth", "complete")}
+        out["lao_punctuality_weight"] = number("lao_weight")
+        out["office_punctuality_weight"] = number("office_weight")
+        return out
+
+    def field_for_error(self, name: str):
+        """Where a part's error shows: its first threshold, or the weight."""
+        if name in ("punctuality", "growth", "complete"):
+            return self[f"{name}_1"]
+        return {"lao_punctuality_weight": self.lao_weight, "office_punctuality_weight": self.office_weight}.get(name)
+
+
+for _part in ("punctuality", "growth", "complete"):
+    for _n in range(1, 6):
+        setattr(EvaluationRulesForm, f"{_part}_{_n}", StringField(_l("ระดับ %(n)s", n=_n), render_kw={"inputmode": "decimal"}))
+EvaluationRulesForm.lao_weight = StringField(_l("น้ำหนักความตรงเวลาของ อปท. (ร้อยละ)"))
+EvaluationRulesForm.office_weight = StringField(_l("น้ำหนักการยืนยันตรงเวลาของ สถจ. (ร้อยละ)"))

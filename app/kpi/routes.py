@@ -16,8 +16,8 @@ from ..domain.workflow import Role
 from ..models import FiscalYear, Round
 from ..params import whole
 from ..web import action_time, download, refuse, today
-from . import bp, exports, operations, scorecard
-from .forms import KpiForm, ScorecardForm
+from . import bp, evaluation, exports, operations, scorecard
+from .forms import EvaluationRulesForm, KpiForm, ScorecardForm
 
 EDITORS = (Role.NATIONAL_VIEWER, Role.ADMIN)
 LABELS = {"direction": DIRECTIONS, "measure": MEASURES, "category": CATEGORIES, "penalty": PENALTIES}
@@ -173,3 +173,47 @@ def scorecard_xlsx():
     card = scorecard.build(year, round_no, province)
     name = f"scorecard_{province.code if province else 'all'}_{year}_r{round_no}.xlsx"
     return download(exports.scorecard_xlsx(card), name)
+
+
+@bp.route("/evaluation", methods=["GET", "POST"])
+@roles_required(Role.NATIONAL_VIEWER, Role.ADMIN, Role.PROVINCE_VERIFIER)
+def evaluation_page():
+    """The evaluation of LAOs (ranked in their province and nationally) and of provincial offices for a round; a
+    provincial office sees its own LAOs and its own evaluation. POST (national staff): the year's thresholds."""
+    years, year, rounds, round_no, province = _scorecard_selection()
+    national_staff = scope_province(current_user) is None
+    form = EvaluationRulesForm(data=None if request.method == "POST" else _rules_data(evaluation.rules_for(year)))
+    if request.method == "POST" and not national_staff:
+        abort(403)
+    if form.validate_on_submit():
+        try:
+            evaluation.set_rules(current_user, request.remote_addr, year, form.raw())
+        except DomainError as err:
+            refuse(form, err)
+        else:
+            flash(_("บันทึกเกณฑ์การประเมินแล้ว"), "success")
+            return redirect(url_for("kpi.evaluation_page", year=year, round=round_no,
+                                    province=province.code if province else None))
+    result = evaluation.evaluate(year, round_no, province, today())
+    provinces = [] if not national_staff else sorted(reference.current().provinces.values(),
+                                                     key=lambda p: thai_sort_key(p.name_th))
+    return render_template("kpi/evaluation.html", ev=result, years=years, rounds=rounds, province=province,
+                           provinces=provinces, form=form if national_staff else None)
+
+
+@bp.route("/evaluation.xlsx")
+@roles_required(Role.NATIONAL_VIEWER, Role.ADMIN, Role.PROVINCE_VERIFIER)
+def evaluation_xlsx():
+    """The evaluation as an xlsx workbook: LAOs, then provincial offices."""
+    _years, year, _rounds, round_no, province = _scorecard_selection()
+    result = evaluation.evaluate(year, round_no, province, today())
+    name = f"evaluation_{province.code if province else 'all'}_{year}_r{round_no}.xlsx"
+    return download(exports.evaluation_xlsx(result, province), name)
+
+
+def _rules_data(rules) -> dict:
+    """The rules as the form shows them."""
+    data = {f"{part}_{n}": _plain(t) for part in ("punctuality", "growth", "complete")
+            for n, t in enumerate(getattr(rules, part), start=1)}
+    data.update(lao_weight=_plain(rules.lao_punctuality_weight), office_weight=_plain(rules.office_punctuality_weight))
+    return data
