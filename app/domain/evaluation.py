@@ -7,6 +7,7 @@ thresholds the national staff set (EvaluationRules); the score is the weighted m
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -85,7 +86,7 @@ def _mean(a: Decimal | None, b: Decimal | None, weight_a: Decimal) -> Decimal | 
 
 @dataclass
 class LaoResult:
-    """An LAO's evaluation for a round."""
+    """An LAO's evaluation for a round (its percents and score are worked out once, on first use)."""
 
     lao_id: int
     due: int  # installments whose entry deadline has come
@@ -95,17 +96,17 @@ class LaoResult:
     base_satang: int
     rules: EvaluationRules = field(repr=False, default_factory=EvaluationRules)
 
-    @property
+    @cached_property
     def on_time_pct(self) -> Decimal | None:
         """Installments recorded on time, percent of those due."""
         return _pct(self.on_time, self.due)
 
-    @property
+    @cached_property
     def growth_pct(self) -> Decimal | None:
         """Recorded revenue against the same period of the base year, percent change (None without a base)."""
         return pct_change(self.base_satang, self.current_satang) if self.base_satang else None
 
-    @property
+    @cached_property
     def score(self) -> Decimal | None:
         """The weighted mean of the punctuality and growth scores."""
         p = score(self.on_time_pct, self.rules.punctuality) if self.on_time_pct is not None else None
@@ -115,7 +116,7 @@ class LaoResult:
 
 @dataclass
 class OfficeResult:
-    """A provincial office's evaluation for a round."""
+    """A provincial office's evaluation for a round (read its percents and score once its counts are final)."""
 
     province_id: int
     due: int  # its LAOs' recorded installments whose confirmation deadline has come
@@ -125,17 +126,17 @@ class OfficeResult:
     complete: int  # LAOs with every due installment confirmed
     rules: EvaluationRules = field(repr=False, default_factory=EvaluationRules)
 
-    @property
+    @cached_property
     def on_time_pct(self) -> Decimal | None:
         """Installments confirmed on time, percent of those due."""
         return _pct(self.on_time, self.due)
 
-    @property
+    @cached_property
     def complete_pct(self) -> Decimal | None:
         """LAOs complete, percent of its active LAOs."""
         return _pct(self.complete, self.laos)
 
-    @property
+    @cached_property
     def score(self) -> Decimal | None:
         """The weighted mean of the confirmation-punctuality and completeness scores."""
         p = score(self.on_time_pct, self.rules.punctuality) if self.on_time_pct is not None else None

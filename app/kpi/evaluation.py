@@ -139,11 +139,11 @@ def evaluate(year: int, round_no: int, province: Province | None, today: date) -
         office.complete += 1 if complete and due_entry else 0
         lao_results.append(LaoRow(lao, LaoResult(lao.id, len(due_entry), on_time, days, current,
                                                  int(base.get(lao.id) or 0), rules)))
-    names = {lao.id: lao.name_th for lao in laos}
+    names = {lao.id: thai_sort_key(lao.name_th) for lao in laos}  # each key worked out once
     holder = {id(x.result): x for x in lao_results}
 
     def by_name(res) -> tuple:
-        return thai_sort_key(names[res.lao_id])
+        return names[res.lao_id]
 
     for rank, res in ranked([x.result for x in lao_results], by_name):
         holder[id(res)].rank_national = rank
@@ -161,6 +161,6 @@ def evaluate(year: int, round_no: int, province: Province | None, today: date) -
     if province is not None:
         lao_results = [x for x in lao_results if x.lao.province_id == province.id]
         office_rows = [o for o in office_rows if o.province.id == province.id]
-    lao_results.sort(key=lambda x: (x.rank_province is None, x.rank_province or 0, thai_sort_key(x.lao.name_th)))
+    lao_results.sort(key=lambda x: (x.rank_province is None, x.rank_province or 0, names[x.lao.id]))
     office_rows.sort(key=lambda o: (o.rank is None, o.rank or 0, thai_sort_key(o.province.name_th)))
     return Evaluation(year, round_no, rules, lao_results, office_rows, len(due_entry), len(due_confirm))
