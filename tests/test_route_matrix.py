@@ -118,6 +118,7 @@ EXPECTED: dict[str, tuple[str, str, dict]] = {
     # API (bearer tokens; anonymous is 401)
     "api.years": ("GET", "/api/v1/years", ALL_OK),
     "api.items": ("GET", "/api/v1/items", ALL_OK),
+    "api.kpis": ("GET", "/api/v1/years/2570/kpis", ALL_OK),
     "api.laos": ("GET", "/api/v1/laos", ALL_OK),
     "api.installment": ("GET", API_INST, ALL_OK),
     "api.record": ("PUT", API_INST, {"officer": OK, "verifier": 403, "national": 403, "admin": 403}),

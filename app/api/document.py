@@ -50,6 +50,12 @@ PATHS: dict[str, tuple[type[BaseModel] | None, list[Operation]]] = {
     )]),
     "/years": (None, [Operation("get", "listYears", "Fiscal years, installments, deadlines and rounds",
                                 list[m.FiscalYear], "Every fiscal year.")]),
+    "/years/{fy}/kpis": (m.YearPath, [Operation(
+        "get", "listKpis", "KPI definitions of a fiscal year, every version", list[m.KpiDefinition],
+        "The KPIs, by group and code, each version in order.", errors=(404,),
+        description="Every reader may read them (they are the published targets). A mid-year revision is a new "
+                    "version governing its `from_round` and later rounds.",
+    )]),
     "/items": (None, [Operation(
         "get", "listItems", "Revenue items active in a fiscal year", list[m.Item], "The items.",
         description="With `type`, the items that type records that year; without, those of any type, "

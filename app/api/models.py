@@ -265,6 +265,32 @@ class FiscalYear(Shape):
     rounds: list[Round]
 
 
+class YearPath(BaseModel):
+    """The path value naming a fiscal year (anything else is 404)."""
+
+    fy: Annotated[int, Field(ge=0, le=MAX_YEAR, description="Buddhist-era fiscal year, e.g. 2560")]
+
+
+class KpiDefinition(Shape):
+    """One version of a KPI of a fiscal year, as the ministry's summary form states it."""
+
+    code: str
+    version: int
+    from_round: int = Field(description="the first round this version governs (earlier rounds keep the earlier one)")
+    name: str
+    group: str
+    unit: str
+    direction: Literal["higher", "lower"]
+    measure: Literal["amount_million", "amount_baht", "growth_pct", "share_pct"]
+    category: Literal["ALL", "PAO", "MUNICIPALITY", "SAO"]
+    points: str = Field(description="weight points (the weight is points / total points of the round's KPIs)")
+    thresholds: list[str] = Field(description="T1..T5 as decimal strings; descending when lower is better")
+    rounds: list[int] = Field(description="round numbers the KPI is measured in")
+    base_year: int | None
+    deadline: date | None
+    penalty: Literal["none", "calendar", "working"]
+
+
 class Item(Shape):
     """A revenue item and the LAO types that record it."""
 

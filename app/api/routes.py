@@ -16,6 +16,7 @@ from ..domain.limits import MAX_API_BODY
 from ..domain.workflow import Role, Status, check_version
 from ..entry import operations as entry_ops
 from ..figures import amounts_by_lao, explanations_for, report_for
+from ..kpi import operations as kpi_operations
 from ..i18n import is_thai
 from ..models import LAO_TYPES, District, FiscalYear, Installment, Lao, Province, User
 from ..reference import items_for
@@ -248,6 +249,26 @@ def years():
         }
         for fy in fys
     ])
+
+
+@bp.route("/years/<int:fy>/kpis")
+def kpis(fy: int):
+    """Every version of every KPI of fiscal year `fy` (the published targets; 404 for an unknown year)."""
+    fiscal_year_or_404(fy)
+    return ok([
+        {"code": k.code, "version": k.version, "from_round": k.from_round, "name": k.name_th, "group": k.group_th,
+         "unit": k.unit, "direction": k.direction, "measure": k.measure, "category": k.category,
+         "points": plain_number(k.points), "thresholds": [plain_number(t) for t in k.thresholds],
+         "rounds": list(k.round_numbers), "base_year": k.base_year,
+         "deadline": k.deadline.isoformat() if k.deadline else None, "penalty": k.penalty}
+        for k in kpi_operations.versions(fy)
+    ])
+
+
+def plain_number(value) -> str:
+    """A stored decimal without trailing zeros: 2873.4400 -> "2873.44", 1.0000 -> "1"."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 @bp.route("/items")

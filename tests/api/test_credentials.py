@@ -110,7 +110,7 @@ def test_token_stays_dead_after_disable_and_re_enable_by_the_provincial_office(a
     verifier = app.test_client()
     login(verifier, "verifier")
     officer_id = _user_id(app, "officer")
-    post_form(verifier, f"/verify/accounts/{officer_id}/disable", {}, page_url="/verify/accounts")
+    post_form(verifier, f"/verify/accounts/{officer_id}/disable", {"confirm": "yes"}, page_url="/verify/accounts")
     post_form(verifier, f"/verify/accounts/{officer_id}/enable", {}, page_url="/verify/accounts")
     with app.app_context():
         assert db.session.get(User, officer_id).active is True

@@ -77,3 +77,26 @@ def test_items_before_the_land_and_building_tax(app, world, client):
 @pytest.mark.parametrize("query, status", [("", 422), ("year=abc", 422), ("year=2555", 404), ("year=2570&type=X", 422)])
 def test_items_refusals(world, client, query, status):
     assert api(client, "GET", f"/api/v1/items?{query}", world.tokens["officer"]).status_code == status
+
+
+def test_kpi_definitions_read_with_every_version(app, world, client):
+    from app.kpi import operations
+    from app.kpi.seed import seed_memo_kpis
+
+    with app.app_context():
+        seed_memo_kpis(2570)
+        operations.define(None, None, 2570, {
+            "code": "REV_PAO", "name": "รายได้ อบจ.", "group": "ด้านการจัดเก็บรายได้", "unit": "ล้านบาท", "direction": "higher", "measure": "amount_million",
+            "category": "PAO", "points": "2", "t1": "1", "t2": "2", "t3": "3", "t4": "4", "t5": "5", "rounds": "2,3",
+            "base_year": "2558", "penalty": "calendar", "deadline": __import__("datetime").date(2027, 10, 31)},
+            from_round=2)
+        db.session.commit()
+    token = world.tokens["officer"]  # the published targets: every reader
+    rows = api(client, "GET", "/api/v1/years/2570/kpis", token).get_json()
+    assert [(r["code"], r["version"], r["from_round"]) for r in rows] == [
+        ("REV_MUNICIPALITY", 1, 1), ("REV_PAO", 1, 1), ("REV_PAO", 2, 2), ("REV_SAO", 1, 1)]
+    assert rows[1]["thresholds"] == ["2303.44", "2588.44", "2873.44", "3158.44", "3443.44"]
+    assert rows[1]["points"] == "1" and rows[1]["rounds"] == [1, 2, 3] and rows[1]["deadline"] is None
+    assert rows[2]["penalty"] == "calendar" and rows[2]["deadline"] == "2027-10-31" and rows[2]["points"] == "2"
+    assert api(client, "GET", "/api/v1/years/2499/kpis", token).status_code == 404
+    assert api(client, "GET", "/api/v1/years/2570/kpis", None).status_code == 401
