@@ -445,6 +445,8 @@ class KpiDefinition(Base):
     base_year: Mapped[int | None] = mapped_column(Integer)
     deadline: Mapped[date | None] = mapped_column(Date)
     penalty: Mapped[str] = mapped_column(String(10))
+    # Measured in both halves of the year and then weighted: the first half's weight (%), the second takes the rest.
+    first_half_weight: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

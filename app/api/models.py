@@ -289,6 +289,8 @@ class KpiDefinition(Shape):
     base_year: int | None
     deadline: date | None
     penalty: Literal["none", "calendar", "working"]
+    first_half_weight: str | None = Field(description="measured in both halves and then weighted: the first half's "
+                                                      "weight in percent (null: the round as a whole)")
 
 
 class Item(Shape):

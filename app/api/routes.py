@@ -260,7 +260,8 @@ def kpis(fy: int):
          "unit": k.unit, "direction": k.direction, "measure": k.measure, "category": k.category,
          "points": plain_number(k.points), "thresholds": [plain_number(t) for t in k.thresholds],
          "rounds": list(k.round_numbers), "base_year": k.base_year,
-         "deadline": k.deadline.isoformat() if k.deadline else None, "penalty": k.penalty}
+         "deadline": k.deadline.isoformat() if k.deadline else None, "penalty": k.penalty,
+         "first_half_weight": plain_number(k.first_half_weight) if k.first_half_weight is not None else None}
         for k in kpi_operations.versions(fy)
     ])
 

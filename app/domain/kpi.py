@@ -47,6 +47,7 @@ class KpiSpec:
     base_year: int | None
     deadline: date | None
     penalty: str
+    first_half_weight: Decimal | None = None  # measured in both halves, then weighted (None: the round as a whole)
 
     @property
     def higher_is_better(self) -> bool:
@@ -143,6 +144,14 @@ def parse_definition(raw: Mapping[str, object], round_count: int) -> KpiSpec:
         errors["deadline"] = DomainError("deadline", N_("วันที่ไม่ถูกต้อง"))
     if chosen["penalty"] in ("calendar", "working") and deadline is None and "penalty" not in errors:
         errors["deadline"] = DomainError("deadline", N_("การหักคะแนนเมื่อส่งล่าช้าต้องมีกำหนดส่ง"))
+    first_half = None
+    if text("first_half_weight"):
+        try:
+            first_half = parse_number(raw.get("first_half_weight"), "first_half_weight", negative=False)
+            if not 0 < first_half < 100 or first_half != first_half.quantize(Decimal("0.01")):
+                raise DomainError("first_half_weight", N_("น้ำหนักครึ่งปีแรกต้องมากกว่า 0 และน้อยกว่า 100 (ทศนิยมไม่เกิน 2 ตำแหน่ง)"))
+        except DomainError as err:
+            errors["first_half_weight"] = DomainError("first_half_weight", err.message, **err.params)
     if errors:
         raise ValidationError(errors)
     t = tuple(v for v in values if v is not None)
@@ -150,4 +159,4 @@ def parse_definition(raw: Mapping[str, object], round_count: int) -> KpiSpec:
                    direction=chosen["direction"], measure=chosen["measure"], category=chosen["category"],
                    points=points, thresholds=(t[0], t[1], t[2], t[3], t[4]), rounds=tuple(sorted(set(rounds))),
                    base_year=base_year, deadline=deadline if isinstance(deadline, date) else None,
-                   penalty=chosen["penalty"])
+                   penalty=chosen["penalty"], first_half_weight=first_half)

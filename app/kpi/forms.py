@@ -12,7 +12,7 @@ from ..domain.kpi import CATEGORIES, DIRECTIONS, MEASURES, PENALTIES, parse_numb
 from ..web import BuddhistDateField, BuddhistYearWindow
 
 TEXT_FIELDS = ("code", "name", "group", "unit", "direction", "measure", "category", "points", "t1", "t2", "t3", "t4",
-               "t5", "rounds", "base_year", "penalty")
+               "t5", "rounds", "base_year", "penalty", "first_half_weight")
 
 
 def _choices(labels: dict[str, str]) -> list[SelectChoice]:
@@ -40,6 +40,7 @@ class KpiForm(FlaskForm):
     base_year = StringField(_l("ปีฐาน (พ.ศ.)"), render_kw={"inputmode": "numeric", "maxlength": 4})
     deadline = BuddhistDateField(_l("กำหนดส่งรายงาน"), validators=[Optional(), BuddhistYearWindow(ahead=2)])
     penalty = SelectField(_l("การหักคะแนนเมื่อส่งล่าช้า"), choices=_choices(PENALTIES), default="none")
+    first_half_weight = StringField(_l("วัดแยกครึ่งปี: น้ำหนักครึ่งปีแรก (ร้อยละ)"), render_kw={"inputmode": "decimal"})
     from_round = SelectField(_l("ใช้ตั้งแต่รอบที่"), choices=[], validate_choice=False)
     submit = SubmitField(_l("บันทึกตัวชี้วัด"))
 

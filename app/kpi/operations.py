@@ -34,7 +34,8 @@ def _values(spec: KpiSpec) -> dict:
             "measure": spec.measure, "category": spec.category, "points": str(spec.points),
             "thresholds": [str(t) for t in spec.thresholds], "rounds": list(spec.rounds),
             "base_year": spec.base_year, "deadline": spec.deadline.isoformat() if spec.deadline else None,
-            "penalty": spec.penalty}
+            "penalty": spec.penalty,
+            "first_half_weight": str(spec.first_half_weight) if spec.first_half_weight is not None else None}
 
 
 def define(actor: User | None, ip: str | None, year: int, raw: Mapping[str, object],
@@ -74,7 +75,8 @@ def define(actor: User | None, ip: str | None, year: int, raw: Mapping[str, obje
         category=spec.category, points=spec.points, t1=spec.thresholds[0], t2=spec.thresholds[1],
         t3=spec.thresholds[2], t4=spec.thresholds[3], t5=spec.thresholds[4],
         rounds=",".join(str(n) for n in spec.rounds), base_year=spec.base_year, deadline=spec.deadline,
-        penalty=spec.penalty, created_by_id=actor.id if actor is not None else None)
+        penalty=spec.penalty, first_half_weight=spec.first_half_weight,
+        created_by_id=actor.id if actor is not None else None)
     db.session.add(row)
     audit.record(actor, ip, AuditAction.KPI_DEFINED, "kpi_definition", f"{year}/{spec.code}/{row.version}",
                  old=_values_of(latest) if latest else None, new={**_values(spec), "from_round": from_round})

@@ -78,6 +78,7 @@ def revise(year: int, code: str):
         "direction": current.direction, "measure": current.measure, "category": current.category,
         "points": _plain(current.points), "rounds": ",".join(str(n) for n in current.round_numbers),
         "base_year": str(current.base_year or ""), "deadline": current.deadline, "penalty": current.penalty,
+        "first_half_weight": _plain(current.first_half_weight) if current.first_half_weight is not None else "",
         "from_round": str(current.from_round),
         **{f"t{n}": _plain(t) for n, t in enumerate(current.thresholds, start=1)}}
     form = KpiForm(data=data)

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from .. import db, reference, totals
 from ..domain import scoring
-from ..domain.calendar import month_end
+from ..domain.calendar import fiscal_year_bounds, month_end
 from ..domain.money import pct_change
 from ..figures import shift_year
 from ..models import Holiday, KpiDefinition, Lao, Province, Round, ScorecardReport
@@ -40,6 +40,7 @@ class Line:
     penalty: Decimal = Decimal(0)
     score_after: Decimal | None = None  # after the late-submission penalty
     weighted_after: Decimal | None = None
+    half_results: list[Decimal | None] | None = None  # a KPI measured in each half: the halves' results
 
     @property
     def met(self) -> bool | None:
@@ -106,21 +107,18 @@ def rounds_of(year: int) -> list[Round]:
     return list(db.session.scalars(select(Round).where(Round.fiscal_year_id == year).order_by(Round.last_installment)))
 
 
-def _within(year: int, start: date, end: date) -> list[int]:
-    """Installments of fiscal `year` inside [start, end] (whole months at the end)."""
-    end = month_end(end.year, end.month)
-    return [i.id for i in reference.current().installments.get(year, []) if i.period_start >= start and i.period_end <= end]
+def _by_installment(installment_ids: list[int], province_id: int | None) -> dict[tuple[int, str], int]:
+    """Confirmed satang per (installment id, LAO type) over the installments (from the rollup, one query)."""
+    grouped = totals.grouped(installment_ids, ("installment_id", "lao_type"), statuses=["confirmed"],
+                             province_id=province_id)
+    return {(k[0], k[1]): v[2] for k, v in grouped.items()}
 
 
-def _satang(installment_ids: list[int], province_id: int | None) -> dict[str, int]:
-    """Confirmed satang per LAO type over the installments (from the rollup)."""
-    grouped = totals.grouped(installment_ids, ("lao_type",), statuses=["confirmed"], province_id=province_id)
-    return {k[0]: v[2] for k, v in grouped.items()}
-
-
-def _of(category: str, by_type: dict[str, int]) -> int:
-    """The satang of a category (ALL: every type)."""
-    return sum(by_type.values()) if category == "ALL" else by_type.get(category, 0)
+def _total(sums: dict[tuple[int, str], int], installment_ids: list[int], category: str) -> int:
+    """The satang of a category (ALL: every type) over some of the installments."""
+    wanted = set(installment_ids)
+    return sum(v for (inst, lao_type), v in sums.items()
+               if inst in wanted and (category == "ALL" or lao_type == category))
 
 
 def _result(kpi: KpiDefinition, current: int, base: int | None, base_whole: int | None) -> Decimal | None:
@@ -142,32 +140,51 @@ def build(year: int, round_no: int, province: Province | None) -> Scorecard:
     """The scorecard of `year`'s round `round_no` for `province` (None: the whole country)."""
     rounds = rounds_of(year)
     the_round = rounds[round_no - 1] if 1 <= round_no <= len(rounds) else None
-    installments = [i for i in reference.current().installments.get(year, [])
+    ref = reference.current()
+    installments = [i for i in ref.installments.get(year, [])
                     if the_round is not None and i.number <= the_round.last_installment]
     ids = [i.id for i in installments]
     province_id = province.id if province is not None else None
-    current = _satang(ids, province_id)
+    current = _by_installment(ids, province_id)
     kpis = [k for k in operations.governing(year, round_no)]
-    base_same: dict[int, dict[str, int]] = {}
-    base_whole: dict[int, dict[str, int]] = {}
-    for base_year in sorted({k.base_year for k in kpis if k.base_year}):
-        if installments:
-            back = year - base_year
-            start, end = shift_year(installments[0].period_start, -back), shift_year(installments[-1].period_end, -back)
-            base_same[base_year] = _satang(_within(base_year, start, end), province_id)
-        base_whole[base_year] = _satang([i.id for i in reference.current().installments.get(base_year, [])],
-                                        province_id)
+    base = {y: (ref.installments.get(y, []), _by_installment([i.id for i in ref.installments.get(y, [])], province_id))
+            for y in sorted({k.base_year for k in kpis if k.base_year})}
+    fy_start, _fy_end = fiscal_year_bounds(year)
+    half_end = date(fy_start.year + 1, 3, 31)  # the first six months: October to March
+    halves = ([i for i in installments if i.period_end <= half_end], [i for i in installments if i.period_end > half_end])
+
+    def measure(kpi: KpiDefinition, part: list) -> tuple[Decimal | None, int | None]:
+        """(result, base satang of the same period) of `kpi` over the installments `part`."""
+        cur = _total(current, [i.id for i in part], kpi.category)
+        same = whole = None
+        if kpi.base_year in base and part:
+            back = year - kpi.base_year
+            base_installments, base_sums = base[kpi.base_year]
+            start, end = shift_year(part[0].period_start, -back), shift_year(part[-1].period_end, -back)
+            end = month_end(end.year, end.month)
+            same = _total(base_sums, [i.id for i in base_installments if i.period_start >= start and i.period_end <= end],
+                          kpi.category)
+            whole = _total(base_sums, [i.id for i in base_installments], kpi.category)
+        if kpi.first_half_weight is not None and kpi.measure == "share_pct":
+            whole = same  # a half is compared with the same half of the base year
+        return _result(kpi, cur, same, whole), same
+
+    def scored(kpi: KpiDefinition, result: Decimal | None) -> Decimal:
+        return scoring.score(result, kpi.thresholds, kpi.direction == "higher") if result is not None else Decimal(0)
+
     lines = []
     for kpi in kpis:
         applicable = the_round is not None and round_no in kpi.round_numbers
         line = Line(kpi, applicable)
         if applicable:
-            same = _of(kpi.category, base_same[kpi.base_year]) if kpi.base_year in base_same else None
-            whole = _of(kpi.category, base_whole[kpi.base_year]) if kpi.base_year in base_whole else None
-            line.result = _result(kpi, _of(kpi.category, current), same, whole)
+            line.result, same = measure(kpi, installments)
             line.base = Decimal(same) / 100 if same is not None else None
-            line.score = (scoring.score(line.result, kpi.thresholds, kpi.direction == "higher")
-                          if line.result is not None else Decimal(0))
+            line.score = scored(kpi, line.result)
+            if kpi.first_half_weight is not None and halves[0]:
+                parts = [measure(kpi, part)[0] for part in halves if part]
+                line.half_results = parts
+                line.score = (scoring.halves(scored(kpi, parts[0]), scored(kpi, parts[1]), kpi.first_half_weight,
+                                             100 - kpi.first_half_weight) if len(parts) == 2 else scored(kpi, parts[0]))
         lines.append(line)
     weighed = scoring.card([scoring.CardLine(str(line.kpi.id), line.kpi.points,
                                              line.score if line.applicable else None) for line in lines])

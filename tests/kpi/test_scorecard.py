@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from app import db
+from app.domain.errors import ValidationError
 from app.kpi import operations, scorecard
 from app.models import AuditEvent, Entry, Holiday, Installment, InstallmentReport, Province, RevenueItem, ScorecardReport
 from tests import factories as f
@@ -161,3 +162,24 @@ def test_late_submission_penalties_by_calendar_and_working_days(app, world):
         db.session.commit()
         a = next(line for line in scorecard.build(2570, 1, None).lines if line.kpi.code == "A")
         assert (a.days_late, a.penalty, a.score_after) == (4, D("0.4"), D("2.6000"))  # Mon 16, Wed 18 - Fri 20
+
+
+def test_a_kpi_measured_in_each_half_is_weighted_from_the_halves(app, world):
+    with app.app_context():
+        _figures(f.lao("PAO", "57"), 2570, 7, "3000000")  # April: the second half
+        db.session.flush()
+        raw = {**BASE, "code": "H", "name": "รายได้แยกครึ่งปี", "measure": "amount_baht", "points": "5", "rounds": "3",
+               "t1": "1000000", "t2": "1500000", "t3": "2000000", "t4": "2500000", "t5": "3000000",
+               "first_half_weight": "40"}
+        with pytest.raises(ValidationError) as caught:
+            operations.define(None, None, 2570, {**raw, "first_half_weight": "100"})
+        assert set(caught.value.errors) == {"first_half_weight"}
+        operations.define(None, None, 2570, raw)
+        db.session.commit()
+        card = scorecard.build(2570, 3, None)  # the 12-month round
+        h = next(line for line in card.lines if line.kpi.code == "H")
+        assert h.half_results == [D("2000000.00"), D("3000000.00")]  # October-March, April-September
+        assert (h.result, h.score) == (D("5000000.00"), D("4.2000"))  # 3 x 40 % + 5 x 60 %, not the whole year's 5
+        assert card.total == D("4.2000")  # the only KPI measured in round 3
+        first = next(line for line in scorecard.build(2570, 1, None).lines if line.kpi.code == "H")
+        assert not first.applicable  # measured in round 3 only
