@@ -311,7 +311,7 @@ def differences(conn: Connection) -> list[tuple[str, tuple, tuple, tuple]]:
                 if have.get(k, zero) != want.get(k, zero)]
     r, e, _l, _t = _tables()
     computed = _report_total(r, e)
-    out += [("installment_reports", (inst, lao), (stored,), (want,)) for inst, lao, stored, want in conn.execute(
+    out += [("installment_reports", (inst, lao), (int(stored),), (int(want),)) for inst, lao, stored, want in conn.execute(
         select(r.c.installment_id, r.c.lao_id, r.c.amount_satang, computed)
         .where(r.c.amount_satang != computed).order_by(r.c.installment_id, r.c.lao_id))]
     return out
