@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Row, Select, exists, false, func, or_, sel
 from .. import db
 from ..i18n import is_thai
 from ..auth.loaders import in_scope, scope_of
+from ..domain.thai_sort import thai_sort_key
 from ..domain.vocabulary import SECURITY_ACTIONS
 from ..domain.workflow import Role
 from ..models import (
@@ -69,8 +70,8 @@ def _contains(column, text: str):
 
 
 def provinces() -> list[Province]:
-    """Every province ordered by code."""
-    return list(db.session.scalars(select(Province).order_by(Province.code)))
+    """Every province in Thai dictionary order."""
+    return sorted(db.session.scalars(select(Province)), key=lambda p: thai_sort_key(p.name_th))
 
 
 def districts() -> Sequence[Row[str, str, str]]:

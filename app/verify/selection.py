@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from .. import db, fiscal, reference
 from ..auth.loaders import province_or_404, scope_of
+from ..domain.thai_sort import thai_sort_key
 from ..domain.vocabulary import LAO_TYPE_LABELS, LAO_TYPES, RECORDED_STATUSES
 from ..models import District, Installment, Lao, Province, User
 from ..params import whole
@@ -79,10 +80,11 @@ def default_province() -> Province | None:
 
 
 def all_provinces() -> list[Province]:
-    """The provinces that have LAOs in the register, by code (the choice offered to national users and admins):
-    a province no LAO of which reports here (e.g. Bangkok) is not offered."""
+    """The provinces that have LAOs in the register, in Thai dictionary order (the choice offered to national users
+    and admins): a province no LAO of which reports here (e.g. Bangkok) is not offered."""
     with_laos = select(Lao.province_id).distinct()
-    return list(db.session.scalars(select(Province).where(Province.id.in_(with_laos)).order_by(Province.code)))
+    return sorted(db.session.scalars(select(Province).where(Province.id.in_(with_laos))),
+                  key=lambda p: thai_sort_key(p.name_th))
 
 
 def province_choices(user: User) -> list[Province]:
