@@ -35,6 +35,9 @@ class Config:
     LOGIN_LIMIT_PER_USERNAME = os.environ.get("LOGIN_LIMIT_PER_USERNAME", "10 per minute;60 per hour")
     ALLOW_DEMO_DATA = True
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))  # reverse proxies whose X-Forwarded-* to trust
+    # Responses compressed by the app (Flask-Compress). COMPRESS_RESPONSES=0 leaves it to the reverse proxy (nginx
+    # `gzip on;`), which takes that CPU off the app servers on deadline day.
+    COMPRESS_REGISTER = os.environ.get("COMPRESS_RESPONSES", "1") != "0"
     TODAY = None  # a fixed ISO date for tests and demos; None means the real date in Asia/Bangkok
     # Security headers (Flask-Talisman, app.register_security). Everything the pages load comes from this
     # site: scripts and <style> elements need the page's nonce, no inline style attributes or handlers;
