@@ -143,6 +143,7 @@ def evaluate(year: int, round_no: int, province: Province | None, today: date) -
     holder = {id(x.result): x for x in lao_results}
 
     def by_name(res) -> tuple:
+        """A result's LAO name's sort key."""
         return names[res.lao_id]
 
     for rank, res in ranked([x.result for x in lao_results], by_name):

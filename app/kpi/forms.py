@@ -88,6 +88,7 @@ class EvaluationRulesForm(FlaskForm):
         """What was typed, as app.domain.evaluation.rules_from reads it (numbers with separators or Thai digits
         are normalised by parse_number; anything else is left for it to refuse)."""
         def number(name: str) -> str:
+            """The field's number as plain text, or a marker the rules refuse."""
             try:
                 return str(parse_number(self[name].data, name))
             except DomainError:

@@ -1,4 +1,5 @@
-"""KPI definition pages: the KPIs of a fiscal year with their versions, a new KPI, a revision from a round on."""
+"""KPI pages: the KPIs of a fiscal year with their versions, a new KPI, a revision from a round on; the scorecard of
+a round and its submission; the evaluation of LAOs and provincial offices."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -23,12 +24,6 @@ EDITORS = (Role.NATIONAL_VIEWER, Role.ADMIN)
 LABELS = {"direction": DIRECTIONS, "measure": MEASURES, "category": CATEGORIES, "penalty": PENALTIES}
 
 
-def _rounds(year: int) -> list[Round]:
-    """The year's rounds in order (round numbers are positions from 1)."""
-    return list(db.session.scalars(select(Round).where(Round.fiscal_year_id == year)
-                                   .order_by(Round.last_installment)))
-
-
 @bp.route("/")
 @roles_required(*EDITORS)
 def definitions():
@@ -38,10 +33,11 @@ def definitions():
     if year not in years and years:
         year = years[0]
     return render_template("kpi/definitions.html", year=year, years=years, rows=operations.versions(year) if years else [],
-                           rounds=_rounds(year), labels=LABELS)
+                           rounds=scorecard.rounds_of(year), labels=LABELS)
 
 
 def _render_form(form: KpiForm, year: int, rounds: list[Round], current=None):
+    """The definition form page (new, or a revision of `current`)."""
     return render_template("kpi/edit.html", form=form, year=year, rounds=rounds, current=current)
 
 
@@ -50,7 +46,7 @@ def _render_form(form: KpiForm, year: int, rounds: list[Round], current=None):
 def new(year: int):
     """Define a new KPI of `year`."""
     fiscal_year_or_404(year)
-    rounds = _rounds(year)
+    rounds = scorecard.rounds_of(year)
     form = KpiForm()
     form.from_round.choices = [SelectChoice("1", "1")]
     if form.validate_on_submit():
@@ -72,7 +68,7 @@ def revise(year: int, code: str):
     current = operations.latest(year, code.upper()[:40])
     if current is None:
         abort(404)
-    rounds = _rounds(year)
+    rounds = scorecard.rounds_of(year)
     data = None if request.method == "POST" else {
         "code": current.code, "name": current.name_th, "group": current.group_th, "unit": current.unit,
         "direction": current.direction, "measure": current.measure, "category": current.category,

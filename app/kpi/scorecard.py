@@ -170,6 +170,7 @@ def build(year: int, round_no: int, province: Province | None) -> Scorecard:
         return _result(kpi, cur, same, whole), same
 
     def scored(kpi: KpiDefinition, result: Decimal | None) -> Decimal:
+        """The five-level score of a result (0 when there is none)."""
         return scoring.score(result, kpi.thresholds, kpi.direction == "higher") if result is not None else Decimal(0)
 
     lines = []
