@@ -129,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
     from .entry import bp as entry_bp
     from .kpi import bp as kpi_bp
     from .main import bp as main_bp
+    from .notifications import bp as notifications_bp
     from .reports import bp as reports_bp
     from .verify import bp as verify_bp
 
@@ -139,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(kpi_bp, url_prefix="/kpi")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(notifications_bp, url_prefix="/notifications")
     csrf.exempt(api_bp)  # bearer tokens, no cookies: CSRF does not apply
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

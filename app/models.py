@@ -505,4 +505,28 @@ class Setting(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
+class Notification(Base):
+    """A message to one user, shown in the notification centre (and mailed when the user accepts that kind).
+    `dedupe_key` makes a scheduled message idempotent: one per (user, key), however often the job runs."""
+
+    __tablename__ = "notifications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(String(500), default="")
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime)
+    emailed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    dedupe_key: Mapped[str | None] = mapped_column(String(200))
+    sender: Mapped["User | None"] = relationship(foreign_keys=[sender_id])
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "dedupe_key", name="uq_notification_user_key"),
+        Index("ix_notifications_user_unread", "user_id", "read_at", "id"),
+    )
+
+
 from . import totals as _totals  # noqa: E402,F401  (registers the rollup's session hooks with the models)

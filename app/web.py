@@ -14,6 +14,7 @@ from .domain import calendar as cal
 from .domain import thai_dates
 from .domain.errors import N_, DomainError, ValidationError
 from .domain.money import format_baht, format_pct
+from .domain.vocabulary import NOTIFICATION_KIND_LABELS
 from .domain.workflow import ACTION_LABELS, ROLE_LABELS, STATUS_LABELS, ReviewAction, Role, Status
 from .i18n import gettext, is_thai
 
@@ -124,6 +125,12 @@ def action_label(action) -> str:
     return gettext(ACTION_LABELS[ReviewAction(action)])
 
 
+def notification_kind(kind: str) -> str:
+    """Translated label of a notification kind (the raw value for an unknown one)."""
+    label = NOTIFICATION_KIND_LABELS.get(kind)
+    return gettext(label) if label else kind
+
+
 def show_period(start: date, end: date) -> str:
     """An installment period in the UI language with Buddhist years: ต.ค. 2559 – ก.พ. 2560 / Oct 2559 – Feb 2560."""
     return cal.thai_period(start, end) if is_thai() else cal.english_period(start, end)
@@ -231,6 +238,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(local_name, "name")
     app.add_template_filter(be_datetime, "bedate")
     app.add_template_filter(round_name, "round_name")
+    app.add_template_filter(notification_kind, "notification_kind")
     app.add_template_global(fiscal_months, "fiscal_months")
     app.add_template_filter(audit_details, "audit_details")
     app.add_template_filter(audit_subject, "audit_subject")

@@ -58,6 +58,9 @@ EXPECTED: dict[str, tuple[str, str, dict]] = {
     "auth.revoke_token": ("POST", "/profile/tokens/999999/revoke", {k: 404 for k in ALL_OK}),
     # signs out everywhere (every session, every API token), then the login page
     "auth.end_sessions": ("POST", "/profile/sessions/end", {k: LOGIN for k in ALL_OK}),
+    "notifications.index": ("GET", "/notifications/", ALL_OK),
+    "notifications.read_all": ("POST", "/notifications/read", ALL_OK),
+    "notifications.open_one": ("POST", "/notifications/999999/open", {k: 404 for k in ALL_OK}),
     "admin.audit": ("GET", "/admin/audit", ALL_OK),
     "admin.audit_export": ("GET", "/admin/audit.csv", ALL_OK),
     # entry: the officer of the LAO; other readers see the detail of LAOs in their scope

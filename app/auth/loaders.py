@@ -25,19 +25,23 @@ def load_user(alt_id: str) -> User | None:
         return None
     from .. import reference
     from ..models import Setting
+    from ..notifications.operations import unread_count_column
 
-    # the request's first query: the account, its LAO or province, the reference-data version and the demo flag
+    # the request's first query: the account, its LAO or province, the reference-data version, the demo flag and
+    # the unread-notification count
     row = db.session.execute(
-        select(User, reference.version_column(), select(Setting.key).where(Setting.key == "demo_data").exists())
+        select(User, reference.version_column(), select(Setting.key).where(Setting.key == "demo_data").exists(),
+               unread_count_column(User.id))
         .outerjoin(User.lao).outerjoin(User.province)
         .options(contains_eager(User.lao), contains_eager(User.province))
         .where(User.id == int(user_id))
     ).first()
     if row is None:
         return None
-    user, version, demo = row
+    user, version, demo, unread = row
     reference.note_version(version)
     g.demo_loaded = bool(demo)  # what web.demo_loaded() would ask, answered here
+    g.unread_notifications = int(unread or 0)  # the header's bell
     if not user.active or user.session_token != token:
         return None
     return user

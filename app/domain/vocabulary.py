@@ -14,7 +14,7 @@ __all__ = [
     "ACTION_LABELS", "AUDIT_ACTION_LABELS", "AuditAction", "CLASS_LABELS", "LAO_TYPES", "LAO_TYPE_LABELS",
     "LAO_TYPE_ORDER", "LaoType", "MUNICIPALITY_CLASSES", "RECORDED_STATUSES", "REVIEW_AUDIT_ACTIONS", "ROLE_LABELS", "SECURITY_ACTIONS",
     "ReviewAction", "Role", "STATUS_LABELS", "Status", "WORKFLOW_AUDIT_ACTIONS", "audit_action_label",
-    "review_audit_action",
+    "review_audit_action", "NotificationKind", "NOTIFICATION_KIND_LABELS",
 ]
 
 
@@ -141,3 +141,26 @@ def review_audit_action(action: ReviewAction) -> AuditAction:
 def audit_action_label(action: str) -> str | None:
     """The label msgid of an audit action code, or None for a code this version does not know."""
     return AUDIT_ACTION_LABELS.get(action)
+
+
+class NotificationKind(enum.StrEnum):
+    """What a notification is about (a user may turn e-mail off per kind)."""
+
+    ENTRY_REMINDER = "entry_reminder"          # an LAO's open installment is not recorded yet
+    CONFIRM_REMINDER = "confirm_reminder"      # a verifier's recorded installments wait for confirmation
+    NATIONAL_DIGEST = "national_digest"        # national staff: provinces behind schedule
+    PROVINCE_NOTICE = "province_notice"        # national staff push a late province (its verifiers receive it)
+    LAO_NUDGE = "lao_nudge"                    # a verifier reminds selected LAOs
+    EXTENSION_REQUEST = "extension_request"    # someone asks for a later deadline
+    EXTENSION_DECISION = "extension_decision"  # the request was approved or refused
+
+
+NOTIFICATION_KIND_LABELS: dict[str, str] = {
+    NotificationKind.ENTRY_REMINDER: N_("เตือนการบันทึกข้อมูล"),
+    NotificationKind.CONFIRM_REMINDER: N_("เตือนการยืนยันข้อมูล"),
+    NotificationKind.NATIONAL_DIGEST: N_("สรุปจังหวัดที่ล่าช้าประจำวัน"),
+    NotificationKind.PROVINCE_NOTICE: N_("หนังสือแจ้งเตือนจังหวัด"),
+    NotificationKind.LAO_NUDGE: N_("การแจ้งเตือนจากจังหวัด"),
+    NotificationKind.EXTENSION_REQUEST: N_("คำขอขยายกำหนดเวลา"),
+    NotificationKind.EXTENSION_DECISION: N_("ผลการพิจารณาขยายกำหนดเวลา"),
+}
