@@ -94,7 +94,7 @@ class Lao(Base):
     district: Mapped[District] = relationship()
 
     __table_args__ = (
-        Index("ix_laos_province_type", "province_id", "lao_type"),
+        Index("ix_laos_province_type", "province_id", "lao_type", "active"),  # covers the LAO counts by group
         CheckConstraint(_sql_in("lao_type", LAO_TYPES), name="ck_laos_lao_type"),
         CheckConstraint("municipality_class IS NULL OR " + _sql_in("municipality_class", MUNICIPALITY_CLASSES),
                         name="ck_laos_municipality_class"),
@@ -247,6 +247,32 @@ class RollupTotal(Base):
     reports: Mapped[int] = mapped_column(Integer, default=0)
     late: Mapped[int] = mapped_column(Integer, default=0)  # reports recorded after the entry deadline
     amount_satang: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class RollupLaoYear(Base):
+    """One row per (LAO, fiscal year): which installments are confirmed (bit k-1 of `confirmed_mask` for
+    installment k) and the satang of each confirmed installment (c1..c12; 0 when not confirmed). Like-for-like
+    pairs LAOs across two years with it — one join of two years' rows, not a GROUP BY over every report —
+    kept by app/totals.py in the transaction of every write, like the other rollups."""
+
+    __tablename__ = "rollup_lao_years"
+    lao_id: Mapped[int] = mapped_column(ForeignKey("laos.id"), primary_key=True)
+    fiscal_year_id: Mapped[int] = mapped_column("fiscal_year", ForeignKey("fiscal_years.year"), primary_key=True)
+    confirmed_mask: Mapped[int] = mapped_column(Integer, default=0)
+    c1: Mapped[int] = mapped_column(BigInteger, default=0)
+    c2: Mapped[int] = mapped_column(BigInteger, default=0)
+    c3: Mapped[int] = mapped_column(BigInteger, default=0)
+    c4: Mapped[int] = mapped_column(BigInteger, default=0)
+    c5: Mapped[int] = mapped_column(BigInteger, default=0)
+    c6: Mapped[int] = mapped_column(BigInteger, default=0)
+    c7: Mapped[int] = mapped_column(BigInteger, default=0)
+    c8: Mapped[int] = mapped_column(BigInteger, default=0)
+    c9: Mapped[int] = mapped_column(BigInteger, default=0)
+    c10: Mapped[int] = mapped_column(BigInteger, default=0)
+    c11: Mapped[int] = mapped_column(BigInteger, default=0)
+    c12: Mapped[int] = mapped_column(BigInteger, default=0)
+
+    __table_args__ = (Index("ix_rollup_lao_years_year", "fiscal_year", "confirmed_mask", "lao_id"),)
 
 
 class RollupStreak(Base):

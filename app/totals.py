@@ -19,14 +19,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, and_, case, delete, func, select, update
+from sqlalchemy import ColumnElement, Connection, Table, and_, case, delete, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, attributes
 from sqlalchemy import event
 
 from . import audit, db
 from .domain.vocabulary import RECORDED_STATUSES
-from .models import Entry, Installment, InstallmentReport, Lao, RollupStreak, RollupTotal
+from .models import Entry, Installment, InstallmentReport, Lao, RollupLaoYear, RollupStreak, RollupTotal
 
 Key = tuple[int, int, str, str]  # installment id, province id, LAO type, status
 Parts = dict[Key, tuple[int, int, int]]  # key -> (reports, late, satang)
@@ -35,6 +35,8 @@ Streaks = dict[SKey, tuple[int]]  # key -> (LAOs,)
 CHUNK = 500
 MOVING = ("province_id", "lao_type", "active")  # the LAO columns in the rollups' keys
 STREAK_COLUMNS = ("status", "lao_id", "installment_id")  # the report columns a streak depends on
+SLOTS = 12  # installments a fiscal year can have (the monthly schedule): rollup_lao_years' c1..c12
+CONFIRMED = "confirmed"
 
 
 def _tables() -> tuple[Table, Table, Table, Table]:
@@ -187,6 +189,7 @@ def replacing(scope: Scope, session: Session | None = None) -> Iterator[None]:
     yield
     refresh_report_totals(conn, scope.pairs)
     _add(conn, _read(conn, scope), before)
+    refresh_lao_years(conn, scope)
 
 
 def pairs(items: Iterable[tuple[int, int]]) -> Scope:
@@ -259,7 +262,12 @@ def _after_flush(session: Session, _flush_context: Any) -> None:
     for scope, before in pending:
         if scope.amounts:
             refresh_report_totals(conn, scope.pairs)
-        _add(conn, _read(conn, scope), before)
+        after = _read(conn, scope)
+        _add(conn, after, before)
+        # a confirmed report before or after the flush is what rollup_lao_years holds (an officer's save of a
+        # recorded installment costs no statement here)
+        if any(key[3] == CONFIRMED for parts in (before[0], after[0]) for key in parts):
+            refresh_lao_years(conn, scope)
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -289,6 +297,62 @@ def refresh_report_totals(conn: Connection, pairs: dict[int, set[int]] | None) -
 
 
 # --------------------------------------------------------------------------------------------------
+# Per LAO and fiscal year: the confirmed installments and their satang (like-for-like)
+
+
+def _lao_year_table() -> Table:
+    """The Core table of rollup_lao_years."""
+    return RollupLaoYear.__table__  # type: ignore[return-value]
+
+
+def _lao_year_rows(where: list) -> Any:
+    """SELECT (LAO id, fiscal year, confirmed mask, c1..c12) grouped over the reports `where` selects."""
+    r = _tables()[0]
+    inst: Table = Installment.__table__  # type: ignore[assignment]
+    confirmed = r.c.status == CONFIRMED
+    return (
+        select(r.c.lao_id, inst.c.fiscal_year,
+               func.sum(case((confirmed, literal(1).op("<<")(inst.c.number - 1)), else_=0)),
+               *[func.sum(case((and_(confirmed, inst.c.number == k), r.c.amount_satang), else_=0))
+                 for k in range(1, SLOTS + 1)])
+        .select_from(r.join(inst, inst.c.id == r.c.installment_id))
+        .where(*where)
+        .group_by(r.c.lao_id, inst.c.fiscal_year)
+    )
+
+
+def refresh_lao_years(conn: Connection, scope: Scope | None) -> None:
+    """Recompute the rollup_lao_years rows of the scope's LAOs in the fiscal years of its installments (a whole
+    LAO: every year; None: every row) from their reports' statuses and satang totals (installment_reports.
+    amount_satang, so after refresh_report_totals): one INSERT … SELECT … ON CONFLICT DO UPDATE per CHUNK LAOs."""
+    r = _tables()[0]
+    t = _lao_year_table()
+    inst: Table = Installment.__table__  # type: ignore[assignment]
+    names = ["lao_id", "fiscal_year", "confirmed_mask", *[f"c{k}" for k in range(1, SLOTS + 1)]]
+    ins: Any = (postgresql.insert(t) if conn.dialect.name == "postgresql" else sqlite.insert(t))
+
+    def upsert(where: list) -> None:
+        """Insert or replace the rows the reports `where` selects give."""
+        stmt = ins.from_select(names, _lao_year_rows(where))
+        conn.execute(stmt.on_conflict_do_update(index_elements=["lao_id", "fiscal_year"],
+                                                set_={n: stmt.excluded[n] for n in names[2:]}))
+
+    if scope is None:
+        conn.execute(delete(t))
+        upsert([r.c.status == CONFIRMED])
+        return
+    years = (select(inst.c.fiscal_year).where(inst.c.id.in_(sorted(scope.pairs))).distinct()
+             .scalar_subquery() if scope.pairs else None)
+    by_years = sorted(set().union(*scope.pairs.values()) - scope.laos) if scope.pairs else []
+    for lao_ids, year_filter in ((sorted(scope.laos), None), (by_years, years)):
+        for start in range(0, len(lao_ids), CHUNK):
+            where = [r.c.lao_id.in_(lao_ids[start:start + CHUNK])]
+            if year_filter is not None:
+                where.append(inst.c.fiscal_year.in_(year_filter))
+            upsert(where)
+
+
+# --------------------------------------------------------------------------------------------------
 # Whole-table checks
 
 
@@ -305,7 +369,10 @@ def differences(conn: Connection) -> list[tuple[str, tuple, tuple, tuple]]:
     out: list[tuple[str, tuple, tuple, tuple]] = []
     checks: list[tuple[str, dict, dict, tuple]] = [
         ("rollup_totals", _stored(conn, _tables()[3]), _contributions(conn, [], []), (0, 0, 0)),
-        ("rollup_streaks", _stored(conn, _streak_table()), _streaks(conn, None), (0,))]
+        ("rollup_streaks", _stored(conn, _streak_table()), _streaks(conn, None), (0,)),
+        ("rollup_lao_years", _stored(conn, _lao_year_table()),
+         {tuple(row[:2]): tuple(int(v) for v in row[2:]) for row in conn.execute(_lao_year_rows([]))
+          if any(row[2:])}, (0,) * (SLOTS + 1))]
     for name, have, want, zero in checks:
         out += [(name, k, have.get(k, zero), want.get(k, zero)) for k in sorted(set(have) | set(want))
                 if have.get(k, zero) != want.get(k, zero)]
@@ -318,7 +385,7 @@ def differences(conn: Connection) -> list[tuple[str, tuple, tuple, tuple]]:
 
 
 def rebuild(conn: Connection) -> int:
-    """Replace both rollups by the recomputed ones (in the caller's transaction); returns their row count."""
+    """Replace the rollups by the recomputed ones (in the caller's transaction); returns their row count."""
     audit.lock_chain(conn)
     refresh_report_totals(conn, None)
     n = 0
@@ -329,7 +396,8 @@ def rebuild(conn: Connection) -> int:
         if rows:
             _upsert(conn, table, rows)
         n += len(rows)
-    return n
+    refresh_lao_years(conn, None)
+    return n + int(conn.execute(select(func.count()).select_from(_lao_year_table())).scalar_one())
 
 
 GROUPS = ("installment_id", "province_id", "lao_type", "status")

@@ -1,13 +1,14 @@
-"""DataFrame -> plotly figure JSON for the report pages (plotly.js itself is served from /vendor/plotly.min.js).
+"""Rows -> plotly figure JSON for the report pages (plotly.js itself is served from /vendor/plotly.min.js).
 
-Figures are built as plain plotly figure dicts (the JSON plotly.js reads) rather than through
-plotly.graph_objects, whose validation costs milliseconds per figure on every page view; the tests
-load each figure into graph_objects.Figure, which validates it against plotly's schema.
+Figures are built as plain plotly figure dicts (the JSON plotly.js reads) from lists of row dicts, rather than
+through plotly.graph_objects or pandas, whose per-call overheads cost milliseconds on every page view (the
+national comparison draws four charts of 77 provinces); the tests load each figure into
+graph_objects.Figure, which validates it against plotly's schema.
 """
 
 import json
-
-import pandas as pd
+from collections.abc import Sequence
+from typing import Any
 
 from ..web import fiscal_months
 
@@ -24,16 +25,16 @@ def to_json(figure: dict) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def pct_bars(df: pd.DataFrame, title: str, xlabel: str) -> dict:
-    """Horizontal bars of percent change, sorted, for columns `name` and `pct` (rows without a pct are left out).
+def pct_bars(rows: Sequence[dict[str, Any]], title: str, xlabel: str) -> dict:
+    """Horizontal bars of percent change, sorted, for keys `name` and `pct` (rows without a pct are left out).
 
     Negative changes are red, positive green; the largest increase is at the top. The x range is padded
     on both sides by about a label's width, so a label outside a -100 % bar sits inside the plot, left
     of the bar, never on the province names (which have their own automatic margin).
     """
-    data = df.dropna(subset=["pct"]).sort_values("pct")
-    values = [float(v) for v in data["pct"]]
-    names = [str(n) for n in data["name"]]
+    data = sorted((r for r in rows if r["pct"] is not None), key=lambda r: r["pct"])  # stable, as pandas' sort
+    values = [float(r["pct"]) for r in data]
+    names = [str(r["name"]) for r in data]
     return {
         "data": [{
             "type": "bar", "orientation": "h", "x": values, "y": names,
@@ -59,19 +60,19 @@ def _padded_range(values: list[float]) -> list[float]:
     return [low - (pad if low < 0 else 0.0), high + pad]
 
 
-def cumulative_lines(df: pd.DataFrame, title: str, ylabel: str) -> dict:
-    """Cumulative amount by fiscal month for each series: columns `series`, `month` (0 = Oct), `cumulative` (baht).
+def cumulative_lines(rows: Sequence[dict[str, Any]], title: str, ylabel: str) -> dict:
+    """Cumulative amount by fiscal month for each series: keys `series`, `month` (0 = Oct), `cumulative` (baht).
 
     Both years share the month axis, so a year of 8 installments lines up with a monthly one.
     """
     months = fiscal_months()  # in the UI language
     traces = []
     for name, colour, dash in ((s, CURRENT if i == 0 else BASE, "solid" if i == 0 else "dot")
-                               for i, s in enumerate(dict.fromkeys(df["series"]))):
-        part = df[df["series"] == name].sort_values("month")
+                               for i, s in enumerate(dict.fromkeys(r["series"] for r in rows))):
+        part = sorted((r for r in rows if r["series"] == name), key=lambda r: r["month"])
         traces.append({
             "type": "scatter", "mode": "lines+markers", "name": str(name),
-            "x": [months[m] for m in part["month"]], "y": [float(v) for v in part["cumulative"]],
+            "x": [months[r["month"]] for r in part], "y": [float(r["cumulative"]) for r in part],
             "line": {"color": colour, "dash": dash},
             "hovertemplate": "%{x}: %{y:,.2f}<extra>" + str(name) + "</extra>",
         })
@@ -87,13 +88,13 @@ def cumulative_lines(df: pd.DataFrame, title: str, ylabel: str) -> dict:
     }
 
 
-def rate_trend(df: pd.DataFrame, title: str, labels: dict[str, str]) -> dict:
-    """Recorded and confirmed rates (%) per installment: columns `label`, `recorded_pct`, `confirmed_pct`."""
+def rate_trend(rows: Sequence[dict[str, Any]], title: str, labels: dict[str, str]) -> dict:
+    """Recorded and confirmed rates (%) per installment: keys `label`, `recorded_pct`, `confirmed_pct`."""
     traces = []
     for column, colour in (("recorded_pct", CURRENT), ("confirmed_pct", POS)):
         traces.append({
             "type": "scatter", "mode": "lines+markers", "name": labels[column],
-            "x": [str(x) for x in df["label"]], "y": [None if pd.isna(v) else float(v) for v in df[column]],
+            "x": [str(r["label"]) for r in rows], "y": [None if r[column] is None else float(r[column]) for r in rows],
             "line": {"color": colour}, "hovertemplate": "%{x}: %{y:.2f}%<extra></extra>",
         })
     return {

@@ -12,9 +12,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, Row, and_, case, func, literal_column, select
+from sqlalchemy import ColumnElement, Engine, Row, Table, and_, case, func, literal_column, select
 
-from .. import db, resources, totals
+from .. import db, reference, resources, totals
 from ..domain import comparison as cmp
 from ..domain.errors import DomainError, N_
 from ..domain.thai_sort import thai_sort_key
@@ -29,6 +29,7 @@ from ..models import (
     Province,
     RevenueItem,
     Round,
+    RollupLaoYear,
     RollupStreak,
     utcnow,
 )
@@ -275,6 +276,53 @@ def _paired_counts(paired: list[int], province_id: int | None) -> dict:
     return {(pid, t): int(n) for pid, t, n in db.session.execute(stmt).all()}
 
 
+def _like_for_like(year: int, base_year: int, current: list[InstallmentInfo], base: list[InstallmentInfo],
+                   base_year_inst: list[InstallmentInfo], province_id: int | None) -> tuple[list[tuple], dict]:
+    """Like-for-like sums and counts from rollup_lao_years: the LAOs whose `current` installments of `year` and
+    `base` installments of `base_year` are all confirmed (bit masks), joined across the two years.
+
+    Returns the rows _sums would give for those LAOs over the current installments and the whole base year
+    (nationally (province id, type, installment id, satang) summed in SQL; inside a province (LAO id,
+    installment id, satang)) and the active paired LAOs ({(province id, type): n} or {LAO id: 1}).
+    """
+    t: Table = RollupLaoYear.__table__  # type: ignore[assignment]
+    cur, bas, lao = t.alias("cur"), t.alias("bas"), Lao.__table__
+    cur_mask = sum(1 << (i.number - 1) for i in current)
+    base_mask = sum(1 << (i.number - 1) for i in base)
+    columns = [(i.id, cur.c[f"c{i.number}"]) for i in current] + [(i.id, bas.c[f"c{i.number}"]) for i in base_year_inst]
+    joined = (cur.join(bas, and_(bas.c.lao_id == cur.c.lao_id, bas.c.fiscal_year == base_year))
+              .join(lao, lao.c.id == cur.c.lao_id))
+    where = [cur.c.fiscal_year == year, cur.c.confirmed_mask.op("&")(cur_mask) == cur_mask,
+             bas.c.confirmed_mask.op("&")(base_mask) == base_mask]
+    # a row per installment of a confirmed report, as summing the reports gives: the compared installments are
+    # confirmed for every paired LAO; a later base-year one only where its bit is set
+    extra = [i for i in base_year_inst if not base_mask & (1 << (i.number - 1))]
+    if province_id is None:
+        stmt = (select(lao.c.province_id, lao.c.lao_type, func.sum(case((lao.c.active.is_(True), 1), else_=0)),
+                       *[func.sum(col) for _id, col in columns],
+                       *[func.max(bas.c.confirmed_mask.op("&")(1 << (i.number - 1))) for i in extra])
+                .select_from(joined).where(*where).group_by(lao.c.province_id, lao.c.lao_type))
+        sums: list[tuple] = []
+        counts: dict = {}
+        for province, lao_type, active, *values in db.session.execute(stmt):
+            amounts, seen = values[:len(columns)], dict(zip((i.id for i in extra), values[len(columns):]))
+            if active:
+                counts[(province, lao_type)] = int(active)
+            sums += [(province, lao_type, inst_id, int(a or 0)) for (inst_id, _c), a in zip(columns, amounts)
+                     if seen.get(inst_id, 1)]
+        return sums, counts
+    stmt = (select(cur.c.lao_id, lao.c.active, bas.c.confirmed_mask, *[col for _id, col in columns])
+            .select_from(joined).where(*where, lao.c.province_id == province_id))
+    sums, counts = [], {}
+    extra_bits = {i.id: 1 << (i.number - 1) for i in extra}
+    for lao_id, active, mask, *amounts in db.session.execute(stmt):
+        if active:
+            counts[lao_id] = 1
+        sums += [(lao_id, inst_id, int(a or 0)) for (inst_id, _c), a in zip(columns, amounts)
+                 if mask & extra_bits.get(inst_id, mask or 1)]
+    return sums, counts
+
+
 def _prefix(numbers: Sequence[int]) -> bool:
     """Whether installment `numbers` are 1..n (what the streak rollup answers)."""
     return list(numbers) == list(range(1, len(numbers) + 1))
@@ -437,17 +485,10 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
     cur_ids = [cur_by_no[n].id for n in match.current]
     base_ids = [base_by_no[n].id for n in match.base]
     province_id = province.id if province else None
-    # Like-for-like pairs LAOs across the years, which the rollup's per-group sums cannot: one GROUP BY over
-    # the reports finds the paired LAOs (_paired), then the entries of those LAOs are summed in one GROUP BY
-    # (_sums) and counted per province and type. The ids are read once (a few thousand at most) and passed
-    # to both statements: cheaper than grouping the reports again inside each.
-    paired: list[int] | None = None
-    if status == cmp.STATUS_LIKE_FOR_LIKE:
-        if province_id is None:
-            paired = list(db.session.scalars(_paired(cur_ids, base_ids)))
-        else:
-            paired = list(db.session.scalars(_paired(cur_ids, base_ids).where(
-                InstallmentReport.lao_id.in_(select(Lao.id).where(Lao.province_id == province_id)))))
+    # Like-for-like pairs LAOs across the years, which the rollup's per-group sums cannot: one join of the two
+    # years' rows of rollup_lao_years (confirmed installments as a bit mask, their satang per installment) gives
+    # the paired LAOs' sums and counts at once (_like_for_like).
+    like = status == cmp.STATUS_LIKE_FOR_LIKE
     if province_id is None and _prefix(match.current) and _prefix(match.base):
         complete = (_complete_through(year, len(match.current)), _complete_through(base_year, len(match.base)))
         completeness = lambda: complete  # noqa: E731
@@ -456,9 +497,15 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
                                             _complete(base_ids, province_id, run)))
     # The whole base year is summed too: the cumulative chart draws the base year to its end.
     base_year_ids = [i.id for i in base_inst]
-    sums = (_sums(cur_ids + base_year_ids, statuses, province_id, laos=paired)
-            if province_id is not None or paired is not None else [])
-    paired_counts = _paired_counts(paired, province_id) if paired is not None else {}
+    paired_counts: dict = {}
+    sums: Sequence[Any]
+    if like:
+        sums, paired_counts = _like_for_like(year, base_year, [cur_by_no[n] for n in match.current],
+                                             [base_by_no[n] for n in match.base], base_inst, province_id)
+    elif province_id is not None:
+        sums = _sums(cur_ids + base_year_ids, statuses, province_id)
+    else:
+        sums = []
     complete_cur, complete_base = completeness()
 
     side_of = {i: "current" for i in cur_ids}
@@ -473,8 +520,8 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
     groups: list[tuple[cmp.Row, list[cmp.Row]]]
     if province is None:
         level, groups = "national", []
-        by_province = (_rollup_national(cur_ids, base_ids, base_year_ids, statuses, slot) if paired is None
-                       else _national_from_sums(sums, side_of, slot))
+        by_province = (_national_from_sums(sums, side_of, slot) if like
+                       else _rollup_national(cur_ids, base_ids, base_year_ids, statuses, slot))
         rows, total = _national(by_province, complete_cur, complete_base, order, paired_counts)
     else:
         level = "province"
@@ -507,7 +554,7 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
         base_not_recorded=base_cov.not_recorded,
         base_not_confirmed=base_cov.not_confirmed,
         base_missing=base_cov.missing(status),
-        paired=cur_cov.paired if paired is not None else None,
+        paired=cur_cov.paired if like else None,
         order=order,
         computed_at=computed_at.isoformat(timespec="seconds"),
     )
@@ -568,7 +615,8 @@ def _national(by_province, complete_cur, complete_base, order, paired=None) -> t
     paired = paired or {}
     counts = _lao_counts()
     province_ids = {p for p, _t in counts} | set(by_province)
-    provinces = {p.id: p for p in db.session.scalars(select(Province).where(Province.id.in_(province_ids)))}
+    cached = reference.current().provinces  # detached rows: their columns only
+    provinces = {pid: cached[pid] for pid in province_ids if pid in cached}
     rows = []
     for pid, p in provinces.items():
         data = by_province.get(pid, {"base": {}, "current": {}})

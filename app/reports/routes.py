@@ -1,6 +1,5 @@
 """Views of the reports area: comparison (INF508) and drill-down, monitoring, KPI scorecard, exports."""
 
-import pandas as pd
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -125,13 +124,13 @@ def _entry_view_url(lao_code: str, year: int, number: int) -> str:
 
 def _comparison_charts(result, groups) -> dict[str, str]:
     """Figure JSON for the page: percent bars per shown group (national only) and the cumulative lines."""
-    pct, lines = tables.chart_frames(result)
+    pct, lines = tables.chart_rows(result)
     out = {}
     labels = tables.group_labels()
     if result.level == "national":
         for g in groups:
             out[f"pct_{g}"] = charts.to_json(charts.pct_bars(
-                pct[pct["group"] == g], _("ร้อยละที่เปลี่ยนแปลงรายจังหวัด: %(group)s", group=labels[g]),
+                pct[g], _("ร้อยละที่เปลี่ยนแปลงรายจังหวัด: %(group)s", group=labels[g]),
                 _("ร้อยละที่เปลี่ยนแปลง")))
     scope = result.selection.province_name or _("ทั้งประเทศ")
     out["cumulative"] = charts.to_json(charts.cumulative_lines(
@@ -268,11 +267,10 @@ def _monitoring():
 
 def _trend_figure(result) -> str:
     """The national recorded/confirmed trend as figure JSON."""
-    df = pd.DataFrame([{"label": _("งวด %(n)s", n=t["number"]), "recorded_pct": t["recorded_pct"],
-                        "confirmed_pct": t["confirmed_pct"]} for t in result.trend],
-                      columns=["label", "recorded_pct", "confirmed_pct"])
+    rows = [{"label": _("งวด %(n)s", n=t["number"]), "recorded_pct": t["recorded_pct"],
+             "confirmed_pct": t["confirmed_pct"]} for t in result.trend]
     return charts.to_json(charts.rate_trend(
-        df, _("อัตราการบันทึกและยืนยันทั้งประเทศรายงวด ปีงบประมาณ %(year)s", year=result.year),
+        rows, _("อัตราการบันทึกและยืนยันทั้งประเทศรายงวด ปีงบประมาณ %(year)s", year=result.year),
         {"recorded_pct": _("ร้อยละที่บันทึก"), "confirmed_pct": _("ร้อยละที่ยืนยัน")}))
 
 

@@ -2,7 +2,6 @@
 
 from datetime import date, datetime
 
-import pandas as pd
 from flask_babel import gettext as _
 
 from ..domain import calendar as cal
@@ -181,10 +180,9 @@ def comparison_json(result: ComparisonResult) -> dict:
             "total": plain(result.total.record(result.level))}
 
 
-def chart_frames(result: ComparisonResult) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(percent change per row and group, cumulative amount per fiscal month and year) for the charts."""
-    pct = pd.DataFrame([{"name": r.name, "group": g, "pct": r.cells[g].pct} for r in result.rows
-                        for g in cmp.GROUPS], columns=["name", "group", "pct"])
+def chart_rows(result: ComparisonResult) -> tuple[dict[str, list[dict]], list[dict]]:
+    """({group: percent change per row}, cumulative amount per fiscal month and year) for the charts."""
+    pct = {g: [{"name": r.name, "pct": r.cells[g].pct} for r in result.rows] for g in cmp.GROUPS}
     lines = []
     s = result.selection
     for side, year in (("current", s.year), ("base", s.base_year)):
@@ -195,7 +193,7 @@ def chart_frames(result: ComparisonResult) -> tuple[pd.DataFrame, pd.DataFrame]:
             month = (end.year - fy_start.year) * 12 + end.month - fy_start.month
             lines.append({"series": _("ปี %(year)s", year=year), "month": month,
                           "cumulative": from_satang(running)})
-    return pct, pd.DataFrame(lines, columns=["series", "month", "cumulative"])
+    return pct, lines
 
 
 def status_text(status: str) -> str:

@@ -193,6 +193,24 @@ def test_both_sql_forms_give_the_same_sums(dataset, ctx):
         assert a == b == c and a
 
 
+@pytest.mark.parametrize("cur_numbers, base_numbers", [([1, 2, 3], [1, 2, 3]), ([2], [2]), ([1], [1, 2, 3, 6]),
+                                                       ([3], [1, 2, 3])])
+def test_like_for_like_from_the_per_lao_year_rollup_equals_the_reports(dataset, ctx, cur_numbers, base_numbers):
+    """The paired LAOs' sums from rollup_lao_years (bit masks joined across the years) are the rows summing the
+    paired LAOs' confirmed reports gives (the raw GROUP BY), nationally and in a province."""
+    cur_inst, base_inst = queries.installments(2569), queries.installments(2568)
+    current = [i for i in cur_inst if i.number in cur_numbers]
+    base = [i for i in base_inst if i.number in base_numbers]
+    ids = [i.id for i in current] + [i.id for i in base_inst]
+    paired = list(ctx.scalars(queries._paired([i.id for i in current], [i.id for i in base])))
+    assert paired  # the dataset pairs some LAOs in each of these selections
+    for province_id in (None, f.province("50").id, f.province("57").id):
+        raw = sorted((*r[:-1], int(r[-1])) for r in queries._sums(ids, ("confirmed",), province_id, "join", paired))
+        sums, counts = queries._like_for_like(2569, 2568, current, base, base_inst, province_id)
+        assert sorted(sums) == raw
+        assert counts == queries._paired_counts(paired, province_id)
+
+
 def test_chart_series_hold_every_installment_of_the_base_year(dataset, ctx):
     result = queries.comparison(2568, 2569, through=3)
     assert [n for n, *_ in result.series["current"]] == [1, 2, 3]
