@@ -7,6 +7,7 @@ read after the consonant it is written before: ร้อยเอ็ด comes be
 """
 
 import re
+from functools import lru_cache
 
 LEADING_VOWELS = "เแโใไ"
 MARKS = "\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e"  # ็ ่ ้ ๊ ๋ ์ ํ ๎: ignored at level 1
@@ -15,6 +16,7 @@ _LEADING = re.compile(f"([{LEADING_VOWELS}])([\u0e01-\u0e2e])")
 SortKey = tuple[str, str, str]
 
 
+@lru_cache(maxsize=32768)  # the names sorted are a few thousand LAOs, districts and provinces: computed once each
 def thai_sort_key(text: str) -> SortKey:
     """The sort key of `text` in Thai dictionary order (compare keys; equal texts give equal keys)."""
     base = _LEADING.sub(r"\2\1", _MARK.sub("", text))
