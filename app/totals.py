@@ -240,15 +240,52 @@ def _scope_of(session: Session) -> Scope:
     return scope
 
 
+def _known_delta(session: Session, scope: Scope) -> Parts | None:
+    """The rollup delta of a flush that only changes figures of reports whose new satang total the operation set
+    (entry.operations.record_installment re-saving a recorded installment: the common write of deadline day), or
+    None when the flush must be read before and after.
+
+    Every pair must have its report in the flush with `amount_satang` assigned, nothing that moves a report between
+    keys (status, LAO, installment: scope.streaks is False), and its LAO in the identity map (province and type
+    known without a query). The delta is then (0, Δlate, Δsatang) on the report's key.
+    """
+    if scope.streaks or scope.laos:
+        return None
+    reports = {(obj.lao_id, obj.installment_id): obj for obj in session.dirty
+               if isinstance(obj, InstallmentReport)}
+    out: dict[Key, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for inst_id, lao_ids in scope.pairs.items():
+        for lao_id in lao_ids:
+            report = reports.get((lao_id, inst_id))
+            if report is None:
+                return None
+            amount = attributes.get_history(report, "amount_satang")
+            if not amount.added or not amount.deleted:
+                return None  # not set by the operation, or the old total was never loaded
+            lao = session.identity_map.get(session.identity_key(Lao, lao_id))
+            if not isinstance(lao, Lao) or any(attributes.get_history(lao, n).deleted for n in MOVING):
+                return None
+            late = attributes.get_history(report, "recorded_late")
+            acc = out[(inst_id, lao.province_id, lao.lao_type, report.status)]
+            if late.added and late.deleted:
+                acc[1] += int(bool(late.added[0])) - int(bool(late.deleted[0]))
+            acc[2] += int(amount.added[0]) - int(amount.deleted[0])
+    return {k: (a, b, c) for k, (a, b, c) in out.items() if a or b or c}
+
+
 @event.listens_for(Session, "before_flush")
 def _before_flush(session: Session, _flush_context: Any, _instances: Any) -> None:
-    """Read the old contribution of what this flush changes."""
+    """Read the old contribution of what this flush changes (or take the delta the operation already knows)."""
     scope = _scope_of(session)
     if not scope:
         return
     with session.no_autoflush:
         conn = session.connection()
         audit.lock_chain(conn)
+        known = _known_delta(session, scope)
+        if known is not None:
+            session.info[_BEFORE] = [(scope, known)]
+            return
         session.info[_BEFORE] = [(scope, _read(conn, scope))]  # a failed earlier flush left nothing to keep
 
 
@@ -260,6 +297,11 @@ def _after_flush(session: Session, _flush_context: Any) -> None:
         return
     conn = session.connection()
     for scope, before in pending:
+        if isinstance(before, dict):  # the known delta: report totals written by the operation, no confirmed report
+            _upsert(conn, _tables()[3], before)
+            if any(key[3] == CONFIRMED for key in before):
+                refresh_lao_years(conn, scope)
+            continue
         if scope.amounts:
             refresh_report_totals(conn, scope.pairs)
         after = _read(conn, scope)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import flag_modified
 
 from .. import audit, db
 from ..domain import typo_guard
@@ -157,9 +158,17 @@ def record_installment(
         else:
             entry.amount_satang = satang
             entry.explanation = explanation
+            # every entry row written with the same columns: the flush sends them as one executemany
+            flag_modified(entry, "amount_satang")
+            flag_modified(entry, "explanation")
     is_first = report is None
     if report is None:
         report = InstallmentReport(lao_id=lao.id, installment_id=installment.id, status=Status.NOT_RECORDED.value)
+    # the report's satang total, which app/totals.py keeps: set here from the figures in hand, so the rollup adds the
+    # difference to its row without reading the entries again (app/totals.py: _known_delta)
+    active = {item.id for item in items}
+    report.amount_satang = (sum(to_satang(parsed[item.code]) for item in items)
+                            + sum(e.amount_satang for e in existing.values() if e.item_id not in active))
     old_values["status"] = report.status
     report.status = Status.RECORDED.value
     report.recorder_name = recorder.name.strip()
