@@ -201,7 +201,7 @@ def province_table(province: Province, result: report_queries.ComparisonResult) 
 def _row(code: str, name: str, name_en: str, groups: set[str], sums: dict, key: int, laos: int,
          confirmed: int) -> DistrictRow:
     """A district (or total) row from the satang sums per (key, group, side)."""
-    cells = {}
+    cells: dict[str, cmp.Cell] = {}
     for g in ("pao", "mun", "sao"):
         if g in groups:
             cells[g] = cmp.make_cell(from_satang(sums.get((key, g, "base"), 0)),
