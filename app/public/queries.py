@@ -1,13 +1,14 @@
 """What the public page reads: the ended periods, confirmed totals by province and category against the base year
 (reports.queries.comparison with the confirmed basis), a province's districts, the on/off switch and a version."""
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from .. import audit, db
+from .. import audit, db, totals
 from ..domain import comparison as cmp
 from ..domain.errors import N_, DomainError
 from ..domain.money import from_satang
@@ -15,6 +16,7 @@ from ..domain.vocabulary import AuditAction, Status
 from ..models import AuditEvent, District, FiscalYear, Installment, InstallmentReport, Lao, Province, Setting, User
 from ..reports import queries as report_queries
 
+VERSION = 1  # of the open-data layout: a new column or format changes every ETag
 SETTING_KEY = "public_page"  # value "off" closes /public; no row (or anything else) leaves it open
 CHANGE_ACTIONS = (AuditAction.RECORD_INSTALLMENT, AuditAction.CONFIRM_INSTALLMENT, AuditAction.UNCONFIRM_INSTALLMENT,
                   AuditAction.RETURN_INSTALLMENT, AuditAction.BASELINE_IMPORT, AuditAction.ENTRIES_IMPORT,
@@ -224,6 +226,21 @@ def province_or_error(code: str) -> Province:
 
 # --------------------------------------------------------------------------------------------------
 # Version (Last-Modified)
+
+
+def version(period: Period, province_id: int | None = None) -> str:
+    """A cheap version of the public figures of `period` (for the ETag), computed before any table is: the newest
+    audited change, the rollup's confirmed reports and satang over the period's installments and the base year's,
+    and the active LAOs. Any confirmation, correction, import or register change moves one of them."""
+    ids = list(db.session.scalars(select(Installment.id).where(
+        ((Installment.fiscal_year_id == period.year) & (Installment.number <= period.through))
+        | (Installment.fiscal_year_id == period.year - 1))))
+    rollup = totals.grouped(ids, (), statuses=(Status.CONFIRMED.value,), province_id=province_id).get((), (0, 0, 0))
+    laos = db.session.scalar(select(func.count()).select_from(Lao).where(
+        Lao.active.is_(True), *([Lao.province_id == province_id] if province_id is not None else [])))
+    changed = last_change()
+    parts = [VERSION, period.value, province_id, changed.isoformat() if changed else None, *rollup, laos]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
 def last_change() -> datetime | None:

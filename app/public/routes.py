@@ -2,9 +2,7 @@
 the same tables as CSV and JSON (ETag, Last-Modified, 304), the data dictionary and licence; rate limited, and
 closed (404, "ปิดให้บริการ") when an administrator switches the page off."""
 
-import hashlib
-
-from flask import abort, current_app, render_template, request
+from flask import Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -58,8 +56,7 @@ def _names_en() -> dict[str, str]:
 def _chart(result) -> str:
     """The percent change of every province (all categories) as plotly figure JSON."""
     pct, _lines = tables.chart_frames(result)
-    return charts.to_json(charts.pct_bars(pct[pct["group"] == "all"],
-                                          _("ร้อยละที่เปลี่ยนแปลงรายจังหวัด: %(group)s", group=_(cmp.GROUP_LABELS["all"])),
+    return charts.to_json(charts.pct_bars(pct[pct["group"] == "all"], _("ร้อยละที่เปลี่ยนแปลงรายจังหวัด"),
                                           _("ร้อยละที่เปลี่ยนแปลง")))
 
 
@@ -97,10 +94,20 @@ def province(code: str):
                            labels=cmp.GROUP_LABELS)
 
 
-def _open_data(body: bytes, filename: str):
-    """The body as a download with an ETag (its digest) and Last-Modified; 304 when the client has it already."""
+def _unchanged(etag: str):
+    """A 304 answer when the client already holds the version `etag` (nothing computed), else None."""
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)
+        response.set_etag(etag)
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+    return None
+
+
+def _open_data(body: bytes, filename: str, etag: str):
+    """The body as a download with its version's ETag and Last-Modified; 304 when the client has it already."""
     response = download(body, filename)
-    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+    response.set_etag(etag)
     changed = queries.last_change()
     if changed is not None:
         response.last_modified = changed
@@ -110,36 +117,53 @@ def _open_data(body: bytes, filename: str):
 @bp.route("/data.<fmt>")
 @limiter.limit(_limit)
 def data(fmt: str):
-    """The national table as open data (.csv UTF-8 with BOM, or .json)."""
+    """The national table as open data (.csv UTF-8 with BOM, or .json); a client holding this version gets 304."""
     if fmt not in ("csv", "json"):
         abort(404)
     _choices, chosen = _period()
+    if chosen is None:
+        abort(404)
+    etag = f"{queries.version(chosen)}-{fmt}"
+    unchanged = _unchanged(etag)
+    if unchanged is not None:
+        return unchanged
     result = _national(chosen)
     if result is None:
         abort(404)
     records = opendata.national_records(result, _names_en())
     name = f"lao_revenue_{chosen.value}"
     if fmt == "csv":
-        return _open_data(opendata.csv_body(records, opendata.NATIONAL_FIELDS), f"{name}.csv")
+        return _open_data(opendata.csv_body(records, opendata.NATIONAL_FIELDS), f"{name}.csv", etag)
     return _open_data(opendata.json_body(records, opendata.NATIONAL_FIELDS, opendata.selection_of(result.selection)),
-                      f"{name}.json")
+                      f"{name}.json", etag)
 
 
 @bp.route("/province/<code>/data.<fmt>")
 @limiter.limit(_limit)
 def province_data(code: str, fmt: str):
-    """A province's district table as open data (.csv UTF-8 with BOM, or .json)."""
+    """A province's district table as open data (.csv UTF-8 with BOM, or .json); 304 for a client holding it."""
     if fmt not in ("csv", "json"):
         abort(404)
+    try:
+        prov = queries.province_or_error(code)
+    except DomainError:
+        abort(404)
+    _choices, chosen = _period()
+    if chosen is None:
+        abort(404)
+    etag = f"{queries.version(chosen, prov.id)}-{fmt}"
+    unchanged = _unchanged(etag)
+    if unchanged is not None:
+        return unchanged
     prov, _choices, chosen, table, result = _province(code)
     if table is None or result is None:
         abort(404)
     records = opendata.province_records(table)
     name = f"lao_revenue_{prov.code}_{chosen.value}"
     if fmt == "csv":
-        return _open_data(opendata.csv_body(records, opendata.PROVINCE_FIELDS), f"{name}.csv")
+        return _open_data(opendata.csv_body(records, opendata.PROVINCE_FIELDS), f"{name}.csv", etag)
     selection = {**opendata.selection_of(result.selection), "province_code": prov.code}
-    return _open_data(opendata.json_body(records, opendata.PROVINCE_FIELDS, selection), f"{name}.json")
+    return _open_data(opendata.json_body(records, opendata.PROVINCE_FIELDS, selection), f"{name}.json", etag)
 
 
 @bp.route("/dictionary")
