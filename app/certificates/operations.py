@@ -83,10 +83,9 @@ def issue(kind: str, selection: dict, figures: dict, actor: User | None) -> Stam
         payload = codes.canonical({**content, "moment": moment.isoformat()})
         code = codes.code_of(k, payload)
         db.begin_write()
-        values = dict(code=code, content_key=content_key, kind=kind, selection=selection, moment=moment,
-                      payload=payload.decode("utf-8"),
-                      issued_by_id=actor.id if actor is not None and getattr(actor, "is_authenticated", False)
-                      else None)
+        issuer = actor.id if actor is not None and getattr(actor, "is_authenticated", False) else None
+        values = {"code": code, "content_key": content_key, "kind": kind, "selection": selection, "moment": moment,
+                  "payload": payload.decode("utf-8"), "issued_by_id": issuer}
         dialect = db.session.get_bind().dialect.name
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
         # two prints of the same content at once: the second finds the first's row

@@ -5,11 +5,11 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..certificates.codes import satang as satang_of
 from ..domain import comparison as cmp
 from ..domain.errors import N_
 from ..reports import exports
 from ..reports.exports import Column
-from ..certificates.codes import satang as satang_of
 
 LICENCE = {
     "name": "Creative Commons Attribution 4.0 International (CC BY 4.0)",

@@ -15,7 +15,7 @@ from app.verify.operations import review_installments
 from tests import factories as f
 
 TODAY = date(2026, 11, 21)  # FY2570's installment 1 (October 2026) has ended
-CEILING = Decimal("10000000000")
+CEILING = Decimal(10000000000)
 # what people recorded: none of it may reach /public or /check
 SECRETS = ("สมชายผู้บันทึกลับ", "081-765-4321", "คำชี้แจงลับเฉพาะ", "สมหญิงผู้ยืนยันลับ", "089-111-2233",
            "ปลัดลับเฉพาะ")
