@@ -1,5 +1,6 @@
 """Configuration classes per environment; production refuses to start without its secrets."""
 
+import hashlib
 import os
 from decimal import Decimal
 from pathlib import Path
@@ -12,6 +13,9 @@ class Config:
     """Settings shared by every environment."""
 
     SECRET_KEY = os.environ.get("SECRET_KEY")
+    # The key of the printed papers' verification codes (app/certificates): kept apart from SECRET_KEY, so rotating
+    # the session key does not void every certificate issued (and a leaked session key cannot forge one).
+    CERTIFICATE_KEY = os.environ.get("CERTIFICATE_KEY")
     DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'data' / 'app.db'}")
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the session bounds the token; offices keep forms open for hours
@@ -34,6 +38,9 @@ class Config:
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per minute;300 per hour")
     LOGIN_LIMIT_PER_USERNAME = os.environ.get("LOGIN_LIMIT_PER_USERNAME", "10 per minute;60 per hour")
     ALLOW_DEMO_DATA = True
+    # Rate limits of the pages anyone may open without an account: /check (codes typed or scanned) and /public
+    CHECK_LIMIT = os.environ.get("CHECK_LIMIT", "30 per minute;300 per hour")
+    PUBLIC_LIMIT = os.environ.get("PUBLIC_LIMIT", "120 per minute;2000 per hour")
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))  # reverse proxies whose X-Forwarded-* to trust
     # Responses compressed by the app (Flask-Compress). COMPRESS_RESPONSES=0 leaves it to the reverse proxy (nginx
     # `gzip on;`), which takes that CPU off the app servers on deadline day.
@@ -63,6 +70,8 @@ class DevelopmentConfig(Config):
     """Local development on the embedded SQLite database."""
 
     SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret"
+    CERTIFICATE_KEY = os.environ.get("CERTIFICATE_KEY") or hashlib.sha256(
+        b"certificates|" + SECRET_KEY.encode()).hexdigest()  # derived for `make run`; never the session key itself
 
 
 class TestingConfig(Config):
@@ -70,6 +79,7 @@ class TestingConfig(Config):
 
     TESTING = True
     SECRET_KEY = "test-only-not-secret"
+    CERTIFICATE_KEY = "test-only-certificate-key"
     DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
 
 
@@ -83,10 +93,13 @@ class ProductionConfig(Config):
 
     @classmethod
     def validate(cls) -> None:
-        """Refuse to start without SECRET_KEY and DATABASE_URL in the environment."""
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        """Refuse to start without SECRET_KEY, CERTIFICATE_KEY and DATABASE_URL in the environment, or with the
+        certificate key equal to the session key."""
+        missing = [name for name in ("SECRET_KEY", "CERTIFICATE_KEY", "DATABASE_URL") if not os.environ.get(name)]
         if missing:
             raise RuntimeError(f"production config needs {', '.join(missing)} in the environment")
+        if os.environ["CERTIFICATE_KEY"] == os.environ["SECRET_KEY"]:
+            raise RuntimeError("production config needs a CERTIFICATE_KEY apart from SECRET_KEY")
 
 
 CONFIGS = {

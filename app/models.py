@@ -553,6 +553,25 @@ class Notification(Base):
         UniqueConstraint("user_id", "dedupe_key", name="uq_notification_user_key"),
         Index("ix_notifications_user_unread", "user_id", "read_at", "id"),
     )
+CERTIFICATE_KINDS = ("lao", "province", "national")
+
+
+class Certificate(Base):
+    """A verification code issued for a printed paper (app/certificates): the canonical payload of what was printed
+    (kind, selection, moment, every figure) and the code, an HMAC of it; same content, same row (never updated)."""
+
+    __tablename__ = "certificates"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    # HMAC of the payload without its moment: the same content printed again finds its certificate
+    content_key: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    selection: Mapped[dict] = mapped_column(JSON)
+    moment: Mapped[datetime] = mapped_column(DateTime)
+    payload: Mapped[str] = mapped_column(Text)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    __table_args__ = (CheckConstraint(_sql_in("kind", CERTIFICATE_KINDS), name="ck_certificates_kind"),)
 
 
 from . import totals as _totals  # noqa: E402,F401  (registers the rollup's session hooks with the models)

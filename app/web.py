@@ -179,6 +179,7 @@ MIMETYPES = {
     "csv": "text/csv",  # Flask adds "; charset=utf-8" to a text type once
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
+    "json": "application/json",  # the public page's open data
 }
 
 

@@ -201,6 +201,7 @@ def test_may_see_addresses_is_the_one_rule(app, world):
 
 def test_production_forces_https_with_hsts_and_secure_cookies(monkeypatch, database_url):
     monkeypatch.setenv("SECRET_KEY", "prod-test-secret")
+    monkeypatch.setenv("CERTIFICATE_KEY", "prod-test-certificate-key")
     monkeypatch.setenv("DATABASE_URL", database_url)
     application = create_app("production", DATABASE_URL=database_url, SECRET_KEY="prod-test-secret")
     try:

@@ -49,6 +49,14 @@ EXPECTED: dict[str, tuple[str, str, dict]] = {
     "auth.login": ("GET", "/login", OPEN),
     "auth.logout": ("POST", "/logout", {kind: LOGIN for kind in ROLES}),  # signs out, then the login page
     "api.index": ("GET", "/api/v1/", OPEN),
+    # the public page and the certificate check: anyone, signed in or not (an account without a scope: 403)
+    "check.form": ("GET", "/check", {"anon": OK, **ALL_OK}),
+    "check.show": ("GET", "/check/0000-0000-0000", {k: 404 for k in ("anon", *ALL_OK)}),  # no such code
+    "public.index": ("GET", "/public/", {"anon": OK, **ALL_OK}),
+    "public.province": ("GET", "/public/province/50", {"anon": OK, **ALL_OK}),
+    "public.data": ("GET", "/public/data.csv", {"anon": OK, **ALL_OK}),
+    "public.province_data": ("GET", "/public/province/50/data.json", {"anon": OK, **ALL_OK}),
+    "public.dictionary": ("GET", "/public/dictionary", {"anon": OK, **ALL_OK}),
     "api.openapi": ("GET", "/api/v1/openapi.json", OPEN),
     # every signed-in role
     "main.index": ("GET", "/", ALL_OK),
@@ -100,6 +108,7 @@ EXPECTED: dict[str, tuple[str, str, dict]] = {
     "admin.years": ("GET", "/admin/years", ADMIN_ONLY),
     "admin.year_edit": ("GET", "/admin/years/2570", ADMIN_ONLY),
     "admin.holidays": ("GET", "/admin/holidays", ADMIN_ONLY),
+    "admin.public_switch": ("POST", "/admin/public", ADMIN_ONLY),
     "kpi.definitions": ("GET", "/kpi/", NATIONAL_ONLY),
     "kpi.scorecard_page": ("GET", "/kpi/scorecard?year=2570&round=1", READERS),
     "kpi.scorecard_xlsx": ("GET", "/kpi/scorecard.xlsx?year=2570&round=1", READERS),

@@ -14,13 +14,21 @@ def test_production_refuses_to_start_without_secrets(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app("production")
+    monkeypatch.delenv("CERTIFICATE_KEY", raising=False)
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    with pytest.raises(RuntimeError, match="CERTIFICATE_KEY"):
+        create_app("production")
+    monkeypatch.setenv("CERTIFICATE_KEY", "x" * 32)
     with pytest.raises(RuntimeError, match="DATABASE_URL"):
+        create_app("production")
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    with pytest.raises(RuntimeError, match="apart from SECRET_KEY"):
         create_app("production")
 
 
 def test_production_refuses_demo_data(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("CERTIFICATE_KEY", "y" * 32)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.db'}")
     prod = create_app("production", DATABASE_URL=f"sqlite:///{tmp_path / 'p.db'}")
     assert prod.config["SESSION_COOKIE_SECURE"] is True

@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
@@ -29,6 +30,7 @@ from ..domain.vocabulary import LAO_TYPES, audit_action_label
 from ..domain.workflow import Role
 from ..extensions import login_manager
 from ..models import AuditEvent, FiscalYear, Lao, RevenueItem, User
+from ..public import queries as public_queries
 from ..reference import year_has_figures
 from ..web import download, refuse, today
 from . import accounts, bp, exports, queries, staging
@@ -119,7 +121,19 @@ def home():
     imports = db.session.execute(
         select(AuditEvent).where(AuditEvent.object_type == "import").order_by(AuditEvent.at.desc()).limit(5)
     ).scalars().all()
-    return render_template("admin/home.html", counts=counts, imports=imports)
+    return render_template("admin/home.html", counts=counts, imports=imports, public_open=public_queries.is_open())
+
+
+@bp.route("/public", methods=["POST"])
+def public_switch():
+    """Switch the public page (/public) on or off; back to the dashboard."""
+    form = FlaskForm()
+    wanted = request.form.get("public")
+    if form.validate_on_submit() and wanted in ("on", "off"):
+        on = wanted == "on"
+        public_queries.switch(current_user, request.remote_addr, on)
+        flash(_("เปิดหน้าข้อมูลสาธารณะแล้ว") if on else _("ปิดหน้าข้อมูลสาธารณะแล้ว"), "success")
+    return redirect(url_for("admin.home"))
 
 
 # ---------------------------------------------------------------------------------------------------

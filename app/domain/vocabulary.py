@@ -77,6 +77,7 @@ class AuditAction(enum.StrEnum):
     ACCESS_DENIED = "access_denied"
     CSRF_REJECTED = "csrf_rejected"
     TOKEN_REJECTED = "token_rejected"
+    PUBLIC_PAGE_SWITCHED = "public_page_switched"
 
 
 AUDIT_ACTION_LABELS: dict[str, str] = {
@@ -116,6 +117,7 @@ AUDIT_ACTION_LABELS: dict[str, str] = {
     AuditAction.ACCESS_DENIED: N_("ถูกปฏิเสธการเข้าถึง"),
     AuditAction.CSRF_REJECTED: N_("แบบฟอร์มถูกปฏิเสธ (CSRF)"),
     AuditAction.TOKEN_REJECTED: N_("โทเค็น API ถูกปฏิเสธ"),
+    AuditAction.PUBLIC_PAGE_SWITCHED: N_("เปิดหรือปิดหน้าข้อมูลสาธารณะ"),
 }
 
 # Security events: recorded in a transaction of their own (the request they describe is refused) and shown

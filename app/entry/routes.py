@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from .. import db
 from .. import fiscal, reference
+from ..certificates import operations as certificates
 from ..auth.loaders import can_see_lao, lao_or_404, may_see_addresses, roles_required
 from ..domain import typo_guard
 from ..domain.errors import ConflictError, DomainError, NotPermittedError, ValidationError
@@ -185,4 +186,5 @@ def print_view(lao_code: str, year: int, number: int):
     lao = _lao_or_404(lao_code)
     installment = _installment_or_404(year, number)
     view = queries.installment_view(lao, installment, today())
-    return render_template("entry/print.html", view=view), (200 if view.recorded else 404)
+    stamp = certificates.issue_for_lao(view, current_user) if view.recorded else None
+    return render_template("entry/print.html", view=view, stamp=stamp), (200 if view.recorded else 404)

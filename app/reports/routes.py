@@ -6,6 +6,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from .. import fiscal
+from ..certificates import operations as certificates
 from ..auth.loaders import fiscal_year_or_404, province_or_404, roles_required, scope_of, scope_province
 from ..domain import comparison as cmp
 from ..domain.errors import N_, DomainError, NotPermittedError
@@ -217,10 +218,11 @@ def print_comparison():
     form, result, groups = _comparison(_scoped_province_code())
     if result is None:
         return redirect(url_for("reports.home"))
+    stamp = certificates.issue_for_comparison(result, _parse_through(form.through.data)[1], current_user)
     return render_template("reports/print_comparison.html", result=result, groups=groups,
                            lines=tables.selection_lines(result), title=tables.comparison_title(result),
                            short_name=cmp.short_lao_name,
-                           labels=tables.group_labels())
+                           labels=tables.group_labels(), stamp=stamp)
 
 
 @bp.route("/province/<code>/rollup.xlsx")
