@@ -77,6 +77,9 @@ class AuditAction(enum.StrEnum):
     ACCESS_DENIED = "access_denied"
     CSRF_REJECTED = "csrf_rejected"
     TOKEN_REJECTED = "token_rejected"
+    EXTENSION_REQUESTED = "extension_requested"
+    EXTENSION_APPROVED = "extension_approved"
+    EXTENSION_REFUSED = "extension_refused"
 
 
 AUDIT_ACTION_LABELS: dict[str, str] = {
@@ -116,6 +119,9 @@ AUDIT_ACTION_LABELS: dict[str, str] = {
     AuditAction.ACCESS_DENIED: N_("ถูกปฏิเสธการเข้าถึง"),
     AuditAction.CSRF_REJECTED: N_("แบบฟอร์มถูกปฏิเสธ (CSRF)"),
     AuditAction.TOKEN_REJECTED: N_("โทเค็น API ถูกปฏิเสธ"),
+    AuditAction.EXTENSION_REQUESTED: N_("ขอขยายกำหนดเวลา"),
+    AuditAction.EXTENSION_APPROVED: N_("อนุมัติการขยายกำหนดเวลา"),
+    AuditAction.EXTENSION_REFUSED: N_("ไม่อนุมัติการขยายกำหนดเวลา"),
 }
 
 # Security events: recorded in a transaction of their own (the request they describe is refused) and shown

@@ -8,7 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit, db
+from ..deadlines import queries as deadline_queries
 from ..domain import typo_guard
+from ..domain.extensions import is_late
 from ..domain.errors import N_, ConflictError, DomainError, NotPermittedError, ValidationError
 from ..domain.money import from_satang, parse_amount, plain_baht, to_satang
 from ..domain.vocabulary import AuditAction
@@ -167,7 +169,8 @@ def record_installment(
     report.recorder_phone = recorder.phone.strip()
     report.recorded_by_id = actor.id
     report.recorded_at = now
-    report.recorded_late = today > installment.entry_deadline
+    # against the deadline in force: the installment's, or the LAO's approved extension (app.deadlines)
+    report.recorded_late = is_late(today, deadline_queries.entry_deadline_of(lao.id, installment))
     new_values["status"] = Status.RECORDED.value
     new_values["late"] = report.recorded_late
     if is_first:
