@@ -256,7 +256,7 @@ def decide(actor: User, ip: str | None, ext: DeadlineExtension, *, version: int 
     audit.record(actor, ip, AuditAction.EXTENSION_APPROVED if chosen == Decision.APPROVE
                  else AuditAction.EXTENSION_REFUSED, "deadline_extension", _object(ext, installment),
                  lao_id=ext.lao_id, province_id=ext.province_id, old=old, new=new, at=now)
-    recipients = _officers(ext.lao_id) if lao is not None else _verifiers(ext.province_id)
+    recipients = _officers(lao.id) if lao is not None else _verifiers(ext.province_id)
     if ext.requested_by_id is not None:
         recipients.append(ext.requested_by_id)
     what = (N_("กำหนดบันทึกข้อมูล") if kind == ExtensionKind.ENTRY else N_("กำหนดยืนยันข้อมูล"))

@@ -17,7 +17,8 @@ from .. import db, reference
 from ..auth.loaders import in_scope
 from ..domain.extensions import ExtensionKind, ExtensionStatus, effective_deadline
 from ..domain.scope import Scope
-from ..models import DeadlineExtension, Installment, Lao
+from ..domain.vocabulary import RECORDED_STATUSES
+from ..models import DeadlineExtension, Installment, InstallmentReport, Lao
 
 CHUNK = 500
 E = DeadlineExtension
@@ -193,3 +194,17 @@ def visible(ext: DeadlineExtension, scope: Scope) -> bool:
 def active_lao_ids(province_id: int) -> list[int]:
     """The active LAOs of a province."""
     return list(db.session.scalars(select(Lao.id).where(Lao.province_id == province_id, Lao.active.is_(True))))
+
+
+def entry_still_running(installment_id: int, today: date) -> dict[int, int]:
+    """Per province, the active LAOs that have not recorded the installment and whose approved entry extension
+    has not run out by `today` (not overdue yet, though the installment's own deadline has passed): one query."""
+    recorded = (select(InstallmentReport.id)
+                .where(InstallmentReport.lao_id == E.lao_id, InstallmentReport.installment_id == installment_id,
+                       InstallmentReport.status.in_(RECORDED_STATUSES)).exists())
+    stmt = (select(E.province_id, func.count(func.distinct(E.lao_id)))
+            .join(Lao, Lao.id == E.lao_id)
+            .where(E.kind == ExtensionKind.ENTRY.value, E.status == ExtensionStatus.APPROVED.value,
+                   E.installment_id == installment_id, E.new_deadline >= today, Lao.active.is_(True), ~recorded)
+            .group_by(E.province_id))
+    return {pid: int(n) for pid, n in db.session.execute(stmt)}
