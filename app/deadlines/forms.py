@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectChoice, SubmitField, TextAreaField
 from wtforms.validators import Optional
 
 from ..domain.extensions import Decision
@@ -22,8 +22,8 @@ class DecisionForm(FlaskForm):
     """A decision on a pending request: approve with a date, or refuse; a reason either way."""
 
     version = HiddenField()
-    decision = RadioField(_l("ผลการพิจารณา"), choices=[(Decision.APPROVE.value, _l("อนุมัติ")),
-                                                      (Decision.REFUSE.value, _l("ไม่อนุมัติ"))],
+    decision = RadioField(_l("ผลการพิจารณา"), choices=[SelectChoice(Decision.APPROVE.value, _l("อนุมัติ")),
+                                                      SelectChoice(Decision.REFUSE.value, _l("ไม่อนุมัติ"))],
                           default=Decision.APPROVE.value, validate_choice=False)
     new_deadline = BuddhistDateField(_l("ขยายถึงวันที่"), validators=[Optional(), BuddhistYearWindow()])
     decision_reason = TextAreaField(_l("เหตุผลประกอบการพิจารณา"), render_kw={"maxlength": MAX_REASON, "rows": 3})

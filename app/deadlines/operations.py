@@ -211,7 +211,7 @@ def _recompute_confirm(ext: DeadlineExtension, installment: Installment) -> dict
         if bool(report.confirmed_late) != late:
             report.confirmed_late = late
             changed += 1
-    return {"reports": (None, changed)} if changed else {}
+    return {"late_cleared": (None, changed)} if changed else {}
 
 
 def decide(actor: User, ip: str | None, ext: DeadlineExtension, *, version: int | None, decision: str,
@@ -242,8 +242,8 @@ def decide(actor: User, ip: str | None, ext: DeadlineExtension, *, version: int 
     ext.decided_at = now
     ext.pending_key = None
     db.session.flush()
-    old: dict = {"status": ExtensionStatus.PENDING.value}
-    new: dict = {"status": ext.status, "decision_reason": ext.decision_reason}
+    old: dict = {"state": ExtensionStatus.PENDING.value}
+    new: dict = {"state": ext.status, "decision_reason": ext.decision_reason}
     if chosen == Decision.APPROVE:
         new["new_deadline"] = ext.new_deadline.isoformat() if ext.new_deadline else None
         changes = _recompute_entry(ext, installment) if kind == ExtensionKind.ENTRY else _recompute_confirm(
