@@ -138,6 +138,12 @@ EXPECTED: dict[str, tuple[str, str, dict]] = {
     "api.review": ("POST", API_INST + "/review", {"officer": 403, "verifier": OK, "national": 403, "admin": OK}),
     "api.comparison_report": ("GET", "/api/v1/reports/comparison?base=2569&year=2570", READERS),
     "api.status_report": ("GET", "/api/v1/reports/status?year=2570&installment=1", READERS),
+    "api.extensions": ("GET", "/api/v1/extensions", ALL_OK),
+    "api.request_extension": ("POST", "/api/v1/extensions", ALL_OK),  # an empty body is 422 before any rule
+    "api.extension": ("GET", "/api/v1/extensions/{entry_ext}",
+                      {"officer": 404, "verifier": OK, "national": OK, "admin": OK}),
+    "api.decide_extension": ("POST", "/api/v1/extensions/{entry_ext}/decision",
+                             {"officer": 404, "verifier": OK, "national": 403, "admin": OK}),
     "api.unknown": ("GET", "/api/v1/nothing-here", {k: 404 for k in ALL_OK}),
 }
 
