@@ -259,14 +259,16 @@ def decide(actor: User, ip: str | None, ext: DeadlineExtension, *, version: int 
     recipients = _officers(lao.id) if lao is not None else _verifiers(ext.province_id)
     if ext.requested_by_id is not None:
         recipients.append(ext.requested_by_id)
-    what = (N_("กำหนดบันทึกข้อมูล") if kind == ExtensionKind.ENTRY else N_("กำหนดยืนยันข้อมูล"))
+    entry = kind == ExtensionKind.ENTRY
     if chosen == Decision.APPROVE:
-        subject = N_("อนุมัติขยาย%(what)sงวดที่ %(n)s ปีงบประมาณ %(year)s ถึง %(date)s") % {
-            "what": what, "n": installment.number, "year": installment.fiscal_year_id,
+        subject = (N_("อนุมัติขยายกำหนดบันทึกข้อมูลงวดที่ %(n)s ปีงบประมาณ %(year)s ถึง %(date)s") if entry
+                   else N_("อนุมัติขยายกำหนดยืนยันข้อมูลงวดที่ %(n)s ปีงบประมาณ %(year)s ถึง %(date)s")) % {
+            "n": installment.number, "year": installment.fiscal_year_id,
             "date": cal.thai_date(effective_deadline(original, [ext.new_deadline]))}
     else:
-        subject = N_("ไม่อนุมัติการขยาย%(what)sงวดที่ %(n)s ปีงบประมาณ %(year)s") % {
-            "what": what, "n": installment.number, "year": installment.fiscal_year_id}
+        subject = (N_("ไม่อนุมัติการขยายกำหนดบันทึกข้อมูลงวดที่ %(n)s ปีงบประมาณ %(year)s") if entry
+                   else N_("ไม่อนุมัติการขยายกำหนดยืนยันข้อมูลงวดที่ %(n)s ปีงบประมาณ %(year)s")) % {
+            "n": installment.number, "year": installment.fiscal_year_id}
     notify(recipients, NotificationKind.EXTENSION_DECISION, subject,
            N_("เหตุผล: %(reason)s") % {"reason": ext.decision_reason}, url=url_of(ext), sender=actor, now=now)
     db.session.flush()
