@@ -19,8 +19,9 @@ BUDGET = {"home": 4, "form": 4, "redirect_target": 4, "verify": 6}
 # after the flush, the report's satang total refreshed, one upsert; the streaks only when a report's status
 # changes) and the audit chain (head and new id in one read, the insert) make 12 statements on SQLite, 13 on
 # PostgreSQL (the chain's advisory lock, taken once per transaction) — a ceiling so it cannot grow, not yet the
-# target of 4
-SAVE_CEILING = {"sqlite": 12, "postgresql": 13}
+# target of 4. A save after the installment's own entry deadline (as here) also reads the LAO's approved deadline
+# extension (app.deadlines), one statement more: 13 and 14.
+SAVE_CEILING = {"sqlite": 13, "postgresql": 14}
 OFFICER_LAO = "Q00001"
 
 

@@ -242,6 +242,7 @@ def decide(actor: User, ip: str | None, ext: DeadlineExtension, *, version: int 
     ext.decided_at = now
     ext.pending_key = None
     db.session.flush()
+    queries.forget()
     old: dict = {"state": ExtensionStatus.PENDING.value}
     new: dict = {"state": ext.status, "decision_reason": ext.decision_reason}
     if chosen == Decision.APPROVE:

@@ -10,8 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import joinedload
+from typing import Any
+
+from sqlalchemy import Select, event, func, select
+from sqlalchemy.orm import Session, joinedload
 
 from .. import db, reference
 from ..auth.loaders import in_scope
@@ -64,10 +66,30 @@ def effective_entry_deadlines(installment_ids: Iterable[int], lao_ids: Iterable[
             for lao_id in laos for inst in insts}
 
 
+MEMO = "entry_deadlines_in_force"
+
+
 def entry_deadline_of(lao_id: int, installment: Installment) -> date:
-    """The entry deadline in force for one LAO's installment."""
-    return effective_deadline(installment.entry_deadline,
-                              [entry_extensions([installment.id], [lao_id]).get((lao_id, installment.id))])
+    """The entry deadline in force for one LAO's installment; remembered for the rest of the request (the save and
+    its message ask twice), forgotten when a decision changes it (`forget`)."""
+    memo: dict = db.session().info.setdefault(MEMO, {})
+    key = (lao_id, installment.id)
+    if key not in memo:
+        memo[key] = effective_deadline(installment.entry_deadline,
+                                       [entry_extensions([installment.id], [lao_id]).get(key)])
+    return memo[key]
+
+
+def forget() -> None:
+    """Drop the remembered deadlines in force (a decision has just changed one)."""
+    db.session().info.pop(MEMO, None)
+
+
+@event.listens_for(db.session, "after_transaction_end")
+def _forget_with_the_transaction(sess: Session, transaction: Any) -> None:
+    """What one transaction read is not remembered into the next (a commit or rollback ends the memo)."""
+    if transaction.parent is None:
+        sess.info.pop(MEMO, None)
 
 
 def confirm_extensions(installment_ids: Iterable[int], province_ids: Iterable[int] | None = None
@@ -122,15 +144,6 @@ def standings(kind: ExtensionKind, installment_ids: Iterable[int], *, lao_id: in
     return out
 
 
-def pending_entry_laos(installment_id: int, province_id: int | None) -> set[int]:
-    """The LAOs (of a province, or all) with a pending entry-extension request for the installment."""
-    stmt = select(E.lao_id).where(E.kind == ExtensionKind.ENTRY.value, E.status == ExtensionStatus.PENDING.value,
-                                  E.installment_id == installment_id)
-    if province_id is not None:
-        stmt = stmt.where(E.province_id == province_id)
-    return {lao_id for lao_id in db.session.scalars(stmt) if lao_id is not None}
-
-
 def _scoped(stmt: Select, scope: Scope) -> Select:
     """Requests inside `scope`: an LAO its own, a province its LAOs' and its own, national every one."""
     return in_scope(stmt, scope, province_id=E.province_id, lao_id=E.lao_id)
@@ -173,17 +186,6 @@ def pending_count(scope: Scope, kind: ExtensionKind | None = None) -> int:
     return int(db.session.scalar(stmt) or 0)
 
 
-def pending_to_decide(scope: Scope, province_id: int | None, limit: int = 200) -> list[DeadlineExtension]:
-    """The entry requests of a province's LAOs that wait for its verifier (every province's when None), oldest
-    first, with their LAO and installment."""
-    stmt = _scoped(select(E).where(E.status == ExtensionStatus.PENDING.value, E.kind == ExtensionKind.ENTRY.value),
-                   scope)
-    if province_id is not None:
-        stmt = stmt.where(E.province_id == province_id)
-    return list(db.session.scalars(stmt.options(joinedload(E.lao), joinedload(E.installment))
-                                   .order_by(E.id).limit(limit)).unique())
-
-
 def visible(ext: DeadlineExtension, scope: Scope) -> bool:
     """Whether a request lies inside `scope` (its LAO's, its province's, or nationally)."""
     if ext.lao_id is not None:
@@ -208,3 +210,60 @@ def entry_still_running(installment_id: int, today: date) -> dict[int, int]:
                    E.installment_id == installment_id, E.new_deadline >= today, Lao.active.is_(True), ~recorded)
             .group_by(E.province_id))
     return {pid: int(n) for pid, n in db.session.execute(stmt)}
+
+
+@dataclass
+class InstallmentExtensions:
+    """What one page needs to know of the extensions around one installment, read in one query: the approved entry
+    deadlines per LAO, the province's approved confirmation deadline, and the requests waiting for a decision."""
+
+    entry: dict[tuple[int, int], date] = field(default_factory=dict)  # (LAO id, installment id) -> approved date
+    confirm: date | None = None
+    pending: list[DeadlineExtension] = field(default_factory=list)  # entry requests waiting, any installment
+
+    def pending_laos(self, installment_id: int) -> set[int]:
+        """The LAOs with an entry request for `installment_id` waiting."""
+        return {e.lao_id for e in self.pending if e.installment_id == installment_id and e.lao_id is not None}
+
+
+def around(installment_id: int, scope: Scope, province_id: int | None) -> InstallmentExtensions:
+    """The extensions the verification screen shows for one installment of a province (every province in scope
+    when None): one query, the pending entry requests with their LAO and installment."""
+    stmt = _scoped(select(E).where(
+        ((E.installment_id == installment_id) & (E.status == ExtensionStatus.APPROVED.value))
+        | ((E.kind == ExtensionKind.ENTRY.value) & (E.status == ExtensionStatus.PENDING.value))), scope)
+    if province_id is not None:
+        stmt = stmt.where(E.province_id == province_id)
+    out = InstallmentExtensions()
+    for ext in db.session.scalars(stmt.options(joinedload(E.lao), joinedload(E.installment)).order_by(E.id)).unique():
+        if ext.status == ExtensionStatus.PENDING.value:
+            out.pending.append(ext)
+        elif ext.new_deadline is None:
+            continue
+        elif ext.kind == ExtensionKind.ENTRY.value and ext.lao_id is not None:
+            key = (ext.lao_id, ext.installment_id)
+            out.entry[key] = max(out.entry.get(key, ext.new_deadline), ext.new_deadline)
+        elif province_id is not None:
+            out.confirm = max(out.confirm or ext.new_deadline, ext.new_deadline)
+    return out
+
+
+def for_lao_installment(lao: Lao, installment: Installment) -> tuple[Standing, date | None]:
+    """The LAO's entry-extension state of one installment and its province's approved confirmation deadline (None
+    without one): one query."""
+    stmt = select(E).where(E.installment_id == installment.id, (
+        ((E.kind == ExtensionKind.ENTRY.value) & (E.lao_id == lao.id))
+        | ((E.kind == ExtensionKind.CONFIRM.value) & (E.province_id == lao.province_id)
+           & (E.status == ExtensionStatus.APPROVED.value)))).order_by(E.id)
+    standing, confirm = Standing(), None
+    for ext in db.session.scalars(stmt):
+        if ext.kind == ExtensionKind.CONFIRM.value:
+            if ext.new_deadline is not None:
+                confirm = max(confirm or ext.new_deadline, ext.new_deadline)
+            continue
+        standing.latest = ext
+        if ext.status == ExtensionStatus.PENDING.value:
+            standing.pending = ext
+        elif ext.status == ExtensionStatus.APPROVED.value and ext.new_deadline is not None:
+            standing.extended_to = max(standing.extended_to or ext.new_deadline, ext.new_deadline)
+    return standing, confirm

@@ -431,9 +431,9 @@ def installment_view(lao: Lao, installment: Installment, today: date) -> Install
         closed = None
     except DomainError as err:
         closed = err
-    standing = deadline_queries.standings(ExtensionKind.ENTRY, [installment.id], lao_id=lao.id).get(installment.id)
-    deadline = effective_deadline(installment.entry_deadline, [standing.extended_to if standing else None])
-    confirm = deadline_queries.confirm_deadline_of(lao.province_id, installment)
+    standing, confirm_extended = deadline_queries.for_lao_installment(lao, installment)
+    deadline = effective_deadline(installment.entry_deadline, [standing.extended_to])
+    confirm = effective_deadline(installment.confirm_deadline, [confirm_extended])
     return InstallmentView(
         lao=lao, installment=installment, report=report, status=status, lines=lines,
         total=_total(current), prior_total=_total(prior),
@@ -441,7 +441,7 @@ def installment_view(lao: Lao, installment: Installment, today: date) -> Install
         review_note=note, has_prior=bool(prior_ids), recorded_by=recorded_by, confirmed_by=confirmed_by,
         extended_to=deadline if deadline != installment.entry_deadline else None,
         confirm_extended_to=confirm if confirm != installment.confirm_deadline else None,
-        extension=standing.latest if standing else None,
+        extension=standing.latest,
     )
 
 

@@ -90,7 +90,9 @@ def review_installments(
     }
     now = now or utcnow()
     # confirmation deadlines in force per province: the installment's, or an approved extension (app.deadlines)
-    extended = deadline_queries.confirm_extensions([installment.id], {lao.province_id for lao in laos.values()})
+    # (an extension only moves it later: asked only once the installment's own deadline has passed)
+    extended = deadline_queries.confirm_extensions(
+        [installment.id], {lao.province_id for lao in laos.values()}) if today > installment.confirm_deadline else {}
     result = ReviewResult()
     for lao_id in sorted(versions, key=lambda i: laos[i].code):
         lao, report = laos[lao_id], reports.get(lao_id)

@@ -147,11 +147,12 @@ def status_by_province(installment: Installment, lao_type: str | None = None) ->
 
 
 def status_report(installment: Installment, province_id: int | None = None, lao_type: str | None = None,
-                  district_id: int | None = None) -> StatusReport:
+                  district_id: int | None = None, extended: dict[tuple[int, int], date] | None = None) -> StatusReport:
     """INR911 for `installment`: every active LAO in scope split into recorded / not recorded.
 
     "Recorded" means the LAO has figures for the installment (recorded, confirmed or returned for
-    correction). Percentages have 2 decimals and add up to 100.00. One query for the rows; the counts are theirs.
+    correction). Percentages have 2 decimals and add up to 100.00. One query for the rows; the counts are theirs;
+    the LAOs' approved entry extensions are `extended` (deadlines.queries), read here when not given.
     """
     report_join = and_(InstallmentReport.lao_id == Lao.id, InstallmentReport.installment_id == installment.id)
     stmt = _in_scope(
@@ -171,7 +172,8 @@ def status_report(installment: Installment, province_id: int | None = None, lao_
                   confirmed_late=bool(r[13]))
         for r in db.session.execute(stmt)
     ]
-    extended = deadline_queries.entry_extensions([installment.id], province_id=province_id)
+    if extended is None:
+        extended = deadline_queries.entry_extensions([installment.id], province_id=province_id)
     if extended:
         for row in rows:
             row.extended_to = extended.get((row.lao_id, installment.id))
@@ -310,7 +312,8 @@ def _explanations(lao_ids: list[int], installment_id: int) -> dict[tuple[int, st
 
 
 def review_rows(installment: Installment, province_id: int | None, lao_type: str | None = None,
-                district_id: int | None = None, status: str | None = None) -> list[ReviewRow]:
+                district_id: int | None = None, status: str | None = None,
+                extended: dict[tuple[int, int], date] | None = None) -> list[ReviewRow]:
     """Part 1: the LAOs in scope that recorded `installment`, with figures, prior year and warnings.
 
     `status` narrows to recorded / confirmed / returned. Sums come from SQL (GROUP BY LAO and item).
@@ -370,7 +373,8 @@ def review_rows(installment: Installment, province_id: int | None, lao_type: str
         ))
     again = _resubmitted(installment, {r.lao_id: (r.lao_code, r.recorded_at) for r in rows
                                        if r.status == Status.RECORDED.value and r.return_reason})
-    extended = deadline_queries.entry_extensions([installment.id], province_id=province_id) if rows else {}
+    if extended is None:
+        extended = deadline_queries.entry_extensions([installment.id], province_id=province_id) if rows else {}
     for r in rows:
         r.resubmitted_at = again.get(r.lao_id)
         r.extended_to = extended.get((r.lao_id, installment.id))

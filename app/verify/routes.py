@@ -61,9 +61,12 @@ def _screen(sel: selection.Selection, form: ReviewForm, ticked: set[int] | None 
     inst = sel.installment
     if inst is None:
         return render_template("verify/home.html", sel=sel, form=form, inst=None), code
-    report = queries.status_report(inst, sel.province_id, sel.lao_type, sel.district_id)
-    rows = queries.review_rows(inst, sel.province_id, sel.lao_type, sel.district_id, sel.status)
-    confirm_deadline = deadline_queries.confirm_deadline_of(sel.province_id, inst)  # an approved extension counts
+    # approved extensions of this installment and the entry requests waiting, in one query (app.deadlines)
+    extensions = deadline_queries.around(inst.id, scope_of(current_user), sel.province_id)
+    report = queries.status_report(inst, sel.province_id, sel.lao_type, sel.district_id, extended=extensions.entry)
+    rows = queries.review_rows(inst, sel.province_id, sel.lao_type, sel.district_id, sel.status,
+                               extended=extensions.entry)
+    confirm_deadline = max(inst.confirm_deadline, extensions.confirm or inst.confirm_deadline)
     days = (confirm_deadline - today()).days
     return render_template(
         "verify/home.html", sel=sel, form=form, inst=inst, report=report, rows=rows,
@@ -71,8 +74,7 @@ def _screen(sel: selection.Selection, form: ReviewForm, ticked: set[int] | None 
         items=queries.item_columns(inst.fiscal_year_id, {r.lao_type for r in rows}),  # columns the rows use
         ticked=ticked or set(), days_left=days, period_ended=inst.period_end < today(),
         confirm_deadline=confirm_deadline,
-        pending_requests=deadline_queries.pending_to_decide(scope_of(current_user), sel.province_id),
-        pending_laos=deadline_queries.pending_entry_laos(inst.id, sel.province_id),
+        pending_requests=extensions.pending, pending_laos=extensions.pending_laos(inst.id),
     ), code
 
 
