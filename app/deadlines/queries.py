@@ -9,7 +9,6 @@ and the evaluation.
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-
 from typing import Any
 
 from sqlalchemy import Select, event, func, select

@@ -12,7 +12,7 @@ from app.models import Installment, InstallmentReport, Lao, Province, User
 from tests import factories as f
 
 TODAY = date(2026, 11, 21)  # FY2570 installment 1 (Oct 2026): entry deadline 20 Nov, confirmation 30 Nov
-CEILING = Decimal("10000000000")
+CEILING = Decimal(10000000000)
 MAX_DAYS = 15
 
 
