@@ -41,6 +41,7 @@ def test_officer_asks_verifier_approves_and_the_deadline_shows_extended(app, cli
     login(client, "officer")
     home = client.get("/entry/").get_data(as_text=True)
     assert 'data-testid="ask-extension-1"' in home
+    assert 'data-testid="ask-extension"' in client.get("/entry/OWN/2570/1").get_data(as_text=True)  # the form too
     form = client.get("/deadlines/entry/OWN/2570/1").get_data(as_text=True)
     assert "5 ธันวาคม 2569" in form  # the latest date allowed: 15 days after 20 Nov
     response = ask(client)
