@@ -45,6 +45,8 @@ class Config:
     # Responses compressed by the app (Flask-Compress). COMPRESS_RESPONSES=0 leaves it to the reverse proxy (nginx
     # `gzip on;`), which takes that CPU off the app servers on deadline day.
     COMPRESS_REGISTER = os.environ.get("COMPRESS_RESPONSES", "1") != "0"
+    # A deadline extension (app/deadlines) may move an entry or confirmation deadline at most this many days
+    EXTENSION_MAX_DAYS = int(os.environ.get("EXTENSION_MAX_DAYS", "15"))
     TODAY = None  # a fixed ISO date for tests and demos; None means the real date in Asia/Bangkok
     # Security headers (Flask-Talisman, app.register_security). Everything the pages load comes from this
     # site: scripts and <style> elements need the page's nonce, no inline style attributes or handlers;

@@ -127,6 +127,7 @@ def register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .certificates import bp as check_bp
+    from .deadlines.routes import bp as deadlines_bp
     from .entry import bp as entry_bp
     from .kpi import bp as kpi_bp
     from .main import bp as main_bp
@@ -145,6 +146,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(check_bp)
     app.register_blueprint(public_bp, url_prefix="/public")
+    app.register_blueprint(deadlines_bp, url_prefix="/deadlines")
     csrf.exempt(api_bp)  # bearer tokens, no cookies: CSRF does not apply
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

@@ -11,6 +11,8 @@ from typing import NamedTuple
 
 from .domain import thai_dates
 from .domain.errors import N_
+from .domain.extensions import KIND_LABELS as EXTENSION_KIND_LABELS
+from .domain.extensions import STATUS_LABELS as EXTENSION_STATUS_LABELS
 from .domain.money import format_baht
 from .domain.vocabulary import CLASS_LABELS, LAO_TYPE_LABELS, ROLE_LABELS, STATUS_LABELS, AuditAction
 from .i18n import gettext as _
@@ -36,6 +38,9 @@ KEY_LABELS: dict[str, str] = {
     "thresholds": N_("เกณฑ์คะแนน (ร้อยละการเติบโต)"), "weight_pao": N_("น้ำหนัก อบจ. (%)"),
     "weight_municipality": N_("น้ำหนัก เทศบาล (%)"), "weight_sao": N_("น้ำหนัก อบต. (%)"),
     "method": N_("วิธีการร้องขอ"),
+    "kind": N_("เรื่อง"), "installment": N_("ปีงบประมาณ/งวด"), "deadline": N_("กำหนดเดิม"),
+    "requested": N_("ขอขยายถึง"), "new_deadline": N_("ขยายถึง"), "state": N_("ผลการพิจารณา"),
+    "decision_reason": N_("เหตุผลประกอบการพิจารณา"), "late_cleared": N_("จำนวน อปท. ที่ไม่ถือว่ายืนยันล่าช้าอีกต่อไป"),
 }
 
 VALUE_LABELS: dict[str, dict[str, str]] = {
@@ -50,6 +55,8 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "role": {r.value: label for r, label in ROLE_LABELS.items()},
     "lao_type": dict(LAO_TYPE_LABELS),
     "municipality_class": dict(CLASS_LABELS),
+    "kind": dict(EXTENSION_KIND_LABELS),
+    "state": dict(EXTENSION_STATUS_LABELS),
 }
 
 INSTALLMENT_ID = re.compile(r"(?P<lao>[^/]+)/(?P<year>\d{4})/(?P<n>\d{1,2})")
@@ -207,6 +214,8 @@ def subject(object_type: str | None, object_id: str | None) -> str:
         return _("โทเค็น API เลขที่ %(id)s", id=object_id)
     if object_type == "import":
         return _("นำเข้าแฟ้ม")  # the id is the file's hash: the file's name is in the details
+    if object_type == "deadline_extension":
+        return _("คำขอขยายกำหนดเวลา เลขที่ %(id)s", id=object_id)
     if object_type == "security":
         return _("หน้า %(path)s", path=object_id)
     return f"{object_type or ''} {object_id}".strip()

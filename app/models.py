@@ -25,6 +25,7 @@ from .db import Base
 from .domain.calendar import SCHEDULES
 from .domain.money import from_satang
 from .domain.scope import Scope, scope_for
+from .domain.extensions import EXTENSION_KINDS, EXTENSION_STATUSES
 from .domain.vocabulary import LAO_TYPES, MUNICIPALITY_CLASSES
 from .domain.workflow import Role, Status
 
@@ -572,6 +573,50 @@ class Certificate(Base):
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     __table_args__ = (CheckConstraint(_sql_in("kind", CERTIFICATE_KINDS), name="ck_certificates_kind"),)
+
+
+class DeadlineExtension(Base):
+    """A request for a later deadline (app/deadlines): an LAO's entry deadline of one installment (kind "entry",
+    decided by its province's verifier) or a province's confirmation deadline (kind "confirm", decided by national
+    staff). `pending_key` is set while the request waits, so one target has at most one pending request."""
+
+    __tablename__ = "deadline_extensions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    installment_id: Mapped[int] = mapped_column(ForeignKey("installments.id"))
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))
+    lao_id: Mapped[int | None] = mapped_column(ForeignKey("laos.id"))
+    original_deadline: Mapped[date] = mapped_column(Date)  # the installment's deadline when it was asked
+    requested_deadline: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    new_deadline: Mapped[date | None] = mapped_column(Date)  # set when approved
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(DateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    pending_key: Mapped[str | None] = mapped_column(String(60), unique=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    installment: Mapped[Installment] = relationship()
+    province: Mapped[Province] = relationship()
+    lao: Mapped[Lao | None] = relationship()
+    requested_by: Mapped["User | None"] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped["User | None"] = relationship(foreign_keys=[decided_by_id])
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        Index("ix_deadline_extensions_installment", "installment_id", "status", "province_id", "lao_id"),
+        Index("ix_deadline_extensions_province", "province_id", "status"),
+        CheckConstraint(_sql_in("kind", EXTENSION_KINDS), name="ck_deadline_extensions_kind"),
+        CheckConstraint(_sql_in("status", EXTENSION_STATUSES), name="ck_deadline_extensions_status"),
+        CheckConstraint("(kind = 'entry' AND lao_id IS NOT NULL) OR (kind = 'confirm' AND lao_id IS NULL)",
+                        name="ck_deadline_extensions_target"),
+        CheckConstraint("(status = 'approved' AND new_deadline IS NOT NULL)"
+                        " OR (status <> 'approved' AND new_deadline IS NULL)",
+                        name="ck_deadline_extensions_decision"),
+    )
 
 
 from . import totals as _totals  # noqa: E402,F401  (registers the rollup's session hooks with the models)

@@ -18,6 +18,7 @@ from sqlalchemy import inspect, select, text
 
 from app import create_app, db
 from app.api.tokens import issue_token
+from app.deadlines import operations as extension_ops
 from app.entry.operations import Recorder, record_installment
 from app.kpi import operations as kpi_operations
 from app.models import Installment, Lao, User
@@ -70,6 +71,15 @@ EXPECTED: dict[str, tuple[str, str, dict]] = {
     "notifications.read_all": ("POST", "/notifications/read", ALL_OK),
     "notifications.open_one": ("POST", "/notifications/999999/open", {k: 404 for k in ALL_OK}),
     "admin.audit": ("GET", "/admin/audit", ALL_OK),
+    # deadline extensions: each role sees the requests in its scope; officers ask for their LAO, verifiers for
+    # their province's confirmation; an entry request is decided by its province's verifier (or an administrator)
+    "deadlines.index": ("GET", "/deadlines/", ALL_OK),
+    "deadlines.request_entry": ("GET", "/deadlines/entry/{own}/2570/1", OFFICER_ONLY),
+    "deadlines.request_confirm": ("GET", "/deadlines/confirm/2570/1",
+                                  {"officer": 403, "verifier": OK, "national": 403, "admin": 403}),
+    "deadlines.detail": ("GET", "/deadlines/{entry_ext}", {"officer": 404, "verifier": OK, "national": OK, "admin": OK}),
+    "deadlines.decide": ("POST", "/deadlines/{entry_ext}/decide",
+                         {"officer": 404, "verifier": OK, "national": 403, "admin": OK}),
     "admin.audit_export": ("GET", "/admin/audit.csv", ALL_OK),
     # entry: the officer of the LAO; other readers see the detail of LAOs in their scope
     "entry.home": ("GET", "/entry/", OFFICER_ONLY),
@@ -137,6 +147,12 @@ EXPECTED: dict[str, tuple[str, str, dict]] = {
     "api.review": ("POST", API_INST + "/review", {"officer": 403, "verifier": OK, "national": 403, "admin": OK}),
     "api.comparison_report": ("GET", "/api/v1/reports/comparison?base=2569&year=2570", READERS),
     "api.status_report": ("GET", "/api/v1/reports/status?year=2570&installment=1", READERS),
+    "api.extensions": ("GET", "/api/v1/extensions", ALL_OK),
+    "api.request_extension": ("POST", "/api/v1/extensions", ALL_OK),  # an empty body is 422 before any rule
+    "api.extension": ("GET", "/api/v1/extensions/{entry_ext}",
+                      {"officer": 404, "verifier": OK, "national": OK, "admin": OK}),
+    "api.decide_extension": ("POST", "/api/v1/extensions/{entry_ext}/decision",
+                             {"officer": 404, "verifier": OK, "national": 403, "admin": OK}),
     "api.unknown": ("GET", "/api/v1/nothing-here", {k: 404 for k in ALL_OK}),
 }
 
@@ -150,6 +166,11 @@ OUT_OF_SCOPE: list[tuple[str, str, dict]] = [
                                                              "admin": OK}),
     ("GET", "/api/v1/reports/status?year=2570&installment=1&province=57",
      {"officer": 403, "verifier": 404, "national": OK, "admin": OK}),
+    ("GET", "/deadlines/entry/{neighbour}/2570/1", {"officer": 404, "verifier": 403, "national": 403, "admin": 403}),
+    ("GET", "/deadlines/{confirm_ext}", {"officer": 404, "verifier": OK, "national": OK, "admin": OK}),
+    ("GET", "/deadlines/{far_ext}", {"officer": 404, "verifier": 404, "national": OK, "admin": OK}),
+    ("POST", "/deadlines/{far_ext}/decide", {"officer": 404, "verifier": 404, "national": 403, "admin": OK}),
+    ("GET", "/api/v1/extensions/{far_ext}", {"officer": 404, "verifier": 404, "national": OK, "admin": OK}),
 ]
 
 
@@ -190,7 +211,8 @@ def _broken_account(engine, user_id: int):
 
 def build_world() -> tuple[dict, dict]:
     """FY2569-2570; OWN and NEIGHBOUR in Chiang Mai (50), FAR in Chiang Rai (57); a user per kind and a target
-    officer account of NEIGHBOUR; OWN's installment 2570/1 recorded. Returns (URL values, user ids by kind).
+    officer account of NEIGHBOUR; OWN's installment 2570/1 recorded; pending extension requests of NEIGHBOUR's and
+    FAR's entry deadline and of Chiang Mai's confirmation deadline. Returns (URL values, user ids by kind).
     Call inside an app context; commits."""
     f.fiscal_year(2569)
     f.fiscal_year(2570)
@@ -215,8 +237,17 @@ def build_world() -> tuple[dict, dict]:
         "code": "REV_ALL", "name": "รายได้ที่จัดเก็บเอง", "unit": "ล้านบาท", "direction": "higher",
         "measure": "amount_million", "category": "ALL", "points": "1", "t1": "1", "t2": "2", "t3": "3", "t4": "4",
         "t5": "5", "rounds": "1", "penalty": "none"})
+    neighbour = db.session.scalar(select(Lao).where(Lao.code == "NEIGHBOUR"))
+    far = db.session.scalar(select(Lao).where(Lao.code == "FAR"))
+    far_officer = f.user("far_officer", "lao_officer", lao_obj=far)
+    asked = {"requested": date(2026, 11, 25), "reason": "ระบบขัดข้อง", "today": date(2026, 11, 21), "max_days": 15}
+    entry_ext = extension_ops.request_entry_extension(target, None, neighbour, inst, **asked)
+    far_ext = extension_ops.request_entry_extension(far_officer, None, far, inst, **asked)
+    confirm_ext = extension_ops.request_confirm_extension(users["verifier"], None, f.province("50"), inst,
+                                                          **{**asked, "requested": date(2026, 12, 5)})
     db.session.commit()
-    values = {"own": "OWN", "far": "FAR", "neighbour": "NEIGHBOUR", "target_id": str(target.id)}
+    values = {"own": "OWN", "far": "FAR", "neighbour": "NEIGHBOUR", "target_id": str(target.id),
+              "entry_ext": str(entry_ext.id), "far_ext": str(far_ext.id), "confirm_ext": str(confirm_ext.id)}
     return values, {k: u.id for k, u in users.items()}
 
 

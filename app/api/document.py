@@ -28,6 +28,7 @@ class Operation:
     errors: tuple[int, ...] = ()  # besides 401 and 405, which every authenticated operation may answer
     public: bool = False
     headers: dict = field(default_factory=dict)
+    plain_conflict: bool = False  # a 409 is the plain Error (no installment to show as `current`)
 
 
 _INSTALLMENT = "/laos/{lao_code}/years/{fy}/installments/{n}"
@@ -98,6 +99,36 @@ PATHS: dict[str, tuple[type[BaseModel] | None, list[Operation]]] = {
         description="Counts and percentages (two decimals, adding up to 100.00). A provincial verifier always gets "
                     "its own province; LAO officers may not read it (403).",
         query=m.StatusQuery, errors=(403, 404, 422),
+    )]),
+    "/extensions": (None, [
+        Operation(
+            "get", "listExtensions", "Deadline-extension requests in the account's scope", list[m.Extension],
+            "The requests, pending first, then newest first.",
+            description="An LAO officer sees its LAO's requests, a provincial verifier its LAOs' and its province's, "
+                        "national staff and administrators every request.",
+            query=m.ExtensionsQuery, errors=(422,),
+        ),
+        Operation(
+            "post", "requestExtension", "Ask for a later deadline", m.Extension, "The request, pending.",
+            description="kind entry: an LAO officer asks its province's verifier for a later entry deadline of one "
+                        "installment of its LAO (not once recorded; the period must have ended). kind confirm: a "
+                        "provincial verifier asks national staff for a later confirmation deadline of its province. "
+                        "The date must be after the deadline in force, not in the past, and at most "
+                        "EXTENSION_MAX_DAYS (default 15) days after the original deadline; a reason is required; one "
+                        "pending request per installment.",
+            body=m.ExtensionRequest, errors=(400, 403, 404, 422),
+        ),
+    ]),
+    "/extensions/{ext_id}": (m.ExtensionPath, [Operation(
+        "get", "getExtension", "One deadline-extension request", m.Extension, "The request.", errors=(404,),
+    )]),
+    "/extensions/{ext_id}/decision": (m.ExtensionPath, [Operation(
+        "post", "decideExtension", "Approve or refuse a pending request", m.Extension, "The request as decided.",
+        description="An entry request is decided by its province's verifier, a confirmation request by national "
+                    "staff (administrators either). approve needs new_deadline; both need a reason. An approval makes "
+                    "a recording (or confirmation) up to the new date not late, including one already made. A "
+                    "request already decided, or a stale `version`, is 409.",
+        body=m.DecisionRequest, errors=(400, 403, 404, 409, 422), plain_conflict=True,
     )]),
 }
 
@@ -180,7 +211,8 @@ def _responses(op: Operation) -> dict:
     out = {"200": ok}
     if not op.public:
         for status in (401, 405, *op.errors):
-            out[str(status)] = {"$ref": f"#/components/responses/{_ERROR_RESPONSES[status][0]}"}
+            name = "Stale" if status == 409 and op.plain_conflict else _ERROR_RESPONSES[status][0]
+            out[str(status)] = {"$ref": f"#/components/responses/{name}"}
     return out
 
 
@@ -209,6 +241,8 @@ def _error_responses() -> dict:
             response["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"},
                                                         "description": 'Bearer realm="api"'}}
         out[name] = response
+    out["Stale"] = {"description": "The request was decided already, or the version sent is stale.",
+                    "content": {"application/json": {"schema": {"$ref": REF.format(model="Error")}}}}
     return out
 
 

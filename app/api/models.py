@@ -18,6 +18,7 @@ from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from ..domain import comparison as cmp
+from ..domain.extensions import EXTENSION_KINDS, EXTENSION_STATUSES, Decision
 from ..domain.limits import MAX_PHONE, MAX_POSITION, MAX_REASON
 from ..domain.workflow import ReviewAction, Status
 from ..entry.operations import MAX_EXPLANATION, RECORDER_LIMITS
@@ -401,6 +402,7 @@ class StatusLao(Shape):
     recorded_late: bool
     confirmed_at: datetime | None
     confirmed_late: bool
+    entry_extended_to: date | None = Field(description="an approved extension of the LAO's entry deadline")
 
 
 class StatusReport(Shape):
@@ -421,3 +423,74 @@ class StatusReport(Shape):
     late_count: int
     recorded: list[StatusLao]
     not_recorded: list[StatusLao]
+
+
+# --- deadline extensions ---------------------------------------------------------------------------
+
+ExtensionKindName = Literal["entry", "confirm"]
+ExtensionStatusName = Literal["pending", "approved", "refused"]
+DecisionName = Literal["approve", "refuse"]
+if (get_args(ExtensionKindName) != EXTENSION_KINDS or get_args(ExtensionStatusName) != EXTENSION_STATUSES
+        or get_args(DecisionName) != tuple(d.value for d in Decision)):
+    raise RuntimeError("the API's extension literals differ from the domain's")
+
+
+class ExtensionsQuery(BaseModel):
+    """Filters and paging of the extension requests in the account's scope."""
+
+    status: ExtensionStatusName | None = Field(None, description="pending, approved or refused")
+    kind: ExtensionKindName | None = Field(None, description="entry (an LAO's) or confirm (a province's)")
+    limit: QueryInt = Field(100, strict=True, ge=1, le=MAX_LIMIT, description="page size")
+    offset: QueryInt = Field(0, strict=True, ge=0, le=MAX_INT, description="rows to skip")
+
+
+class ExtensionPath(BaseModel):
+    """The path value naming one extension request (anything else is 404)."""
+
+    ext_id: Annotated[int, Field(ge=0, le=MAX_INT, description="the request's number")]
+
+
+class ExtensionRequest(BaseModel):
+    """A request for a later deadline: an LAO officer's entry deadline (lao_code: its LAO) or a provincial
+    verifier's confirmation deadline (its province)."""
+
+    kind: ExtensionKindName
+    fiscal_year: Annotated[int, Field(strict=True, ge=0, le=MAX_YEAR, description="Buddhist-era fiscal year")]
+    installment: Annotated[int, Field(strict=True, ge=0, le=MAX_INSTALLMENT, description="installment number")]
+    lao_code: Annotated[str, Field(pattern=LAO_CODE)] | None = Field(
+        None, description="the LAO (kind entry; default the officer's own)")
+    requested_deadline: date = Field(description="the later deadline asked for (ISO date)")
+    reason: Text = Field("", strict=True, max_length=MAX_REASON, description="why (required)")
+
+
+class DecisionRequest(BaseModel):
+    """A decision on a pending request."""
+
+    version: Version
+    decision: DecisionName
+    new_deadline: date | None = Field(None, description="required to approve: at most EXTENSION_MAX_DAYS days "
+                                                        "after the original deadline")
+    reason: Text = Field("", strict=True, max_length=MAX_REASON, description="why (required)")
+
+
+class Extension(Shape):
+    """A request for a later deadline and its decision."""
+
+    id: int
+    kind: ExtensionKindName
+    status: ExtensionStatusName
+    version: int = Field(description="send back with the decision")
+    fiscal_year: int
+    installment: int
+    province_code: str
+    lao_code: str | None = Field(description="the LAO of an entry request; null for a confirmation request")
+    original_deadline: date
+    requested_deadline: date
+    reason: str
+    new_deadline: date | None = Field(description="the approved date")
+    decision_reason: str | None
+    deadline_in_force: date = Field(description="the deadline lateness is measured against now")
+    requested_by: str | None
+    requested_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None

@@ -14,11 +14,13 @@ from ..auth.loaders import fiscal_year_or_404, in_scope, installment_or_404, lao
 from ..domain.errors import ConflictError, DomainError, LockedError, NotPermittedError, ValidationError
 from ..domain.limits import MAX_API_BODY
 from ..domain.workflow import Role, Status, check_version
+from ..deadlines import operations as deadline_ops
+from ..deadlines import queries as deadline_queries
 from ..entry import operations as entry_ops
 from ..figures import amounts_by_lao, explanations_for, report_for
 from ..kpi import operations as kpi_operations
 from ..i18n import is_thai
-from ..models import LAO_TYPES, District, FiscalYear, Installment, Lao, Province, User
+from ..models import LAO_TYPES, DeadlineExtension, District, FiscalYear, Installment, Lao, Province, User
 from ..reference import items_for
 from ..reports import queries as report_queries
 from ..verify import operations as verify_ops
@@ -26,7 +28,17 @@ from ..verify.queries import status_report as build_status_report
 from ..web import domain_message, today
 from . import bp, parsing, responses, tokens
 from .document import openapi_document
-from .models import ComparisonQuery, ItemsQuery, LaosQuery, RecordRequest, ReviewRequest, StatusQuery
+from .models import (
+    ComparisonQuery,
+    DecisionRequest,
+    ExtensionRequest,
+    ExtensionsQuery,
+    ItemsQuery,
+    LaosQuery,
+    RecordRequest,
+    ReviewRequest,
+    StatusQuery,
+)
 from .parsing import RequestError
 
 PUBLIC_ENDPOINTS = {"api.index", "api.openapi"}
@@ -406,6 +418,7 @@ def _status_lao(row) -> dict:
         "status": row.status, "version": row.version,
         "recorded_at": _utc(row.recorded_at), "recorded_late": bool(row.recorded_late),
         "confirmed_at": _utc(row.confirmed_at), "confirmed_late": bool(row.confirmed_late),
+        "entry_extended_to": row.extended_to.isoformat() if row.extended_to else None,
     }
 
 
@@ -444,3 +457,96 @@ def comparison_report():
                                        province_code=province.code if province else None, today=today())
     *rows, total = (responses.jsonable(record) for record in result.records())
     return ok({"selection": responses.jsonable(result.selection.as_dict()), "rows": rows, "total": total})
+
+
+# --- deadline extensions ---------------------------------------------------------------------------
+
+def _extension(ext: DeadlineExtension) -> dict:
+    """A request as JSON, with the deadline in force now."""
+    inst = ext.installment
+    in_force = (deadline_queries.entry_deadline_of(ext.lao_id, inst) if ext.lao_id is not None
+                else deadline_queries.confirm_deadline_of(ext.province_id, inst))
+    return {
+        "id": ext.id, "kind": ext.kind, "status": ext.status, "version": ext.version,
+        "fiscal_year": inst.fiscal_year_id, "installment": inst.number, "province_code": ext.province.code,
+        "lao_code": ext.lao.code if ext.lao is not None else None,
+        "original_deadline": ext.original_deadline.isoformat(), "requested_deadline": ext.requested_deadline.isoformat(),
+        "reason": ext.reason, "new_deadline": ext.new_deadline.isoformat() if ext.new_deadline else None,
+        "decision_reason": ext.decision_reason, "deadline_in_force": in_force.isoformat(),
+        "requested_by": ext.requested_by.username if ext.requested_by else None, "requested_at": _utc(ext.requested_at),
+        "decided_by": ext.decided_by.username if ext.decided_by else None, "decided_at": _utc(ext.decided_at),
+    }
+
+
+def extension_from_path(ext_id: int) -> DeadlineExtension:
+    """The request `ext_id` inside the token owner's scope, or 404."""
+    ext = db.session.get(DeadlineExtension, ext_id) if 0 < ext_id < 2**31 else None
+    if ext is None or not deadline_queries.visible(ext, actor().scope):
+        raise NotFound()
+    return ext
+
+
+def _max_days() -> int:
+    """How far an extension may reach (config EXTENSION_MAX_DAYS)."""
+    return int(current_app.config.get("EXTENSION_MAX_DAYS", 15))
+
+
+@bp.route("/extensions")
+def extensions():
+    """The extension requests in the account's scope, pending first, then newest first."""
+    q = parsing.query(ExtensionsQuery)
+    rows, _more = deadline_queries.requests_in_scope(actor().scope, status=q.status, kind=q.kind, offset=q.offset,
+                                                     limit=q.limit)
+    return ok([_extension(ext) for ext in rows])
+
+
+@bp.route("/extensions", methods=["POST"])
+def request_extension():
+    """Ask for a later deadline: an LAO officer for its LAO's entry deadline, a verifier for its province's
+    confirmation deadline."""
+    user = actor()
+    body = parsing.json_body()
+    req = parsing.body(ExtensionRequest, body)
+    inst = installment_or_404(req.fiscal_year, req.installment)
+    if req.kind == "entry":
+        forbidden_unless(Role.LAO_OFFICER)
+        code = req.lao_code or (user.lao.code if user.lao else "")
+        if not parsing.valid_lao_code(code):
+            raise NotFound()
+        ext = deadline_ops.request_entry_extension(
+            user, request.remote_addr, lao_or_404(code, user), inst, requested=req.requested_deadline,
+            reason=req.reason, today=today(), max_days=_max_days())
+    else:
+        forbidden_unless(Role.PROVINCE_VERIFIER)
+        province = scope_province(user)
+        if province is None:
+            raise RequestError(403, "forbidden", _("บัญชีนี้ไม่มีสิทธิ์ทำรายการนี้"))
+        ext = deadline_ops.request_confirm_extension(
+            user, request.remote_addr, province, inst, requested=req.requested_deadline, reason=req.reason,
+            today=today(), max_days=_max_days())
+    return ok(_extension(ext))
+
+
+@bp.route("/extensions/<int:ext_id>")
+def extension(ext_id: int):
+    """One extension request (within the account's scope)."""
+    return ok(_extension(extension_from_path(ext_id)))
+
+
+@bp.route("/extensions/<int:ext_id>/decision", methods=["POST"])
+def decide_extension(ext_id: int):
+    """Approve (with a date) or refuse a pending request: an entry request by its province's verifier, a
+    confirmation request by national staff (administrators either)."""
+    user = actor()
+    ext = extension_from_path(ext_id)
+    body = parsing.json_body()
+    deadline_ops.check_may_decide(user, ext)
+    req = parsing.body(DecisionRequest, body)
+    try:
+        deadline_ops.decide(user, request.remote_addr, ext, version=req.version, decision=req.decision,
+                            new_deadline=req.new_deadline, reason=req.reason, today=today(), max_days=_max_days())
+    except ValidationError as err:
+        if "decision_reason" in err.errors:  # the operation's name for what the API calls `reason`
+            err.errors["reason"] = err.errors.pop("decision_reason")
+        raise
+    return ok(_extension(ext))

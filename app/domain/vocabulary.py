@@ -78,6 +78,9 @@ class AuditAction(enum.StrEnum):
     CSRF_REJECTED = "csrf_rejected"
     TOKEN_REJECTED = "token_rejected"
     PUBLIC_PAGE_SWITCHED = "public_page_switched"
+    EXTENSION_REQUESTED = "extension_requested"
+    EXTENSION_APPROVED = "extension_approved"
+    EXTENSION_REFUSED = "extension_refused"
 
 
 AUDIT_ACTION_LABELS: dict[str, str] = {
@@ -118,6 +121,9 @@ AUDIT_ACTION_LABELS: dict[str, str] = {
     AuditAction.CSRF_REJECTED: N_("แบบฟอร์มถูกปฏิเสธ (CSRF)"),
     AuditAction.TOKEN_REJECTED: N_("โทเค็น API ถูกปฏิเสธ"),
     AuditAction.PUBLIC_PAGE_SWITCHED: N_("เปิดหรือปิดหน้าข้อมูลสาธารณะ"),
+    AuditAction.EXTENSION_REQUESTED: N_("ขอขยายกำหนดเวลา"),
+    AuditAction.EXTENSION_APPROVED: N_("อนุมัติการขยายกำหนดเวลา"),
+    AuditAction.EXTENSION_REFUSED: N_("ไม่อนุมัติการขยายกำหนดเวลา"),
 }
 
 # Security events: recorded in a transaction of their own (the request they describe is refused) and shown

@@ -9,7 +9,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import flag_modified
 
 from .. import audit, db
+from ..deadlines import queries as deadline_queries
 from ..domain import typo_guard
+from ..domain.extensions import is_late
 from ..domain.errors import N_, ConflictError, DomainError, NotPermittedError, ValidationError
 from ..domain.money import from_satang, parse_amount, plain_baht, to_satang
 from ..domain.vocabulary import AuditAction
@@ -132,6 +134,11 @@ def record_installment(
     if errors:
         raise ValidationError(errors)
 
+    # lateness against the deadline in force: the installment's, or the LAO's approved extension (app.deadlines),
+    # read before anything changes (a query after a change would flush it early). An extension only moves the
+    # deadline later, so on or before the installment's own deadline nothing is read.
+    late = is_late(today, installment.entry_deadline) and is_late(
+        today, deadline_queries.entry_deadline_of(lao.id, installment))
     now = now or utcnow()
     existing = {
         e.item_id: e
@@ -176,7 +183,7 @@ def record_installment(
     report.recorder_phone = recorder.phone.strip()
     report.recorded_by_id = actor.id
     report.recorded_at = now
-    report.recorded_late = today > installment.entry_deadline
+    report.recorded_late = late
     new_values["status"] = Status.RECORDED.value
     new_values["late"] = report.recorded_late
     if is_first:

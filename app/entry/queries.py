@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from .. import audit, db, reference
+from ..deadlines import queries as deadline_queries
 from ..domain import comparison as cmp
+from ..domain.extensions import ExtensionKind, effective_deadline
 from ..domain import typo_guard
 from ..domain.calendar import days_late
 from ..domain.errors import DomainError
@@ -17,7 +19,7 @@ from ..domain.money import from_satang, pct_change
 from ..domain.vocabulary import WORKFLOW_AUDIT_ACTIONS, AuditAction
 from ..domain.workflow import Status, check_can_record
 from ..figures import prior_installment_ids, shift_year
-from ..models import AuditEvent, Entry, Installment, InstallmentReport, Lao, RevenueItem, User
+from ..models import AuditEvent, DeadlineExtension, Entry, Installment, InstallmentReport, Lao, RevenueItem, User
 from ..web import to_local
 
 
@@ -28,12 +30,15 @@ def recorded_on(report: InstallmentReport | None) -> date | None:
     return to_local(report.recorded_at).date()
 
 
-def late_days(installment: Installment, report: InstallmentReport | None, today: date) -> int:
-    """Days past the entry deadline: when recorded, of the recording day; when missing, of today."""
+def late_days(installment: Installment, report: InstallmentReport | None, today: date,
+              deadline: date | None = None) -> int:
+    """Days past the entry deadline in force (`deadline`: an approved extension; default the installment's): when
+    recorded, of the recording day; when missing, of today."""
+    deadline = deadline or installment.entry_deadline
     status = Status(report.status) if report else Status.NOT_RECORDED
     if status == Status.NOT_RECORDED:
-        return days_late(installment.entry_deadline, None, today) if today > installment.period_end else 0
-    return days_late(installment.entry_deadline, recorded_on(report) or today, today)
+        return days_late(deadline, None, today) if today > installment.period_end else 0
+    return days_late(deadline, recorded_on(report) or today, today)
 
 
 def _baht(values: dict[str, int]) -> dict[str, Decimal]:
@@ -57,6 +62,15 @@ class InstallmentRow:
     total: Decimal | None
     days_late: int
     period_ended: bool
+    extended_to: date | None = None  # an approved extension of the entry deadline
+    extension: DeadlineExtension | None = None  # the latest request for one, whatever its state
+
+    @property
+    def may_ask_extension(self) -> bool:
+        """Whether the officer may ask for a later entry deadline now: the period ended, not recorded (or returned),
+        no request waiting."""
+        return (self.period_ended and self.status in (Status.NOT_RECORDED, Status.RETURNED)
+                and not (self.extension is not None and self.extension.status == "pending"))
 
     @property
     def opens_on(self) -> date:
@@ -189,14 +203,18 @@ def year_overview(lao: Lao, year: int, today: date) -> YearOverview:
     }
     prior_fy = ref.fiscal_years.get(year - 1)
     amounts = _amounts_of_years(lao, [year, year - 1] if prior_fy is not None else [year])
+    extensions = deadline_queries.standings(ExtensionKind.ENTRY, [i.id for i in installments], lao_id=lao.id)
     rows = []
     for inst in installments:
         report = reports.get(inst.id)
         values = _baht(amounts.get(inst.id, {}))
+        standing = extensions.get(inst.id) or deadline_queries.Standing()
+        deadline = effective_deadline(inst.entry_deadline, [standing.extended_to])
         rows.append(InstallmentRow(
             installment=inst, report=report, status=Status(report.status) if report else Status.NOT_RECORDED,
-            amounts=values, total=_total(values), days_late=late_days(inst, report, today),
+            amounts=values, total=_total(values), days_late=late_days(inst, report, today, deadline),
             period_ended=today > inst.period_end,
+            extended_to=deadline if deadline != inst.entry_deadline else None, extension=standing.latest,
         ))
     recorded = [r.installment for r in rows if r.status != Status.NOT_RECORDED]
     through = recorded[-1] if recorded else None
@@ -293,6 +311,9 @@ class InstallmentView:
     recorded_by: User | None = None
     confirmed_by: User | None = None
     has_prior: bool = False
+    extended_to: date | None = None  # an approved extension of the entry deadline
+    confirm_extended_to: date | None = None  # an approved extension of the province's confirmation deadline
+    extension: DeadlineExtension | None = None  # the latest entry-extension request, whatever its state
 
     @property
     def version(self) -> int:
@@ -410,11 +431,17 @@ def installment_view(lao: Lao, installment: Installment, today: date) -> Install
         closed = None
     except DomainError as err:
         closed = err
+    standing, confirm_extended = deadline_queries.for_lao_installment(lao, installment)
+    deadline = effective_deadline(installment.entry_deadline, [standing.extended_to])
+    confirm = effective_deadline(installment.confirm_deadline, [confirm_extended])
     return InstallmentView(
         lao=lao, installment=installment, report=report, status=status, lines=lines,
         total=_total(current), prior_total=_total(prior),
-        days_late=late_days(installment, report, today), closed_message=closed,
+        days_late=late_days(installment, report, today, deadline), closed_message=closed,
         review_note=note, has_prior=bool(prior_ids), recorded_by=recorded_by, confirmed_by=confirmed_by,
+        extended_to=deadline if deadline != installment.entry_deadline else None,
+        confirm_extended_to=confirm if confirm != installment.confirm_deadline else None,
+        extension=standing.latest,
     )
 
 

@@ -8,6 +8,7 @@ from .. import db
 from .. import fiscal, reference
 from ..certificates import operations as certificates
 from ..auth.loaders import can_see_lao, lao_or_404, may_see_addresses, roles_required
+from ..deadlines import queries as deadline_queries
 from ..domain import typo_guard
 from ..domain.errors import ConflictError, DomainError, NotPermittedError, ValidationError
 from ..domain.money import format_baht, parse_amount
@@ -148,7 +149,7 @@ def edit(lao_code: str, year: int, number: int):
         db.session.rollback()
         view = queries.installment_view(lao, installment, today())
         return _render_form(view, form, 409, error=domain_message(err))
-    days = queries.late_days(installment, report, today())
+    days = queries.late_days(installment, report, today(), deadline_queries.entry_deadline_of(lao.id, installment))
     if days:
         flash(_("บันทึกข้อมูลงวดที่ %(n)s เรียบร้อยแล้ว (บันทึกหลังกำหนด %(days)s วัน)", n=number, days=days),
               "success")

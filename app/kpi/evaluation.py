@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from .. import audit, db, reference
+from ..deadlines import queries as deadline_queries
+from ..domain.extensions import effective_deadline
 from ..domain.errors import DomainError
 from ..domain.evaluation import EvaluationRules, LaoResult, OfficeResult, late_by, ranked, rules_from
 from ..domain.thai_sort import thai_sort_key
@@ -109,11 +111,15 @@ def evaluate(year: int, round_no: int, province: Province | None, today: date) -
     per_lao: dict[int, dict[int, Any]] = {}
     for report in reports:
         per_lao.setdefault(report.lao_id, {})[report.installment_id] = report
+    # approved extensions (app.deadlines) move an LAO's entry deadline and a province's confirmation deadline: an
+    # installment is due, and lateness counted, against the deadline in force
+    entry_ext = deadline_queries.entry_extensions(list(by_id))
+    confirm_ext = deadline_queries.confirm_extensions(list(by_id))
     lao_results: list[LaoRow] = []
     offices: dict[int, OfficeResult] = {}
     for lao in laos:
         mine = per_lao.get(lao.id, {})
-        on_time = days = current = 0
+        on_time = days = current = due = 0
         complete = True
         office = offices.setdefault(lao.province_id, OfficeResult(lao.province_id, 0, 0, 0, 0, 0, rules))
         for inst_id, inst in by_id.items():
@@ -121,23 +127,26 @@ def evaluate(year: int, round_no: int, province: Province | None, today: date) -
             recorded = rep is not None and rep.status in RECORDED_STATUSES
             if recorded:
                 current += int(rep.amount_satang or 0)
-            if inst_id in due_entry:
+            entry_deadline = effective_deadline(inst.entry_deadline, [entry_ext.get((lao.id, inst_id))])
+            if entry_deadline < today:
+                due += 1
                 if recorded and not rep.recorded_late:
                     on_time += 1
                 else:
                     done = to_local(rep.recorded_at).date() if recorded and rep.recorded_at else None
-                    days += late_by(inst.entry_deadline, done, today)
+                    days += late_by(entry_deadline, done, today)
                 complete = complete and recorded and rep.status == "confirmed"
-            if recorded and inst_id in due_confirm:
+            confirm_deadline = effective_deadline(inst.confirm_deadline, [confirm_ext.get((lao.province_id, inst_id))])
+            if recorded and confirm_deadline < today:
                 office.due += 1
                 if rep.status == "confirmed" and not rep.confirmed_late:
                     office.on_time += 1
                 else:
                     done = to_local(rep.confirmed_at).date() if rep.status == "confirmed" and rep.confirmed_at else None
-                    office.days_late += late_by(inst.confirm_deadline, done, today)
+                    office.days_late += late_by(confirm_deadline, done, today)
         office.laos += 1
-        office.complete += 1 if complete and due_entry else 0
-        lao_results.append(LaoRow(lao, LaoResult(lao.id, len(due_entry), on_time, days, current,
+        office.complete += 1 if complete and due else 0
+        lao_results.append(LaoRow(lao, LaoResult(lao.id, due, on_time, days, current,
                                                  int(base.get(lao.id) or 0), rules)))
     names = {lao.id: thai_sort_key(lao.name_th) for lao in laos}  # each key worked out once
     holder = {id(x.result): x for x in lao_results}

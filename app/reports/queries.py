@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Engine, Row, Table, and_, case, func, literal_column, select
 
 from .. import db, reference, resources, totals
+from ..deadlines import queries as deadline_queries
 from ..domain import comparison as cmp
 from ..domain.errors import DomainError, N_
 from ..domain.thai_sort import thai_sort_key
@@ -691,6 +692,7 @@ class MonitoringRow:
     recorded_late: int
     entry_overdue: int
     confirm_overdue: int
+    confirm_extended_to: date | None = None  # the province's approved extension of the confirmation deadline
 
     @property
     def recorded_pct(self):
@@ -734,12 +736,20 @@ def monitoring(year: int, number: int, today: date) -> MonitoringResult:
             laos, rec, conf, n_late = counts[pid]
             counts[pid] = (laos, rec + n, conf + (n if st == "confirmed" else 0), n_late + late)
     provinces = {p.id: p for p in db.session.scalars(select(Province).where(Province.id.in_(list(counts))))}
-    entry_due, confirm_due = today > inst.entry_deadline, today > inst.confirm_deadline
+    entry_due = today > inst.entry_deadline
+    # approved extensions (app.deadlines): an LAO whose extended entry deadline still runs is not overdue yet, nor a
+    # province whose confirmation deadline was extended
+    running = deadline_queries.entry_still_running(inst.id, today) if entry_due else {}
+    confirm_ext = deadline_queries.confirm_extensions([inst.id])
     rows = []
     for pid, (laos, rec, conf, late) in counts.items():
         p = provinces[pid]
+        extended = confirm_ext.get((pid, inst.id))
+        confirm_due = today > max(inst.confirm_deadline, extended or inst.confirm_deadline)
         rows.append(MonitoringRow(p.code, p.name_th, laos, rec, conf, late,
-                                  laos - rec if entry_due else 0, laos - conf if confirm_due else 0))
+                                  max(0, laos - rec - running.get(pid, 0)) if entry_due else 0,
+                                  laos - conf if confirm_due else 0,
+                                  extended if extended and extended > inst.confirm_deadline else None))
     rows.sort(key=lambda m: (m.confirmed_pct or 0, m.recorded_pct or 0, thai_sort_key(m.name)))
     total = MonitoringRow(cmp.TOTAL_CODE, "รวม", *(sum(getattr(m, f) for m in rows) for f in (
         "laos", "recorded", "confirmed", "recorded_late", "entry_overdue", "confirm_overdue")))

@@ -7,7 +7,9 @@ from sqlalchemy import select
 
 from .. import audit, db
 from ..auth import operations as auth_operations
+from ..deadlines import queries as deadline_queries
 from ..domain.errors import N_, DomainError, NotPermittedError, ValidationError
+from ..domain.extensions import effective_deadline, is_late
 from ..domain.limits import MAX_REASON
 from ..domain.vocabulary import review_audit_action
 from ..domain.workflow import ReviewAction, Role, Status, review_transition
@@ -87,6 +89,10 @@ def review_installments(
         ))
     }
     now = now or utcnow()
+    # confirmation deadlines in force per province: the installment's, or an approved extension (app.deadlines)
+    # (an extension only moves it later: asked only once the installment's own deadline has passed)
+    extended = deadline_queries.confirm_extensions(
+        [installment.id], {lao.province_id for lao in laos.values()}) if today > installment.confirm_deadline else {}
     result = ReviewResult()
     for lao_id in sorted(versions, key=lambda i: laos[i].code):
         lao, report = laos[lao_id], reports.get(lao_id)
@@ -109,7 +115,8 @@ def review_installments(
             report.confirmer_phone = phone.strip()
             report.confirmed_by_id = actor.id
             report.confirmed_at = now
-            report.confirmed_late = today > installment.confirm_deadline
+            report.confirmed_late = is_late(today, effective_deadline(
+                installment.confirm_deadline, [extended.get((lao.province_id, installment.id))]))
             report.return_reason = None  # settled: the LAO's form no longer shows an old request
         else:
             # unconfirm and return reopen the installment for the LAO, whose form shows the reason

@@ -11,6 +11,7 @@ from sqlalchemy import and_, case, func, literal, null, select, union_all
 from sqlalchemy.orm import contains_eager
 
 from .. import db, fiscal, reference, totals
+from ..deadlines import queries as deadline_queries
 from ..domain import typo_guard
 from ..domain.money import from_satang, pct_change, shares
 from ..domain.thai_sort import SortKey, thai_sort_key
@@ -82,6 +83,7 @@ class StatusRow:
     recorded_late: bool
     confirmed_at: datetime | None
     confirmed_late: bool
+    extended_to: date | None = None  # the LAO's approved extension of the entry deadline
 
 
 @dataclass
@@ -145,11 +147,12 @@ def status_by_province(installment: Installment, lao_type: str | None = None) ->
 
 
 def status_report(installment: Installment, province_id: int | None = None, lao_type: str | None = None,
-                  district_id: int | None = None) -> StatusReport:
+                  district_id: int | None = None, extended: dict[tuple[int, int], date] | None = None) -> StatusReport:
     """INR911 for `installment`: every active LAO in scope split into recorded / not recorded.
 
     "Recorded" means the LAO has figures for the installment (recorded, confirmed or returned for
-    correction). Percentages have 2 decimals and add up to 100.00. One query for the rows; the counts are theirs.
+    correction). Percentages have 2 decimals and add up to 100.00. One query for the rows; the counts are theirs;
+    the LAOs' approved entry extensions are `extended` (deadlines.queries), read here when not given.
     """
     report_join = and_(InstallmentReport.lao_id == Lao.id, InstallmentReport.installment_id == installment.id)
     stmt = _in_scope(
@@ -169,6 +172,11 @@ def status_report(installment: Installment, province_id: int | None = None, lao_
                   confirmed_late=bool(r[13]))
         for r in db.session.execute(stmt)
     ]
+    if extended is None:
+        extended = deadline_queries.entry_extensions([installment.id], province_id=province_id)
+    if extended:
+        for row in rows:
+            row.extended_to = extended.get((row.lao_id, installment.id))
     rows.sort(key=lambda r: _lao_order(r.province_name, r.district_name, r.lao_type, r.lao_name))
     recorded = [r for r in rows if r.status in RECORDED_STATUSES]
     not_recorded = [r for r in rows if r.status not in RECORDED_STATUSES]
@@ -256,6 +264,7 @@ class ReviewRow:
     confirmer_name: str | None
     return_reason: str | None
     resubmitted_at: datetime | None = None  # the LAO saved again after the verifier's last return
+    extended_to: date | None = None  # the LAO's approved extension of the entry deadline
 
 
 def _resubmitted(installment: Installment, candidates: dict[int, tuple[str, datetime | None]]) -> dict[int, datetime]:
@@ -303,7 +312,8 @@ def _explanations(lao_ids: list[int], installment_id: int) -> dict[tuple[int, st
 
 
 def review_rows(installment: Installment, province_id: int | None, lao_type: str | None = None,
-                district_id: int | None = None, status: str | None = None) -> list[ReviewRow]:
+                district_id: int | None = None, status: str | None = None,
+                extended: dict[tuple[int, int], date] | None = None) -> list[ReviewRow]:
     """Part 1: the LAOs in scope that recorded `installment`, with figures, prior year and warnings.
 
     `status` narrows to recorded / confirmed / returned. Sums come from SQL (GROUP BY LAO and item).
@@ -363,8 +373,11 @@ def review_rows(installment: Installment, province_id: int | None, lao_type: str
         ))
     again = _resubmitted(installment, {r.lao_id: (r.lao_code, r.recorded_at) for r in rows
                                        if r.status == Status.RECORDED.value and r.return_reason})
+    if extended is None:
+        extended = deadline_queries.entry_extensions([installment.id], province_id=province_id) if rows else {}
     for r in rows:
         r.resubmitted_at = again.get(r.lao_id)
+        r.extended_to = extended.get((r.lao_id, installment.id))
     rows.sort(key=lambda r: _lao_order("", r.district_name, r.lao_type, r.lao_name))
     return rows
 
@@ -387,6 +400,7 @@ class FollowupRow:
     contact_phone: str | None
     contact_source: str | None  # "recorder" (last certification) or "account" (the LAO officer's account)
     last_recorded_at: datetime | None
+    extended_to: date | None = None  # the LAO's approved extension of the entry deadline
 
 
 def _contacts(lao_ids: list[int]) -> tuple[dict[int, tuple], dict[int, tuple]]:
@@ -449,7 +463,7 @@ def followup_rows(report: StatusReport) -> list[FollowupRow]:
             lao_id=r.lao_id, lao_code=r.lao_code, lao_name=r.lao_name, lao_type=r.lao_type,
             district_name=r.district_name, province_name=r.province_name, contact_name=contact[0],
             contact_position=contact[1], contact_phone=contact[2], contact_source=source,
-            last_recorded_at=rec[3] if rec else None,
+            last_recorded_at=rec[3] if rec else None, extended_to=r.extended_to,
         ))
     return out
 

@@ -6,7 +6,8 @@ from flask_login import current_user
 
 from .. import db
 from .. import fiscal
-from ..auth.loaders import fiscal_year_or_404, roles_required
+from ..auth.loaders import fiscal_year_or_404, roles_required, scope_of
+from ..deadlines import queries as deadline_queries
 from ..domain.errors import N_, DomainError, NotPermittedError, ValidationError
 from ..domain import typo_guard
 from ..domain.workflow import ReviewAction, Role, Status
@@ -60,14 +61,20 @@ def _screen(sel: selection.Selection, form: ReviewForm, ticked: set[int] | None 
     inst = sel.installment
     if inst is None:
         return render_template("verify/home.html", sel=sel, form=form, inst=None), code
-    report = queries.status_report(inst, sel.province_id, sel.lao_type, sel.district_id)
-    rows = queries.review_rows(inst, sel.province_id, sel.lao_type, sel.district_id, sel.status)
-    days = (inst.confirm_deadline - today()).days
+    # approved extensions of this installment and the entry requests waiting, in one query (app.deadlines)
+    extensions = deadline_queries.around(inst.id, scope_of(current_user), sel.province_id)
+    report = queries.status_report(inst, sel.province_id, sel.lao_type, sel.district_id, extended=extensions.entry)
+    rows = queries.review_rows(inst, sel.province_id, sel.lao_type, sel.district_id, sel.status,
+                               extended=extensions.entry)
+    confirm_deadline = max(inst.confirm_deadline, extensions.confirm or inst.confirm_deadline)
+    days = (confirm_deadline - today()).days
     return render_template(
         "verify/home.html", sel=sel, form=form, inst=inst, report=report, rows=rows,
         followup=queries.followup_rows(report),
         items=queries.item_columns(inst.fiscal_year_id, {r.lao_type for r in rows}),  # columns the rows use
         ticked=ticked or set(), days_left=days, period_ended=inst.period_end < today(),
+        confirm_deadline=confirm_deadline,
+        pending_requests=extensions.pending, pending_laos=extensions.pending_laos(inst.id),
     ), code
 
 
@@ -125,9 +132,10 @@ def _flash_result(result: operations.ReviewResult, action: str, inst) -> None:
         n, names = len(result.applied), _names(result.applied)
         if action == ReviewAction.CONFIRM.value:
             flash(_("ยืนยันข้อมูลแล้ว %(n)s แห่ง: %(names)s", n=n, names=names), "success")
-            if today() > inst.confirm_deadline:
+            deadline = deadline_queries.confirm_deadline_of(result.applied[0].province_id, inst)
+            if today() > deadline:
                 flash(_("การยืนยันครั้งนี้เลยกำหนดวันที่ต้องยืนยัน (%(deadline)s) ระบบบันทึกว่ายืนยันล่าช้า",
-                        deadline=show_date(inst.confirm_deadline)), "info")
+                        deadline=show_date(deadline)), "info")
         elif action == ReviewAction.UNCONFIRM.value:
             flash(_("ยกเลิกการยืนยันแล้ว %(n)s แห่ง: %(names)s", n=n, names=names), "success")
         else:

@@ -3,7 +3,7 @@ like-for-like reads instead of grouping every report; built here from the existi
 province and type also holds `active`, so the reports' LAO counts read the index alone.
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0015
 Create Date: 2026-12-02 09:00:00.000000
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '0016'
-down_revision = '0013'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 

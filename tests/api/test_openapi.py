@@ -6,6 +6,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from openapi_spec_validator import validate
 
+from datetime import date
+
+from app import db
+from app.models import Installment, Lao, User
 from tests.api.conftest import auth, record_directly
 
 MAX_EXAMPLES = 25  # per operation: bounded so the suite stays quick on two shared cores
@@ -78,7 +82,7 @@ def test_schemathesis_every_operation(app, world, api_schema):
     """Random valid requests of every operation, as an administrator: no 500, every answer as documented."""
     record_directly(app, world, "own", "officer")
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) == 10
+    assert len(operations) == 14
     for operation in operations:
         _run(operation, world.tokens["admin"])
 
@@ -91,14 +95,34 @@ REAL = {
     "/years/{fy}/kpis": {"path_parameters": {"fy": 2570}},
     "/reports/status": {"query": {"year": 2570, "installment": 1}},
     "/reports/comparison": {"query": {"base": 2569, "year": 2570}},
+    "/extensions": {},
+    "/extensions/{ext_id}": {"path_parameters": {"ext_id": 0}},  # 0: the request the test makes
+    "/extensions/{ext_id}/decision": {"path_parameters": {"ext_id": 0}},
 }
+
+
+def _ask_extension(app, world) -> int:
+    """A pending entry-extension request of NEIGHBOUR (Chiang Mai), as its officer; returns its id."""
+    from app.deadlines.operations import request_entry_extension
+
+    with app.app_context():
+        lao = db.session.get(Lao, world.laos["neighbour"].id)
+        inst = db.session.query(Installment).filter_by(fiscal_year_id=2570, number=1).one()
+        ext = request_entry_extension(db.session.get(User, world.users["officer_neighbour"].id), None, lao, inst,
+                                      requested=date(2026, 11, 25), reason="ระบบขัดข้อง", today=date(2026, 11, 21),
+                                      max_days=15)
+        db.session.commit()
+        return ext.id
 
 
 def test_schemathesis_on_real_data(app, world, api_schema):
     """Random bodies and filters against a real installment and year: the LAO's officer writes, its verifier reviews."""
     record_directly(app, world, "own", "officer")
+    ext_id = _ask_extension(app, world)
     for result in api_schema.get_all_operations():
         operation = result.ok()
         if operation.path in REAL:
             token = world.tokens["officer" if operation.method == "put" else "verifier"]
-            _run(operation, token, **REAL[operation.path])
+            real = {k: {n: (ext_id if n == "ext_id" else v) for n, v in values.items()}
+                    for k, values in REAL[operation.path].items()}
+            _run(operation, token, **real)
