@@ -12,7 +12,14 @@ from typing import NamedTuple
 from .domain import thai_dates
 from .domain.errors import N_
 from .domain.money import format_baht
-from .domain.vocabulary import CLASS_LABELS, LAO_TYPE_LABELS, ROLE_LABELS, STATUS_LABELS, AuditAction
+from .domain.vocabulary import (
+    CLASS_LABELS,
+    LAO_TYPE_LABELS,
+    NOTIFICATION_KIND_LABELS,
+    ROLE_LABELS,
+    STATUS_LABELS,
+    AuditAction,
+)
 from .i18n import gettext as _
 
 HIDDEN_KEYS = frozenset({"sha256"})  # a file's hash identifies it for the chain, but tells a reader nothing
@@ -36,6 +43,8 @@ KEY_LABELS: dict[str, str] = {
     "thresholds": N_("เกณฑ์คะแนน (ร้อยละการเติบโต)"), "weight_pao": N_("น้ำหนัก อบจ. (%)"),
     "weight_municipality": N_("น้ำหนัก เทศบาล (%)"), "weight_sao": N_("น้ำหนัก อบต. (%)"),
     "method": N_("วิธีการร้องขอ"),
+    "email": N_("อีเมล"), "kind": N_("ประเภทการแจ้งเตือน"), "provinces": N_("จังหวัดที่แจ้ง"),
+    "laos": N_("อปท. ที่แจ้ง"), "recipients": N_("จำนวนผู้รับ"), "message": N_("ข้อความ"),
 }
 
 VALUE_LABELS: dict[str, dict[str, str]] = {
@@ -50,6 +59,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "role": {r.value: label for r, label in ROLE_LABELS.items()},
     "lao_type": dict(LAO_TYPE_LABELS),
     "municipality_class": dict(CLASS_LABELS),
+    "kind": {str(k): label for k, label in NOTIFICATION_KIND_LABELS.items()},
 }
 
 INSTALLMENT_ID = re.compile(r"(?P<lao>[^/]+)/(?P<year>\d{4})/(?P<n>\d{1,2})")
@@ -205,6 +215,10 @@ def subject(object_type: str | None, object_id: str | None) -> str:
         return _("อปท. %(code)s", code=object_id)
     if object_type == "api_token":
         return _("โทเค็น API เลขที่ %(id)s", id=object_id)
+    if object_type == "notice":
+        m = re.fullmatch(r"(\d{4})/(\d{1,2})", object_id)
+        if m:
+            return _("การแจ้งเตือน ปีงบประมาณ %(year)s งวดที่ %(n)s", year=m[1], n=m[2])
     if object_type == "import":
         return _("นำเข้าแฟ้ม")  # the id is the file's hash: the file's name is in the details
     if object_type == "security":

@@ -77,6 +77,9 @@ class AuditAction(enum.StrEnum):
     ACCESS_DENIED = "access_denied"
     CSRF_REJECTED = "csrf_rejected"
     TOKEN_REJECTED = "token_rejected"
+    EMAIL_CHANGED = "email_changed"
+    EMAIL_VERIFIED = "email_verified"
+    NOTICE_SENT = "notice_sent"  # a person sent a notice (national staff to provinces, a verifier to LAOs)
 
 
 AUDIT_ACTION_LABELS: dict[str, str] = {
@@ -116,6 +119,9 @@ AUDIT_ACTION_LABELS: dict[str, str] = {
     AuditAction.ACCESS_DENIED: N_("ถูกปฏิเสธการเข้าถึง"),
     AuditAction.CSRF_REJECTED: N_("แบบฟอร์มถูกปฏิเสธ (CSRF)"),
     AuditAction.TOKEN_REJECTED: N_("โทเค็น API ถูกปฏิเสธ"),
+    AuditAction.EMAIL_CHANGED: N_("เปลี่ยนที่อยู่อีเมล"),
+    AuditAction.EMAIL_VERIFIED: N_("ยืนยันที่อยู่อีเมล"),
+    AuditAction.NOTICE_SENT: N_("ส่งการแจ้งเตือน"),
 }
 
 # Security events: recorded in a transaction of their own (the request they describe is refused) and shown
