@@ -8,7 +8,7 @@ import click
 from flask import Flask
 
 from .. import db, mail
-from ..web import today
+from ..web import action_time, today
 from . import delivery, reminders
 
 reminders_group = db.UnitOfWorkGroup("reminders", help="Scheduled deadline reminders.")
@@ -30,7 +30,7 @@ def run_command(day, no_mail: bool):
     """Create today's reminders (idempotent: a second run the same day creates nothing), then mail the outbox."""
     started = time.perf_counter()
     the_day: date = day.date() if day is not None else today()
-    result = reminders.run(the_day)
+    result = reminders.run(the_day, now=action_time())
     db.session.commit()
     elapsed = time.perf_counter() - started
     click.echo(f"reminders for {the_day.isoformat()}: {result.entry} to LAO officers "

@@ -17,7 +17,7 @@ from .. import db, mail
 from ..domain import calendar as cal
 from ..i18n import gettext as _
 from ..models import Notification, User, utcnow
-from ..web import notification_kind, to_local
+from ..web import action_time, notification_kind, to_local
 
 MAX_AGE = timedelta(days=3)  # an older message is not mailed any more (e.g. to an address verified later)
 BATCH = 500
@@ -60,7 +60,7 @@ def deliver(now: datetime | None = None, limit: int | None = None) -> Delivery:
     """Mail the outbox (see the module); commits the request's work first and each sent message's stamp at once."""
     if not mail.configured():
         return Delivery(configured=False)
-    now = now or utcnow()
+    now = now or action_time() or utcnow()  # the app's clock (a fixed TODAY in tests and demos)
     db.session.commit()  # what created the messages is durable before anything leaves
     result = Delivery()
     after = 0
