@@ -87,6 +87,7 @@ def page_of(user: User, page: int = 1) -> tuple[list[Notification], bool]:
 
 def mark_read(user: User, ids: Iterable[int] | None = None, now: datetime | None = None) -> int:
     """Mark the user's messages `ids` (all unread ones when None) read; another user's ids are ignored."""
+    db.begin_write()  # SQLite: a write transaction of its own (the request has read; a side write may have followed)
     stmt = (update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
             .values(read_at=now or utcnow()))
     if ids is not None:

@@ -6,6 +6,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from openapi_spec_validator import validate
 
+from app import db
+from app.domain.vocabulary import NotificationKind
+from app.models import User
+from app.notifications.operations import notify
 from tests.api.conftest import auth, record_directly
 
 MAX_EXAMPLES = 25  # per operation: bounded so the suite stays quick on two shared cores
@@ -78,7 +82,7 @@ def test_schemathesis_every_operation(app, world, api_schema):
     """Random valid requests of every operation, as an administrator: no 500, every answer as documented."""
     record_directly(app, world, "own", "officer")
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) == 10
+    assert len(operations) == 12
     for operation in operations:
         _run(operation, world.tokens["admin"])
 
@@ -91,12 +95,21 @@ REAL = {
     "/years/{fy}/kpis": {"path_parameters": {"fy": 2570}},
     "/reports/status": {"query": {"year": 2570, "installment": 1}},
     "/reports/comparison": {"query": {"base": 2569, "year": 2570}},
+    "/notifications": {},
+    "/notifications/read": {},
 }
 
 
 def test_schemathesis_on_real_data(app, world, api_schema):
-    """Random bodies and filters against a real installment and year: the LAO's officer writes, its verifier reviews."""
+    """Random bodies and filters against a real installment and year: the LAO's officer writes, its verifier reviews
+    and reads (and marks) its own notifications."""
     record_directly(app, world, "own", "officer")
+    with app.app_context():
+        verifier = db.session.get(User, world.users["verifier"].id)
+        for i in range(3):
+            notify([verifier], NotificationKind.PROVINCE_NOTICE, f"แจ้งเตือน {i}", "ข้อความ", "/verify/",
+                   sender=db.session.get(User, world.users["national"].id))
+        db.session.commit()
     for result in api_schema.get_all_operations():
         operation = result.ok()
         if operation.path in REAL:
