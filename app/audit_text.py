@@ -45,6 +45,7 @@ KEY_LABELS: dict[str, str] = {
     "method": N_("วิธีการร้องขอ"),
     "email": N_("อีเมล"), "kind": N_("ประเภทการแจ้งเตือน"), "provinces": N_("จังหวัดที่แจ้ง"),
     "laos": N_("อปท. ที่แจ้ง"), "recipients": N_("จำนวนผู้รับ"), "message": N_("ข้อความ"),
+    "reminder_days": N_("เตือนล่วงหน้า (วัน)"),
 }
 
 VALUE_LABELS: dict[str, dict[str, str]] = {
