@@ -11,6 +11,7 @@ from sqlalchemy import select
 from .. import audit, db, mail
 from ..domain.errors import N_, DomainError
 from ..domain.vocabulary import AuditAction, NotificationKind
+from ..domain.workflow import Role
 from ..i18n import gettext as _
 from ..models import User, utcnow
 
@@ -32,6 +33,21 @@ def normalise(address: str | None) -> str | None:
     return f"{local}@{domain.lower()}"
 
 
+_KINDS_OF_ROLE: dict[str, tuple[NotificationKind, ...]] = {
+    Role.LAO_OFFICER.value: (NotificationKind.ENTRY_REMINDER, NotificationKind.LAO_NUDGE,
+                             NotificationKind.EXTENSION_DECISION),
+    Role.PROVINCE_VERIFIER.value: (NotificationKind.CONFIRM_REMINDER, NotificationKind.PROVINCE_NOTICE,
+                                   NotificationKind.EXTENSION_REQUEST, NotificationKind.EXTENSION_DECISION),
+    Role.NATIONAL_VIEWER.value: (NotificationKind.NATIONAL_DIGEST, NotificationKind.EXTENSION_REQUEST,
+                                 NotificationKind.EXTENSION_DECISION),
+}
+
+
+def kinds_for(user: User) -> tuple[NotificationKind, ...]:
+    """The kinds of message the user's role receives (an administrator's: every kind), offered on the profile."""
+    return _KINDS_OF_ROLE.get(user.role, tuple(NotificationKind))
+
+
 def _for_update(user: User) -> User:
     """The user's row re-read for writing."""
     row = db.session.scalar(db.locked(select(User).where(User.id == user.id)))
@@ -42,11 +58,13 @@ def _for_update(user: User) -> User:
 
 def save_settings(user: User, ip: str | None, address: str | None, mailed_kinds: set[str],
                   now: datetime | None = None) -> bool:
-    """Set the user's address and the kinds mailed; return whether the address changed (then it is unverified
-    and the change is audited). Raises DomainError('email')."""
+    """Set the user's address and which of its role's kinds are mailed (the others keep their setting); return
+    whether the address changed (then it is unverified and the change is audited). Raises DomainError('email')."""
     new = normalise(address)
     row = _for_update(user)
-    row.email_optout = sorted(k.value for k in NotificationKind if k.value not in mailed_kinds)
+    offered = {k.value for k in kinds_for(row)}
+    kept = set(row.email_optout or []) - offered
+    row.email_optout = sorted(kept | {k for k in offered if k not in mailed_kinds})
     changed = new != row.email
     if changed:
         audit.record(user, ip, AuditAction.EMAIL_CHANGED, "user", row.username,

@@ -52,7 +52,8 @@ def _render(form: CreateTokenForm, new_token: str | None = None, status: int = 2
     response = render_template(
         "auth/profile.html", form=form, revoke_form=RevokeTokenForm(), tokens=tokens.tokens_of(current_user),
         new_token=new_token, end_form=EndSessionsForm(), email_form=email_form or _email_form(),
-        kinds=[(k.value, f"mail_{k.value}") for k in NotificationKind], mail_configured=mail.configured(),
+        kinds=[(k.value, f"mail_{k.value}") for k in email_address.kinds_for(current_user)],
+        mail_configured=mail.configured(),
     )
     return response, status, {"Cache-Control": "no-store"}
 
@@ -143,7 +144,7 @@ def save_email():
         if form.csrf_token.errors:
             abort(400)
         return _render(CreateTokenForm(formdata=None), email_form=form)
-    kinds = {k.value for k in NotificationKind if form[f"mail_{k.value}"].data}
+    kinds = {k.value for k in email_address.kinds_for(current_user) if form[f"mail_{k.value}"].data}
     try:
         changed = email_address.save_settings(current_user, request.remote_addr, form.email.data, kinds,
                                               now=action_time())
