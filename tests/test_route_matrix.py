@@ -135,6 +135,9 @@ EXPECTED: dict[str, tuple[str, str, dict]] = {
     "api.comparison_report": ("GET", "/api/v1/reports/comparison?base=2569&year=2570", READERS),
     "api.status_report": ("GET", "/api/v1/reports/status?year=2570&installment=1", READERS),
     "api.unknown": ("GET", "/api/v1/nothing-here", {k: 404 for k in ALL_OK}),
+    # one's own messages, whatever the role
+    "api.notifications": ("GET", "/api/v1/notifications", ALL_OK),
+    "api.notifications_read": ("POST", "/api/v1/notifications/read", ALL_OK),
 }
 
 # what is out of scope is 404, not 403: the far LAO and province exist but must not be revealed

@@ -1,10 +1,10 @@
 """E-mail delivery of notifications: the outbox is every message with `emailed_at` NULL, younger than
 MAX_AGE, whose user is active, has a verified address and has not turned e-mail off for its kind.
 
-`deliver` sends them through app/mail.py in one SMTP session and stamps `emailed_at` on each message right after the
-server took it (committed at once, so a crash can repeat at most the message being sent). A message the server
-refuses, or a run that cannot reach the server, leaves `emailed_at` NULL: the next run tries again. The in-app
-message is never touched. Without MAIL_SERVER nothing is sent.
+`deliver` sends them through app/mail.py in one SMTP session. Each message is first claimed (its `emailed_at` stamped
+and committed, so two runs at once never both send it), then sent; a message the server refuses is released
+(`emailed_at` NULL again) and the next run tries again, as it does everything when the server cannot be reached.
+The in-app message is never touched. Without MAIL_SERVER nothing is sent.
 """
 
 from dataclasses import dataclass
@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
 
 from .. import db, mail
 from ..domain import calendar as cal
@@ -56,8 +57,26 @@ def mail_text(note: Notification, user: User) -> tuple[str, str]:
     return subject, "\n".join(lines)
 
 
+def _claim(note_id: int, now: datetime) -> bool:
+    """Stamp the message as mailed before sending it (committed), so two runs never both send it; False when
+    another run stamped it first."""
+    claimed = db.session.execute(update(Notification).where(Notification.id == note_id,
+                                                             Notification.emailed_at.is_(None))
+                                 .values(emailed_at=now).returning(Notification.id)
+                                 .execution_options(synchronize_session=False)).first()
+    db.session.commit()
+    return claimed is not None
+
+
+def _release(note_id: int) -> None:
+    """Undo a claim after a failed send: the next run tries again."""
+    db.session.execute(update(Notification).where(Notification.id == note_id).values(emailed_at=None)
+                       .execution_options(synchronize_session=False))
+    db.session.commit()
+
+
 def deliver(now: datetime | None = None, limit: int | None = None) -> Delivery:
-    """Mail the outbox (see the module); commits the request's work first and each sent message's stamp at once."""
+    """Mail the outbox (see the module); commits the caller's work first, then each claim at once."""
     if not mail.configured():
         return Delivery(configured=False)
     now = now or action_time() or utcnow()  # the app's clock (a fixed TODAY in tests and demos)
@@ -72,28 +91,27 @@ def deliver(now: datetime | None = None, limit: int | None = None) -> Delivery:
                 .where(Notification.emailed_at.is_(None), Notification.id > after,
                        Notification.created_at >= now - MAX_AGE, User.active.is_(True),
                        User.email.is_not(None), User.email_verified_at.is_not(None))
-                .order_by(Notification.id).limit(BATCH)).all()
+                .options(selectinload(Notification.sender)).order_by(Notification.id).limit(BATCH)).all()
             if not batch:
                 break
+            db.session.commit()  # end the read: each claim below is a short write transaction of its own
             for note, user in batch:
                 after = note.id
                 if not accepts(user, note.kind):
                     result.skipped += 1
                     continue
                 subject, body = mail_text(note, user)
+                if not _claim(note.id, now):
+                    continue  # another delivery run took it
                 try:
                     mail.send(smtp, mail.message(user.email or "", subject, body))
                 except mail.MailError as exc:
                     current_app.logger.warning("notification %s to user %s not mailed: %s", note.id, user.id, exc)
+                    _release(note.id)
                     result.failed += 1
                     continue
-                db.session.execute(update(Notification).where(Notification.id == note.id,
-                                                              Notification.emailed_at.is_(None))
-                                   .values(emailed_at=now).execution_options(synchronize_session=False))
-                db.session.commit()
                 result.sent += 1
                 done += 1
                 if limit is not None and done >= limit:
                     break
-            db.session.commit()
     return result
