@@ -177,3 +177,17 @@ def test_reminder_days_per_fiscal_year(app, smtp):
     assert _notes(app, ids["late1"]) == []
     _run(app, "2026-11-15")
     assert "(อีก 5 วัน)" in _notes(app, ids["late1"])[0].body
+
+
+def test_a_message_claimed_by_another_delivery_run_is_not_mailed_again(app, smtp):
+    ids = _world(app)
+    _run(app, "2026-11-20", "--no-mail")
+    [note] = _notes(app, ids["late1"])
+    from app.notifications import delivery
+
+    with app.app_context():
+        assert delivery._claim(note.id, utcnow()) is True  # another run took it (and is sending it)
+        assert delivery._claim(note.id, utcnow()) is False
+    result = app.test_cli_runner().invoke(args=["notifications", "deliver"])
+    assert "2 sent" in result.output, result.output
+    assert smtp.to("late1@lao.example.th") == []
