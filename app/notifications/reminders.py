@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
@@ -155,7 +156,7 @@ def entry_reminders(today: date, now: datetime | None = None) -> tuple[int, int]
     officers = _recipients(Role.LAO_OFFICER, User.lao_id, list(outstanding))
     messages = []
     with _texts():
-        edit = _path("entry.edit", lao_code="__LAO__", year=1, number=1).rsplit("/", 3)[0]  # /entry/__LAO__
+        edit = _path("entry.edit", lao_code="__LAO__", year=1, number=1).rsplit("/", 2)[0]  # /entry/__LAO__
         for lao_id, items in outstanding.items():
             if lao_id not in officers:
                 continue
@@ -165,7 +166,7 @@ def entry_reminders(today: date, now: datetime | None = None) -> tuple[int, int]
             lines += [f"• {_installment_text(inst)} — {_due_text(due, today, _('กำหนดบันทึก'))}" for inst, due in items]
             lines.append(_("กรุณาบันทึกข้อมูลในระบบภายในกำหนด"))
             subject = _("เตือนการบันทึกข้อมูลรายได้: ยังไม่บันทึก %(n)s งวด", n=len(items))
-            url = f"{edit.replace('__LAO__', code)}/{first.fiscal_year_id}/{first.number}"
+            url = f"{edit.replace('__LAO__', quote(code, safe=''))}/{first.fiscal_year_id}/{first.number}"
             messages.append(Message(officers[lao_id], subject, "\n".join(lines), url))
     created = notify_each(messages, NotificationKind.ENTRY_REMINDER, dedupe_key=f"entry:{today.isoformat()}",
                           now=now)

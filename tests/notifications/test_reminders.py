@@ -60,7 +60,9 @@ def test_officers_are_reminded_three_days_before_once_however_often_it_runs(app,
     late1 = _notes(app, ids["late1"])
     assert [n.kind for n in late1] == [NotificationKind.ENTRY_REMINDER.value]
     assert "งวดที่ 1 ปีงบประมาณ 2570 (ต.ค. 2569)" in late1[0].body and "20 พ.ย. 2569 (อีก 3 วัน)" in late1[0].body
-    assert late1[0].url.endswith("/2570/1") and late1[0].url.startswith("/entry/")
+    with app.app_context():
+        code = db.session.get(User, ids["late1"]).lao.code
+    assert late1[0].url == f"/entry/{code}/2570/1"
     assert _notes(app, ids["own"]) == []  # recorded: nothing
     assert _notes(app, ids["verifier"]) == [] and _notes(app, ids["national"]) == []
     before = _count(app)
