@@ -16,7 +16,7 @@ from ..domain.workflow import Role
 from ..i18n import gettext as _
 from ..models import Installment, InstallmentReport, Lao, Province, User
 from .operations import Message, notify_each
-from .reminders import _due_text, _installment_text, _path, _recipients, _texts, entry_deadline_of
+from .reminders import due_text, entry_deadline_of, installment_text, path_for, recipients_of, stored_texts
 
 MAX_MESSAGE = 1000
 MAX_TARGETS = 10_000
@@ -66,10 +66,10 @@ def send_province_notice(actor: User, ip: str | None, installment: Installment, 
     if len(provinces) != len(wanted):
         raise DomainError("provinces", N_("เลือกจังหวัดไม่ถูกต้อง"))
     rows = {r.code: r for r in monitoring(installment.fiscal_year_id, installment.number, today).rows}
-    verifiers = _recipients(Role.PROVINCE_VERIFIER, User.province_id, [p.id for p in provinces.values()])
+    verifiers = recipients_of(Role.PROVINCE_VERIFIER, User.province_id, [p.id for p in provinces.values()])
     messages, skipped = [], []
-    with _texts():
-        url = _path("verify.home", year=installment.fiscal_year_id, number=installment.number)
+    with stored_texts():
+        url = path_for("verify.home", year=installment.fiscal_year_id, number=installment.number)
         for code in wanted:
             province = provinces[code]
             if province.id not in verifiers:
@@ -77,16 +77,16 @@ def send_province_notice(actor: User, ip: str | None, installment: Installment, 
                 continue
             row = rows.get(code)
             lines = [_("%(sender)s (ส่วนกลาง) แจ้ง สถจ.%(province)s เรื่อง %(inst)s", sender=_sender_name(actor),
-                       province=province.name_th, inst=_installment_text(installment))]
+                       province=province.name_th, inst=installment_text(installment))]
             if row is not None:
                 lines.append(_("บันทึกแล้ว %(rec)s จาก %(laos)s แห่ง · ยืนยันแล้ว %(conf)s แห่ง",
                                rec=f"{row.recorded:,}", laos=f"{row.laos:,}", conf=f"{row.confirmed:,}"))
-            lines.append(_due_text(installment.entry_deadline, today, _("กำหนดบันทึก")))
-            lines.append(_due_text(installment.confirm_deadline, today, _("กำหนดยืนยัน")))
+            lines.append(due_text(installment.entry_deadline, today, _("กำหนดบันทึก")))
+            lines.append(due_text(installment.confirm_deadline, today, _("กำหนดยืนยัน")))
             if text:
                 lines += ["", _("ข้อความ: %(text)s", text=text)]
             subject = _("แจ้งเตือนจากส่วนกลาง: จังหวัด%(province)s %(inst)s", province=province.name_th,
-                        inst=_installment_text(installment))
+                        inst=installment_text(installment))
             messages.append(Message(verifiers[province.id], subject, "\n".join(lines), url))
     created = notify_each(messages, NotificationKind.PROVINCE_NOTICE, sender=actor, now=now)
     if messages:
@@ -124,9 +124,9 @@ def nudge_laos(actor: User, ip: str | None, installment: Installment, lao_ids: l
         .where(Lao.id.in_(wanted))).all()
     if len(rows) != len(wanted) or not all(scope.covers_lao(lao.id, lao.province_id) for lao, _s, _d in rows):
         raise NotPermittedError(None, _OUTSIDE)  # fail closed: one LAO the sender may not reach refuses the whole send
-    officers = _recipients(Role.LAO_OFFICER, User.lao_id, wanted)
+    officers = recipients_of(Role.LAO_OFFICER, User.lao_id, wanted)
     messages, skipped, codes = [], [], []
-    with _texts():
+    with stored_texts():
         for lao, status, due in sorted(rows, key=lambda r: r[0].code):
             if status in RECORDED_STATUSES or lao.id not in officers:
                 skipped.append(lao.name_th)
@@ -135,13 +135,13 @@ def nudge_laos(actor: User, ip: str | None, installment: Installment, lao_ids: l
             sender = (_("สถจ.%(province)s", province=actor.province.name_th) if actor.province is not None
                       else _("ผู้ดูแลระบบ"))
             lines = [_("%(sender)s (%(who)s) ขอให้ %(lao)s บันทึกข้อมูลรายได้ %(inst)s", sender=_sender_name(actor),
-                       who=sender, lao=lao.name_th, inst=_installment_text(installment)),
-                     _due_text(due, today, _("กำหนดบันทึก"))]
+                       who=sender, lao=lao.name_th, inst=installment_text(installment)),
+                     due_text(due, today, _("กำหนดบันทึก"))]
             if text:
                 lines += ["", _("ข้อความ: %(text)s", text=text)]
             subject = _("%(sender)s แจ้งเตือน: กรุณาบันทึก%(inst)s", sender=sender,
-                        inst=_installment_text(installment))
-            url = _path("entry.edit", lao_code=lao.code, year=installment.fiscal_year_id, number=installment.number)
+                        inst=installment_text(installment))
+            url = path_for("entry.edit", lao_code=lao.code, year=installment.fiscal_year_id, number=installment.number)
             messages.append(Message(officers[lao.id], subject, "\n".join(lines), url))
     created = notify_each(messages, NotificationKind.LAO_NUDGE, sender=actor, now=now)
     if messages:

@@ -67,7 +67,7 @@ class RunResult:
 
 
 @contextmanager
-def _texts() -> Iterator[None]:
+def stored_texts() -> Iterator[None]:
     """Messages are stored in Thai whoever triggers them (and a request context for url_for in the CLI)."""
     if has_request_context():
         with force_locale("th"):
@@ -77,12 +77,12 @@ def _texts() -> Iterator[None]:
         yield
 
 
-def _path(endpoint: str, **values: Any) -> str:
+def path_for(endpoint: str, **values: Any) -> str:
     """A local path to a page (stored with the message; mails make it absolute)."""
     return url_for(endpoint, **values)
 
 
-def _due_text(deadline: date, today: date, what: str) -> str:
+def due_text(deadline: date, today: date, what: str) -> str:
     """'กำหนดบันทึก 15 ม.ค. 2570 (อีก 3 วัน / วันนี้ / เลยกำหนด 5 วัน)'."""
     days = rules.days_between(deadline, today)
     if days > 0:
@@ -94,13 +94,13 @@ def _due_text(deadline: date, today: date, what: str) -> str:
     return f"{what} {cal.thai_date(deadline)} ({when})"
 
 
-def _installment_text(inst: Installment) -> str:
+def installment_text(inst: Installment) -> str:
     """'งวดที่ 3 ปีงบประมาณ 2570 (ธ.ค. 2569)'."""
     return _("งวดที่ %(n)s ปีงบประมาณ %(year)s (%(period)s)", n=inst.number, year=inst.fiscal_year_id,
              period=cal.thai_period(inst.period_start, inst.period_end))
 
 
-def _recipients(role: Role, column: Any, ids: list[int]) -> dict[int, list[int]]:
+def recipients_of(role: Role, column: Any, ids: list[int]) -> dict[int, list[int]]:
     """Active accounts of `role` per LAO or province id (`column` is User.lao_id or User.province_id)."""
     out: dict[int, list[int]] = defaultdict(list)
     if not ids:
@@ -153,17 +153,17 @@ def entry_reminders(today: date, now: datetime | None = None) -> tuple[int, int]
     for lao_id, inst_id, code, name, due in rows:
         outstanding[lao_id].append((by_id[inst_id], due))
         names[lao_id] = (code, name)
-    officers = _recipients(Role.LAO_OFFICER, User.lao_id, list(outstanding))
+    officers = recipients_of(Role.LAO_OFFICER, User.lao_id, list(outstanding))
     messages = []
-    with _texts():
-        edit = _path("entry.edit", lao_code="__LAO__", year=1, number=1).rsplit("/", 2)[0]  # /entry/__LAO__
+    with stored_texts():
+        edit = path_for("entry.edit", lao_code="__LAO__", year=1, number=1).rsplit("/", 2)[0]  # /entry/__LAO__
         for lao_id, items in outstanding.items():
             if lao_id not in officers:
                 continue
             code, name = names[lao_id]
             first = items[0][0]
             lines = [_("%(lao)s ยังไม่ได้บันทึกข้อมูลรายได้ที่จัดเก็บเอง %(n)s งวด:", lao=name, n=len(items))]
-            lines += [f"• {_installment_text(inst)} — {_due_text(due, today, _('กำหนดบันทึก'))}" for inst, due in items]
+            lines += [f"• {installment_text(inst)} — {due_text(due, today, _('กำหนดบันทึก'))}" for inst, due in items]
             lines.append(_("กรุณาบันทึกข้อมูลในระบบภายในกำหนด"))
             subject = _("เตือนการบันทึกข้อมูลรายได้: ยังไม่บันทึก %(n)s งวด", n=len(items))
             url = f"{edit.replace('__LAO__', quote(code, safe=''))}/{first.fiscal_year_id}/{first.number}"
@@ -196,10 +196,10 @@ def confirm_reminders(today: date, now: datetime | None = None) -> tuple[int, in
     waiting: dict[int, dict[int, tuple[date, list[str]]]] = defaultdict(dict)
     for province_id, inst_id, name, due in rows:
         waiting[province_id].setdefault(inst_id, (due, []))[1].append(name)
-    verifiers = _recipients(Role.PROVINCE_VERIFIER, User.province_id, list(waiting))
+    verifiers = recipients_of(Role.PROVINCE_VERIFIER, User.province_id, list(waiting))
     messages = []
-    with _texts():
-        home = _path("verify.home")
+    with stored_texts():
+        home = path_for("verify.home")
         for province_id, per_inst in waiting.items():
             if province_id not in verifiers:
                 continue
@@ -211,7 +211,7 @@ def confirm_reminders(today: date, now: datetime | None = None) -> tuple[int, in
                 shown = ", ".join(names[:NAMES_LIMIT])
                 if len(names) > NAMES_LIMIT:
                     shown += " " + _("และอีก %(n)s แห่ง", n=len(names) - NAMES_LIMIT)
-                lines.append(f"• {_installment_text(inst)} — {_due_text(due, today, _('กำหนดยืนยัน'))}: "
+                lines.append(f"• {installment_text(inst)} — {due_text(due, today, _('กำหนดยืนยัน'))}: "
                              + _("%(n)s แห่ง", n=len(names)) + f" ({shown})")
             first = by_id[min(per_inst, key=lambda i: (per_inst[i][0], i))]
             subject = _("เตือนการยืนยันข้อมูล: รอการยืนยัน %(n)s แห่ง", n=total)
@@ -238,8 +238,8 @@ def national_digest(today: date, now: datetime | None = None) -> tuple[int, int]
         return 0, 0
     staff = list(db.session.scalars(select(User.id).where(User.role == Role.NATIONAL_VIEWER.value,
                                                           User.active.is_(True))))
-    with _texts():
-        lines = [_("%(inst)s: %(n)s จังหวัดยังดำเนินการไม่ครบตามกำหนด", inst=_installment_text(inst), n=len(behind)),
+    with stored_texts():
+        lines = [_("%(inst)s: %(n)s จังหวัดยังดำเนินการไม่ครบตามกำหนด", inst=installment_text(inst), n=len(behind)),
                  _("กำหนดบันทึก %(entry)s · กำหนดยืนยัน %(confirm)s", entry=cal.thai_date(inst.entry_deadline),
                    confirm=cal.thai_date(inst.confirm_deadline))]
         for r in behind[:PROVINCES_LIMIT]:
@@ -249,7 +249,7 @@ def national_digest(today: date, now: datetime | None = None) -> tuple[int, int]
         if len(behind) > PROVINCES_LIMIT:
             lines.append(_("และอีก %(n)s จังหวัด", n=len(behind) - PROVINCES_LIMIT))
         subject = _("สรุปประจำวัน: %(n)s จังหวัดล่าช้ากว่ากำหนด", n=len(behind))
-        url = _path("reports.monitoring", year=inst.fiscal_year_id, number=inst.number)
+        url = path_for("reports.monitoring", year=inst.fiscal_year_id, number=inst.number)
     created = notify_each([Message(staff, subject, "\n".join(lines), url)], NotificationKind.NATIONAL_DIGEST,
                           dedupe_key=f"digest:{today.isoformat()}", now=now)
     return created, len(behind)

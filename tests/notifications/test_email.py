@@ -5,9 +5,8 @@ import re
 import time
 import types
 
-from sqlalchemy import select
-
 from flask import url_for
+from sqlalchemy import select
 
 from app import db
 from app.auth import email_address
