@@ -75,6 +75,7 @@ def save_settings(user: User, ip: str | None, address: str | None, mailed_kinds:
 
 
 def _serializer() -> URLSafeTimedSerializer:
+    """The signer of verification links: the app's secret key, a salt of its own (no other token verifies)."""
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
 
 
