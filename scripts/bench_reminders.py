@@ -7,7 +7,8 @@ Builds (or with --reuse, reuses) the demo dataset (app/demo.py, today 2026-11-21
 git-ignored) or the given database, adds an officer account with a verified address for every LAO, two verifiers
 per province and five national viewers, then times the reminder run of three days on which the most reminders are
 due: 2026-11-17 (3 days before installment 1 of 2570's entry deadline), 2026-11-21 (the day after it; confirmation
-reminders are due on 2026-11-27) — each first run, and the second run of the same day (idempotent: creates nothing).
+reminders are due on 2026-11-27) — each first run, and the second run of the same day (idempotent: creates nothing),
+and the worst case, every LAO late on installment 1 (rolled back).
 With --mail N it also times mailing N messages to a local aiosmtpd server in one SMTP session. Not a test.
 """
 
@@ -24,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, delete, func, insert, select, text  # noqa: E402
 
 from app import create_app, db, migrate  # noqa: E402
-from app.models import Lao, Notification, Province, User, utcnow  # noqa: E402
+from app.models import Installment, InstallmentReport, Lao, Notification, Province, User, utcnow  # noqa: E402
 
 TODAY = "2026-11-21"
 DAYS = ("2026-11-17", "2026-11-21", "2026-11-27")
@@ -98,6 +99,16 @@ def main() -> None:
                 times.append(time.perf_counter() - t0)
                 print(f"{day} run {attempt}: {result.entry:,} officer reminders ({result.recipients['laos']:,} LAOs), "
                       f"{result.confirm:,} verifier reminders, {result.digest} digests in {times[-1]:.2f} s")
+        # the worst case: nobody has recorded installment 1 of 2570 (rolled back afterwards)
+        inst = db.session.scalar(select(Installment).filter_by(fiscal_year_id=2570, number=1))
+        db.session.execute(delete(Notification))
+        db.session.execute(delete(InstallmentReport).where(InstallmentReport.installment_id == inst.id))
+        for attempt in (1, 2):
+            t0 = time.perf_counter()
+            created, laos = reminders.entry_reminders(date(2026, 11, 21))
+            print(f"every LAO late, run {attempt}: {created:,} officer reminders ({laos:,} LAOs) in "
+                  f"{time.perf_counter() - t0:.2f} s")
+        db.session.rollback()
         if args.mail:
             from aiosmtpd.controller import Controller
 
