@@ -47,6 +47,18 @@ class Config:
     COMPRESS_REGISTER = os.environ.get("COMPRESS_RESPONSES", "1") != "0"
     # A deadline extension (app/deadlines) may move an entry or confirmation deadline at most this many days
     EXTENSION_MAX_DAYS = int(os.environ.get("EXTENSION_MAX_DAYS", "15"))
+    # E-mail of notifications (app/mail.py). Without MAIL_SERVER nothing is mailed: messages stay in the app only.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0") == "1"  # STARTTLS on a plain connection (port 587)
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "0") == "1"  # TLS from the first byte (port 465)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "no-reply@localhost")
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "30"))
+    # The site's address for links in e-mails sent outside a request (cron): https://revenue.example.go.th
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+    EMAIL_TOKEN_MAX_AGE = 3 * 24 * 3600  # an address-verification link works this long (seconds)
     TODAY = None  # a fixed ISO date for tests and demos; None means the real date in Asia/Bangkok
     # Security headers (Flask-Talisman, app.register_security). Everything the pages load comes from this
     # site: scripts and <style> elements need the page's nonce, no inline style attributes or handlers;

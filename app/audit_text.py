@@ -14,7 +14,14 @@ from .domain.errors import N_
 from .domain.extensions import KIND_LABELS as EXTENSION_KIND_LABELS
 from .domain.extensions import STATUS_LABELS as EXTENSION_STATUS_LABELS
 from .domain.money import format_baht
-from .domain.vocabulary import CLASS_LABELS, LAO_TYPE_LABELS, ROLE_LABELS, STATUS_LABELS, AuditAction
+from .domain.vocabulary import (
+    CLASS_LABELS,
+    LAO_TYPE_LABELS,
+    NOTIFICATION_KIND_LABELS,
+    ROLE_LABELS,
+    STATUS_LABELS,
+    AuditAction,
+)
 from .i18n import gettext as _
 
 HIDDEN_KEYS = frozenset({"sha256"})  # a file's hash identifies it for the chain, but tells a reader nothing
@@ -41,6 +48,9 @@ KEY_LABELS: dict[str, str] = {
     "kind": N_("เรื่อง"), "installment": N_("ปีงบประมาณ/งวด"), "deadline": N_("กำหนดเดิม"),
     "requested": N_("ขอขยายถึง"), "new_deadline": N_("ขยายถึง"), "state": N_("ผลการพิจารณา"),
     "decision_reason": N_("เหตุผลประกอบการพิจารณา"), "late_cleared": N_("จำนวน อปท. ที่ไม่ถือว่ายืนยันล่าช้าอีกต่อไป"),
+    "email": N_("อีเมล"), "kind": N_("ประเภทการแจ้งเตือน"), "provinces": N_("จังหวัดที่แจ้ง"),
+    "laos": N_("อปท. ที่แจ้ง"), "recipients": N_("จำนวนผู้รับ"), "message": N_("ข้อความ"),
+    "reminder_days": N_("เตือนล่วงหน้า (วัน)"),
 }
 
 VALUE_LABELS: dict[str, dict[str, str]] = {
@@ -55,7 +65,8 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "role": {r.value: label for r, label in ROLE_LABELS.items()},
     "lao_type": dict(LAO_TYPE_LABELS),
     "municipality_class": dict(CLASS_LABELS),
-    "kind": dict(EXTENSION_KIND_LABELS),
+    # an extension's kind (entry, confirm) or a notice's (app.domain.vocabulary.NotificationKind): no value in both
+    "kind": {**EXTENSION_KIND_LABELS, **{str(k): label for k, label in NOTIFICATION_KIND_LABELS.items()}},
     "state": dict(EXTENSION_STATUS_LABELS),
 }
 
@@ -212,6 +223,10 @@ def subject(object_type: str | None, object_id: str | None) -> str:
         return _("อปท. %(code)s", code=object_id)
     if object_type == "api_token":
         return _("โทเค็น API เลขที่ %(id)s", id=object_id)
+    if object_type == "notice":
+        m = re.fullmatch(r"(\d{4})/(\d{1,2})", object_id)
+        if m:
+            return _("การแจ้งเตือน ปีงบประมาณ %(year)s งวดที่ %(n)s", year=m[1], n=m[2])
     if object_type == "import":
         return _("นำเข้าแฟ้ม")  # the id is the file's hash: the file's name is in the details
     if object_type == "deadline_extension":

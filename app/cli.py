@@ -18,12 +18,14 @@ def register(app: Flask) -> None:
     from . import audit_commands
     from .admin import commands as admin_commands
     from .kpi import commands as kpi_commands
+    from .notifications import commands as notifications_commands
     from .reports import commands as reports_commands
 
     reports_commands.register(app)
     admin_commands.register(app)
     audit_commands.register(app)
     kpi_commands.register(app)
+    notifications_commands.register(app)
 
 
 @click.group("db", cls=AppGroup)

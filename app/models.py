@@ -137,12 +137,15 @@ class FiscalYear(Base):
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)
     schedule: Mapped[str] = mapped_column(String(12), default="monthly")
+    # reminders go out this many days before an installment's entry deadline (and on it, and after it)
+    reminder_days: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
     installments: Mapped[list["Installment"]] = relationship(
         back_populates="fiscal_year", order_by="Installment.number"
     )
     rounds: Mapped[list["Round"]] = relationship(order_by="Round.last_installment")
 
-    __table_args__ = (CheckConstraint(_sql_in("schedule", SCHEDULES), name="ck_fiscal_years_schedule"),)
+    __table_args__ = (CheckConstraint(_sql_in("schedule", SCHEDULES), name="ck_fiscal_years_schedule"),
+                      CheckConstraint("reminder_days BETWEEN 0 AND 60", name="ck_fiscal_years_reminder_days"))
 
 
 class Installment(Base):
@@ -309,6 +312,10 @@ class User(Base):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
     session_token: Mapped[str] = mapped_column(String(64))
+    # e-mail delivery of notifications: only to a verified address, and only kinds not in `email_optout`
+    email: Mapped[str | None] = mapped_column(String(254))
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    email_optout: Mapped[list[str] | None] = mapped_column(JSON)  # NotificationKind values the user wants in-app only
     lao: Mapped[Lao | None] = relationship()
     province: Mapped[Province | None] = relationship()
 
@@ -553,6 +560,7 @@ class Notification(Base):
     __table_args__ = (
         UniqueConstraint("user_id", "dedupe_key", name="uq_notification_user_key"),
         Index("ix_notifications_user_unread", "user_id", "read_at", "id"),
+        Index("ix_notifications_outbox", "emailed_at", "id"),
     )
 CERTIFICATE_KINDS = ("lao", "province", "national")
 

@@ -67,6 +67,10 @@ EXPECTED: dict[str, tuple[str, str, dict]] = {
     "auth.revoke_token": ("POST", "/profile/tokens/999999/revoke", {k: 404 for k in ALL_OK}),
     # signs out everywhere (every session, every API token), then the login page
     "auth.end_sessions": ("POST", "/profile/sessions/end", {k: LOGIN for k in ALL_OK}),
+    "auth.save_email": ("POST", "/profile/email", ALL_OK),
+    "auth.resend_email": ("POST", "/profile/email/resend", ALL_OK),
+    # a bad link: the profile page with a message
+    "auth.verify_email": ("GET", "/profile/email/verify/not-a-token", ALL_OK),
     "notifications.index": ("GET", "/notifications/", ALL_OK),
     "notifications.read_all": ("POST", "/notifications/read", ALL_OK),
     "notifications.open_one": ("POST", "/notifications/999999/open", {k: 404 for k in ALL_OK}),
@@ -93,6 +97,7 @@ EXPECTED: dict[str, tuple[str, str, dict]] = {
     "verify.status": ("GET", "/verify/status", READERS),
     "verify.matrix": ("GET", "/verify/matrix", VERIFY_AREA),
     "verify.followup_export": ("GET", "/verify/followup.csv", VERIFY_AREA),
+    "verify.nudge": ("POST", "/verify/nudge", VERIFY_AREA),
     "verify.accounts": ("GET", "/verify/accounts", VERIFY_AREA),
     "verify.account_reset": ("POST", "/verify/accounts/{target_id}/reset", VERIFY_AREA),
     "verify.account_disable": ("POST", "/verify/accounts/{target_id}/disable", VERIFY_AREA),
@@ -108,6 +113,7 @@ EXPECTED: dict[str, tuple[str, str, dict]] = {
     "reports.print_comparison": ("GET", "/reports/print/comparison", READERS),
     "reports.monitoring": ("GET", "/reports/monitoring", NATIONAL_ONLY),
     "reports.monitoring_export": ("GET", "/reports/monitoring/export.csv", NATIONAL_ONLY),
+    "reports.monitoring_notice": ("POST", "/reports/monitoring/notice", NATIONAL_ONLY),
     "reports.print_monitoring": ("GET", "/reports/print/monitoring", NATIONAL_ONLY),
     "reports.kpi": ("GET", "/reports/kpi", NATIONAL_ONLY),
     "reports.kpi_export": ("GET", "/reports/kpi/export.csv", NATIONAL_ONLY),
@@ -154,6 +160,9 @@ EXPECTED: dict[str, tuple[str, str, dict]] = {
     "api.decide_extension": ("POST", "/api/v1/extensions/{entry_ext}/decision",
                              {"officer": 404, "verifier": OK, "national": 403, "admin": OK}),
     "api.unknown": ("GET", "/api/v1/nothing-here", {k: 404 for k in ALL_OK}),
+    # one's own messages, whatever the role
+    "api.notifications": ("GET", "/api/v1/notifications", ALL_OK),
+    "api.notifications_read": ("POST", "/api/v1/notifications/read", ALL_OK),
 }
 
 # what is out of scope is 404, not 403: the far LAO and province exist but must not be revealed

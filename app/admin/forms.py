@@ -64,6 +64,8 @@ class DeadlinesForm(FlaskForm):
     """Deadlines of every installment of a year, in installment order."""
 
     rows = FieldList(FormField(DeadlineRow))
+    reminder_days = IntegerField(_l("เตือน อปท. ล่วงหน้าก่อนกำหนดบันทึก (วัน)"), validators=[
+        Optional(), NumberRange(0, 60, _l("ระบุได้ 0 ถึง 60 วัน"))])
     submit = SubmitField(_l("บันทึกกำหนดเวลา"))
 
     def rows_for(self, installments) -> list:

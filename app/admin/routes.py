@@ -211,7 +211,7 @@ def year_edit(year: int):
         return cls(prefix=name, formdata=None, data=data) if which != name else cls(prefix=name)
 
     schedule_form = build("schedule", ScheduleForm, {"schedule": fy.schedule})
-    deadlines_form = build("deadlines", DeadlinesForm, {"rows": [
+    deadlines_form = build("deadlines", DeadlinesForm, {"reminder_days": fy.reminder_days, "rows": [
         {"entry_deadline": i.entry_deadline, "confirm_deadline": i.confirm_deadline} for i in fy.installments]})
     rounds = [{"name": r.name, "last_installment": r.last_installment} for r in fy.rounds]
     rounds_form = build("rounds", RoundsForm, {"rows": rounds + [{}, {}]})
@@ -228,7 +228,8 @@ def year_edit(year: int):
                 message = _("เปลี่ยนรูปแบบงวดแล้ว")
             elif which == "deadlines":
                 n = year_setup.set_deadlines(current_user, ip, year, [
-                    (row.form.entry_deadline.data, row.form.confirm_deadline.data) for row in form.rows])
+                    (row.form.entry_deadline.data, row.form.confirm_deadline.data) for row in form.rows],
+                    reminder_days=form.reminder_days.data)
                 message = _("แก้ไขกำหนดเวลาแล้ว %(n)s งวด", n=n)
             elif which == "rounds":
                 year_setup.set_rounds(current_user, ip, year, [

@@ -75,8 +75,10 @@ def change_schedule(actor: User | None, ip: str | None, year: int, schedule: str
                  new={"schedule": schedule, "installments": count})
     db.session.flush()
 
-def set_deadlines(actor: User | None, ip: str | None, year: int, deadlines: list[tuple[date, date]]) -> int:
-    """Set (entry, confirmation) deadlines of the year's installments, in installment order; returns how many changed.
+def set_deadlines(actor: User | None, ip: str | None, year: int, deadlines: list[tuple[date, date]],
+                  reminder_days: int | None = None) -> int:
+    """Set (entry, confirmation) deadlines of the year's installments, in installment order, and (when given) how
+    many days before the entry deadline LAOs are reminded; returns how many installments changed.
 
     Raises NotPermittedError, DomainError (not one pair per installment), ValidationError keyed rows-<i>-<field>
     (a deadline not after the period or more than a year after it, confirmation before entry).
@@ -94,16 +96,22 @@ def set_deadlines(actor: User | None, ip: str | None, year: int, deadlines: list
         errors.update(deadline_problems(inst.number, inst.period_end, entry, confirm, prefix=f"rows-{i}-"))
     if errors:
         raise ValidationError(errors)
-    old, new = {}, {}
+    old: dict[str, str | int] = {}
+    new: dict[str, str | int] = {}
     for inst, (entry, confirm) in zip(installments, deadlines):
         if (inst.entry_deadline, inst.confirm_deadline) != (entry, confirm):
             old[str(inst.number)] = f"{inst.entry_deadline.isoformat()} / {inst.confirm_deadline.isoformat()}"
             new[str(inst.number)] = f"{entry.isoformat()} / {confirm.isoformat()}"
             inst.entry_deadline, inst.confirm_deadline = entry, confirm
+    if reminder_days is not None and reminder_days != fy.reminder_days:
+        if not 0 <= reminder_days <= 60:
+            raise DomainError("reminder_days", N_("ระบุได้ 0 ถึง 60 วัน"))
+        old["reminder_days"], new["reminder_days"] = fy.reminder_days, reminder_days
+        fy.reminder_days = reminder_days
     if new:
         audit.record(actor, ip, AuditAction.DEADLINES_CHANGED, "fiscal_year", str(fy.year), old=old, new=new)
         db.session.flush()
-    return len(new)
+    return len([k for k in new if k != "reminder_days"])
 
 def set_rounds(actor: User | None, ip: str | None, year: int, rounds: list[tuple[str | None, int | None]]) -> None:
     """Replace the year's evaluation rounds with `rounds` (name, last installment); blank rows are ignored.

@@ -130,6 +130,19 @@ PATHS: dict[str, tuple[type[BaseModel] | None, list[Operation]]] = {
                     "request already decided, or a stale `version`, is 409.",
         body=m.DecisionRequest, errors=(400, 403, 404, 409, 422), plain_conflict=True,
     )]),
+    "/notifications": (None, [Operation(
+        "get", "listNotifications", "The account's notifications", m.NotificationList, "A page of messages.",
+        description="The token owner's own messages (reminders, notices, extension decisions), newest first; "
+                    f"at most {m.MAX_NOTIFICATIONS} per request, paged with `limit` and `offset`; `unread=1` for "
+                    "unread ones only. `url` is the page of this site to act on.",
+        query=m.NotificationsQuery, errors=(422,),
+    )]),
+    "/notifications/read": (None, [Operation(
+        "post", "markNotificationsRead", "Mark the account's notifications read", m.MarkReadResult,
+        "How many were marked.",
+        description="Either `ids` (ids of another account's messages are ignored) or `all: true`.",
+        body=m.MarkReadRequest, errors=(400, 422),
+    )]),
 }
 
 # Models every document has though no operation names them directly (the error bodies)

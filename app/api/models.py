@@ -13,6 +13,7 @@ from pydantic import (
     RootModel,
     ValidationInfo,
     create_model,
+    model_validator,
 )
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
@@ -20,12 +21,14 @@ from pydantic_core import PydanticCustomError
 from ..domain import comparison as cmp
 from ..domain.extensions import EXTENSION_KINDS, EXTENSION_STATUSES, Decision
 from ..domain.limits import MAX_PHONE, MAX_POSITION, MAX_REASON
+from ..domain.vocabulary import NotificationKind
 from ..domain.workflow import ReviewAction, Status
 from ..entry.operations import MAX_EXPLANATION, RECORDER_LIMITS
 from ..models import LAO_TYPES
 
 MAX_INT = 2**31 - 1  # INTEGER columns on PostgreSQL; larger numbers could never match a row
 MAX_LIMIT = 1000
+MAX_NOTIFICATIONS = 200
 MAX_YEAR = 9999
 MAX_INSTALLMENT = 99
 MAX_AMOUNT_TEXT = 40  # "1,234,567,890.50" and the like; the operation parses and bounds the amount itself
@@ -111,6 +114,14 @@ class LaosQuery(BaseModel):
     offset: QueryInt = Field(0, strict=True, ge=0, le=MAX_INT, description="rows to skip")
 
 
+class NotificationsQuery(BaseModel):
+    """Paging (and the unread filter) of the token owner's notifications."""
+
+    unread: Literal["1", "0"] | None = Field(None, description="1: unread messages only")
+    limit: QueryInt = Field(MAX_NOTIFICATIONS, strict=True, ge=1, le=MAX_NOTIFICATIONS, description="page size")
+    offset: QueryInt = Field(0, strict=True, ge=0, le=MAX_INT, description="messages to skip (newest first)")
+
+
 class ItemsQuery(BaseModel):
     """The fiscal year (and LAO type) of the revenue item list."""
 
@@ -181,6 +192,21 @@ class RecordRequest(BaseModel):
         False, description="must be true: the recorder certifies the figures")
 
 
+class MarkReadRequest(BaseModel):
+    """Which of one's notifications to mark read: `ids`, or every unread one with `all`."""
+
+    ids: list[Annotated[int, Field(strict=True, ge=1, le=MAX_INT)]] | None = Field(
+        None, max_length=MAX_NOTIFICATIONS, description="ids of one's own messages (others' ids are ignored)")
+    all: Annotated[bool, Field(strict=True)] = Field(False, description="true: every unread message")
+
+    @model_validator(mode="after")
+    def _one_of(self) -> "MarkReadRequest":
+        """Exactly one of `ids` and `all`."""
+        if (self.ids is None) == (not self.all):
+            raise PydanticCustomError("ids_or_all", "give either ids or all: true")
+        return self
+
+
 class ReviewRequest(BaseModel):
     """A verifier's review of one installment."""
 
@@ -236,6 +262,43 @@ class Lao(Shape):
     type: LaoType
     province_code: str
     district_code: str
+
+
+NotificationKindName = Literal["entry_reminder", "confirm_reminder", "national_digest", "province_notice",
+                               "lao_nudge", "extension_request", "extension_decision"]
+if get_args(NotificationKindName) != tuple(k.value for k in NotificationKind):
+    raise RuntimeError("the API's notification kinds differ from the vocabulary")
+
+
+class NotificationItem(Shape):
+    """One of the token owner's messages."""
+
+    id: int
+    kind: NotificationKindName
+    subject: str
+    body: str
+    url: str = Field(description="the page to act on, a path of this site (may be empty)")
+    sender: str | None = Field(description="who sent it; null for a scheduled reminder")
+    created_at: datetime
+    read_at: datetime | None
+    emailed_at: datetime | None
+
+
+class NotificationList(Shape):
+    """A page of the token owner's messages, newest first, with the counts."""
+
+    total: int = Field(description="messages matching, all pages")
+    unread: int = Field(description="unread messages of the account")
+    limit: int
+    offset: int
+    items: list[NotificationItem]
+
+
+class MarkReadResult(Shape):
+    """How many messages were marked read, and how many stay unread."""
+
+    marked: int
+    unread: int
 
 
 class InstallmentDates(Shape):

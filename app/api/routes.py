@@ -20,7 +20,8 @@ from ..entry import operations as entry_ops
 from ..figures import amounts_by_lao, explanations_for, report_for
 from ..kpi import operations as kpi_operations
 from ..i18n import is_thai
-from ..models import LAO_TYPES, DeadlineExtension, District, FiscalYear, Installment, Lao, Province, User
+from ..models import LAO_TYPES, DeadlineExtension, District, FiscalYear, Installment, Lao, Notification, Province, User
+from ..notifications import operations as notification_ops
 from ..reference import items_for
 from ..reports import queries as report_queries
 from ..verify import operations as verify_ops
@@ -35,6 +36,8 @@ from .models import (
     ExtensionsQuery,
     ItemsQuery,
     LaosQuery,
+    MarkReadRequest,
+    NotificationsQuery,
     RecordRequest,
     ReviewRequest,
     StatusQuery,
@@ -550,3 +553,36 @@ def decide_extension(ext_id: int):
             err.errors["reason"] = err.errors.pop("decision_reason")
         raise
     return ok(_extension(ext))
+# --- notifications ---------------------------------------------------------------------------------
+
+def _unread(user: User) -> int:
+    """How many of the user's messages are unread (uncapped)."""
+    return db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+
+
+@bp.route("/notifications")
+def notifications():
+    """The token owner's messages, newest first, paged with limit/offset (only one's own, whatever the role)."""
+    user = actor()
+    q = parsing.query(NotificationsQuery)
+    conditions: list[ColumnElement[bool]] = [Notification.user_id == user.id]
+    if q.unread == "1":
+        conditions.append(Notification.read_at.is_(None))
+    total = db.session.scalar(select(func.count()).select_from(Notification).where(*conditions)) or 0
+    rows = db.session.scalars(select(Notification).where(*conditions).options(selectinload(Notification.sender))
+                              .order_by(Notification.id.desc()).limit(q.limit).offset(q.offset)).all()
+    items = [{"id": n.id, "kind": n.kind, "subject": n.subject, "body": n.body, "url": n.url,
+              "sender": (n.sender.full_name or n.sender.username) if n.sender is not None else None,
+              "created_at": _utc(n.created_at), "read_at": _utc(n.read_at), "emailed_at": _utc(n.emailed_at)}
+             for n in rows]
+    return ok({"total": total, "unread": _unread(user), "limit": q.limit, "offset": q.offset, "items": items})
+
+
+@bp.route("/notifications/read", methods=["POST"])
+def notifications_read():
+    """Mark the token owner's messages read: the ids given (another user's are ignored) or all."""
+    user = actor()
+    req = parsing.body(MarkReadRequest, parsing.json_body())
+    marked = notification_ops.mark_read(user, None if req.all else (req.ids or []))
+    return ok({"marked": marked, "unread": _unread(user)})

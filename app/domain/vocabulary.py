@@ -81,6 +81,9 @@ class AuditAction(enum.StrEnum):
     EXTENSION_REQUESTED = "extension_requested"
     EXTENSION_APPROVED = "extension_approved"
     EXTENSION_REFUSED = "extension_refused"
+    EMAIL_CHANGED = "email_changed"
+    EMAIL_VERIFIED = "email_verified"
+    NOTICE_SENT = "notice_sent"  # a person sent a notice (national staff to provinces, a verifier to LAOs)
 
 
 AUDIT_ACTION_LABELS: dict[str, str] = {
@@ -124,6 +127,9 @@ AUDIT_ACTION_LABELS: dict[str, str] = {
     AuditAction.EXTENSION_REQUESTED: N_("ขอขยายกำหนดเวลา"),
     AuditAction.EXTENSION_APPROVED: N_("อนุมัติการขยายกำหนดเวลา"),
     AuditAction.EXTENSION_REFUSED: N_("ไม่อนุมัติการขยายกำหนดเวลา"),
+    AuditAction.EMAIL_CHANGED: N_("เปลี่ยนที่อยู่อีเมล"),
+    AuditAction.EMAIL_VERIFIED: N_("ยืนยันที่อยู่อีเมล"),
+    AuditAction.NOTICE_SENT: N_("ส่งการแจ้งเตือน"),
 }
 
 # Security events: recorded in a transaction of their own (the request they describe is refused) and shown

@@ -8,7 +8,7 @@ only the signed-in user's own rows.
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -29,13 +29,36 @@ def notify(recipients: Iterable[User | int], kind: NotificationKind, subject: st
     With `dedupe_key`, a recipient who already has a message with that key gets nothing new (INSERT … ON CONFLICT
     DO NOTHING on both engines, so two jobs running at once cannot duplicate it either).
     """
-    ids = sorted({r if isinstance(r, int) else r.id for r in recipients})
-    if not ids:
-        return 0
+    return notify_each([Message(recipients, subject, body, url)], kind, sender, dedupe_key, now)
+
+
+class Message(NamedTuple):
+    """One text for some recipients (a batch of `notify_each` holds many, e.g. one per LAO)."""
+
+    recipients: Iterable[User | int]
+    subject: str
+    body: str = ""
+    url: str = ""
+
+
+def notify_each(messages: Iterable[Message], kind: NotificationKind, sender: User | None = None,
+                dedupe_key: str | None = None, now: datetime | None = None) -> int:
+    """`notify` for many texts at once (one INSERT for the whole batch): how many rows were created.
+
+    A user named by two messages of the batch gets the first one only (one row per user and key)."""
     stamp = now or utcnow()
-    rows = [{"user_id": uid, "kind": kind.value, "subject": subject[:300], "body": body, "url": url[:500],
-             "sender_id": sender.id if sender is not None else None, "created_at": stamp, "dedupe_key": dedupe_key}
-            for uid in ids]
+    rows: list[dict[str, Any]] = []
+    seen: set[int] = set()
+    for msg in messages:
+        for uid in sorted({r if isinstance(r, int) else r.id for r in msg.recipients}):
+            if dedupe_key is not None and uid in seen:
+                continue
+            seen.add(uid)
+            rows.append({"user_id": uid, "kind": kind.value, "subject": msg.subject[:300], "body": msg.body,
+                         "url": msg.url[:500], "sender_id": sender.id if sender is not None else None,
+                         "created_at": stamp, "dedupe_key": dedupe_key})
+    if not rows:
+        return 0
     session = db.session()
     bind = session.get_bind()
     table: Any = Notification.__table__
@@ -64,6 +87,7 @@ def page_of(user: User, page: int = 1) -> tuple[list[Notification], bool]:
 
 def mark_read(user: User, ids: Iterable[int] | None = None, now: datetime | None = None) -> int:
     """Mark the user's messages `ids` (all unread ones when None) read; another user's ids are ignored."""
+    db.begin_write()  # SQLite: a write transaction of its own (the request has read; a side write may have followed)
     stmt = (update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
             .values(read_at=now or utcnow()))
     if ids is not None:

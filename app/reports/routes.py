@@ -7,11 +7,20 @@ from wtforms import SelectChoice
 
 from .. import fiscal
 from ..certificates import operations as certificates
-from ..auth.loaders import fiscal_year_or_404, province_or_404, roles_required, scope_of, scope_province
+from ..auth.loaders import (
+    fiscal_year_or_404,
+    installment_or_404,
+    province_or_404,
+    roles_required,
+    scope_of,
+    scope_province,
+)
 from ..domain import comparison as cmp
 from ..domain.errors import N_, DomainError, NotPermittedError
 from ..domain.workflow import Role
-from ..web import download, refuse, show_period, today
+from ..notifications import escalation
+from ..notifications.forms import NoticeForm
+from ..web import action_time, domain_message, download, refuse, show_period, today
 from . import bp, charts, exports, queries, tables
 from .forms import ComparisonForm, KpiForm, KpiSettingsForm, MonitoringForm
 from .operations import save_kpi_settings
@@ -281,9 +290,43 @@ def _trend_figure(result) -> str:
 def monitoring():
     """Per-province recording and confirmation on one installment (worst first) and the national trend."""
     form, result = _monitoring()
-    return render_template("reports/monitoring.html", form=form, result=result,
+    return render_template("reports/monitoring.html", form=form, result=result, notice_form=NoticeForm(),
                            trend_figure=_trend_figure(result) if result else None,
                            as_of=tables.as_of(result.computed_at) if result else None)
+
+
+@bp.route("/monitoring/notice", methods=["POST"])
+@roles_required(*NATIONAL)
+def monitoring_notice():
+    """Send the ticked provinces' verifiers a notice about the installment shown (national staff)."""
+    form = NoticeForm()
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        flash(_("ส่งการแจ้งเตือนไม่ได้: %(e)s", e="; ".join(form.message.errors)), "error")
+        return redirect(url_for("reports.monitoring"))
+    year, number = request.form.get("year", type=whole), request.form.get("number", type=whole)
+    if year is None or number is None:
+        flash(_("กรุณาเลือกปีงบประมาณและงวด"), "error")
+        return redirect(url_for("reports.monitoring"))
+    inst = installment_or_404(year, number)
+    back = url_for("reports.monitoring", year=year, number=number)
+    try:
+        sent = escalation.send_province_notice(current_user, request.remote_addr, inst,
+                                               request.form.getlist("province")[:100], form.message.data, today(),
+                                               now=action_time())
+    except NotPermittedError:
+        raise
+    except DomainError as err:
+        flash(domain_message(err), "error")
+        return redirect(back)
+    if sent.messages:
+        flash(_("ส่งการแจ้งเตือนถึง สถจ. %(n)s จังหวัดแล้ว (ผู้รับ %(m)s คน)", n=sent.targets, m=sent.messages),
+              "success")
+    if sent.skipped:
+        flash(_("จังหวัดต่อไปนี้ไม่มีบัญชีผู้ตรวจสอบที่ใช้งานอยู่ จึงไม่ได้ส่ง: %(names)s",
+                names=", ".join(sent.skipped)), "warning")
+    return redirect(back)
 
 
 @bp.route("/monitoring/export.<fmt>")

@@ -12,7 +12,9 @@ from ..domain.errors import N_, DomainError, NotPermittedError, ValidationError
 from ..domain import typo_guard
 from ..domain.workflow import ReviewAction, Role, Status
 from ..models import User, utcnow
-from ..web import action_time, download, refuse, show_date, status_label, today
+from ..notifications import escalation
+from ..notifications.forms import NoticeForm
+from ..web import action_time, domain_message, download, refuse, show_date, status_label, today
 from . import bp, exports, operations, queries, reports_export, selection
 from .forms import ActionForm, ReviewForm, parse_rows
 from ..params import whole
@@ -72,7 +74,7 @@ def _screen(sel: selection.Selection, form: ReviewForm, ticked: set[int] | None 
         "verify/home.html", sel=sel, form=form, inst=inst, report=report, rows=rows,
         followup=queries.followup_rows(report),
         items=queries.item_columns(inst.fiscal_year_id, {r.lao_type for r in rows}),  # columns the rows use
-        ticked=ticked or set(), days_left=days, period_ended=inst.period_end < today(),
+        ticked=ticked or set(), days_left=days, period_ended=inst.period_end < today(), notice_form=NoticeForm(),
         confirm_deadline=confirm_deadline,
         pending_requests=extensions.pending, pending_laos=extensions.pending_laos(inst.id),
     ), code
@@ -143,6 +145,40 @@ def _flash_result(result: operations.ReviewResult, action: str, inst) -> None:
     if result.stale:
         flash(_("ข้อมูลของ อปท. ต่อไปนี้ถูกแก้ไขหลังจากที่ท่านเปิดหน้านี้ จึงยังไม่ได้ดำเนินการ "
                 "กรุณาตรวจสอบตัวเลขใหม่: %(names)s", names=_names(result.stale)), "warning")
+
+
+@bp.route("/nudge", methods=["POST"])
+@roles_required(Role.PROVINCE_VERIFIER, Role.ADMIN)
+def nudge():
+    """Remind the officers of the ticked LAOs of Part 2 to record the installment shown (scope-checked: one LAO
+    outside the verifier's province refuses the whole send)."""
+    sel = selection.resolve(current_user, request.form, today())
+    form = NoticeForm()
+    if sel.installment is None:
+        abort(404)
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        flash(_("ส่งการแจ้งเตือนไม่ได้: %(e)s", e="; ".join(form.message.errors)), "error")
+        return redirect(url_for("verify.home", **sel.args()))
+    try:
+        ids = [whole(v) for v in request.form.getlist("lao")[:escalation.MAX_TARGETS]]
+    except ValueError:
+        abort(404)
+    try:
+        sent = escalation.nudge_laos(current_user, request.remote_addr, sel.installment, ids, form.message.data,
+                                     today(), now=action_time())
+    except NotPermittedError:
+        raise  # the app's 403 page; nothing was sent
+    except DomainError as err:
+        flash(domain_message(err), "error")
+        return redirect(url_for("verify.home", **sel.args()))
+    if sent.messages:
+        flash(_("ส่งการแจ้งเตือนถึง อปท. %(n)s แห่งแล้ว (ผู้รับ %(m)s คน)", n=sent.targets, m=sent.messages), "success")
+    if sent.skipped:
+        flash(_("ไม่ได้ส่งถึง อปท. ต่อไปนี้ (บันทึกแล้ว หรือไม่มีบัญชีเจ้าหน้าที่ที่ใช้งานอยู่): %(names)s",
+                names=", ".join(sent.skipped[:20])), "warning")
+    return redirect(url_for("verify.home", **sel.args()))
 
 
 @bp.route("/followup.<fmt>")

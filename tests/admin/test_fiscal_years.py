@@ -272,3 +272,19 @@ def test_a_post_with_the_wrong_number_of_rows_shows_every_installment_again(app,
         assert f'name="deadlines-rows-{i}-entry_deadline"' in html
     assert 'value="20/10/2570"' in html  # installment 12's (September 2570) stored entry deadline
     assert _first_deadlines(app) == (date(2026, 11, 20), date(2026, 11, 30))
+
+
+def test_the_reminder_days_are_edited_with_the_deadlines(app, admin_client):
+    with app.app_context():
+        f.fiscal_year(2570)
+        db.session.commit()
+    page = admin_client.get("/admin/years/2570").get_data(as_text=True)
+    assert 'name="deadlines-reminder_days"' in page and 'value="3"' in page
+    bad = admin_client.post("/admin/years/2570", data=_deadline_form(page, 12, {"deadlines-reminder_days": "61"}))
+    assert "ระบุได้ 0 ถึง 60 วัน" in bad.get_data(as_text=True)
+    good = admin_client.post("/admin/years/2570", data=_deadline_form(page, 12, {"deadlines-reminder_days": "5"}))
+    assert good.status_code == 302
+    with app.app_context():
+        assert db.session.get(FiscalYear, 2570).reminder_days == 5
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "deadlines_changed"))
+        assert event.old_values == {"reminder_days": 3} and event.new_values == {"reminder_days": 5}

@@ -9,7 +9,9 @@ from openapi_spec_validator import validate
 from datetime import date
 
 from app import db
+from app.domain.vocabulary import NotificationKind
 from app.models import Installment, Lao, User
+from app.notifications.operations import notify
 from tests.api.conftest import auth, record_directly
 
 MAX_EXAMPLES = 25  # per operation: bounded so the suite stays quick on two shared cores
@@ -82,7 +84,7 @@ def test_schemathesis_every_operation(app, world, api_schema):
     """Random valid requests of every operation, as an administrator: no 500, every answer as documented."""
     record_directly(app, world, "own", "officer")
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) == 14
+    assert len(operations) == 16
     for operation in operations:
         _run(operation, world.tokens["admin"])
 
@@ -98,6 +100,8 @@ REAL = {
     "/extensions": {},
     "/extensions/{ext_id}": {"path_parameters": {"ext_id": 0}},  # 0: the request the test makes
     "/extensions/{ext_id}/decision": {"path_parameters": {"ext_id": 0}},
+    "/notifications": {},
+    "/notifications/read": {},
 }
 
 
@@ -116,9 +120,16 @@ def _ask_extension(app, world) -> int:
 
 
 def test_schemathesis_on_real_data(app, world, api_schema):
-    """Random bodies and filters against a real installment and year: the LAO's officer writes, its verifier reviews."""
+    """Random bodies and filters against a real installment and year: the LAO's officer writes, its verifier reviews
+    and reads (and marks) its own notifications."""
     record_directly(app, world, "own", "officer")
     ext_id = _ask_extension(app, world)
+    with app.app_context():
+        verifier = db.session.get(User, world.users["verifier"].id)
+        for i in range(3):
+            notify([verifier], NotificationKind.PROVINCE_NOTICE, f"แจ้งเตือน {i}", "ข้อความ", "/verify/",
+                   sender=db.session.get(User, world.users["national"].id))
+        db.session.commit()
     for result in api_schema.get_all_operations():
         operation = result.ok()
         if operation.path in REAL:

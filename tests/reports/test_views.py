@@ -17,10 +17,11 @@ Q = f"{SELECTION}&status=confirmed"
 
 
 def cells_of(html: str, code: str) -> list[str]:
-    """Texts of the cells of the table row with data-code=`code`."""
+    """Texts of the cells of the table row with data-code=`code` (not the tick box of the monitoring page's notice)."""
     row = re.search(rf'<tr[^>]*data-code="{re.escape(code)}"[^>]*>(.*?)</tr>', html, re.S)
     assert row, f"no row {code}"
-    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)]
+    return [re.sub(r"<[^>]+>", "", c).strip()
+            for attrs, c in re.findall(r"<td([^>]*)>(.*?)</td>", row.group(1), re.S) if 'class="pick' not in attrs]
 
 
 def test_national_viewer_sees_the_comparison_with_totals_marks_and_links(client, dataset, users):
