@@ -48,7 +48,7 @@ KEY_LABELS: dict[str, str] = {
     "kind": N_("เรื่อง"), "installment": N_("ปีงบประมาณ/งวด"), "deadline": N_("กำหนดเดิม"),
     "requested": N_("ขอขยายถึง"), "new_deadline": N_("ขยายถึง"), "state": N_("ผลการพิจารณา"),
     "decision_reason": N_("เหตุผลประกอบการพิจารณา"), "late_cleared": N_("จำนวน อปท. ที่ไม่ถือว่ายืนยันล่าช้าอีกต่อไป"),
-    "email": N_("อีเมล"), "kind": N_("ประเภทการแจ้งเตือน"), "provinces": N_("จังหวัดที่แจ้ง"),
+    "email": N_("อีเมล"), "provinces": N_("จังหวัดที่แจ้ง"),
     "laos": N_("อปท. ที่แจ้ง"), "recipients": N_("จำนวนผู้รับ"), "message": N_("ข้อความ"),
     "reminder_days": N_("เตือนล่วงหน้า (วัน)"),
 }

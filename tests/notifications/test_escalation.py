@@ -73,7 +73,7 @@ def test_national_staff_send_a_notice_to_a_provinces_verifiers(app, client, smtp
         assert event.user_id == ids["national"] and event.new_values["provinces"] == ["50"]
         assert audit_text.subject(event.object_type, event.object_id) == "การแจ้งเตือน ปีงบประมาณ 2570 งวดที่ 1"
         lines = audit_text.lines(event.action, event.old_values, event.new_values)
-    assert "ประเภทการแจ้งเตือน: หนังสือแจ้งเตือนจังหวัด" in lines and "จังหวัดที่แจ้ง: 50" in lines
+    assert "เรื่อง: หนังสือแจ้งเตือนจังหวัด" in lines and "จังหวัดที่แจ้ง: 50" in lines
     assert "จำนวนผู้รับ: 1" in lines and "ข้อความ: กรุณาเร่งรัด" in lines
     assert smtp.messages == []  # mailed by the outbox's next run (cron), not in the request
     assert "1 sent" in app.test_cli_runner().invoke(args=["notifications", "deliver"]).output
