@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from .. import audit, db
+from .. import audit, db, snapshots
 from ..domain import typo_guard
 from ..domain.errors import N_, ConflictError, DomainError, NotPermittedError, ValidationError
 from ..domain.money import from_satang, parse_amount, plain_baht, to_satang
@@ -176,5 +176,5 @@ def record_installment(
     audit.record(actor, ip, AuditAction.RECORD_INSTALLMENT, "installment_report",
                  audit.installment_object_id(lao, installment),
                  lao_id=lao.id, province_id=lao.province_id, old=old_values, new=new_values, at=now)
-    db.session.flush()
+    snapshots.capture([(lao.id, installment.id)], event="record", at=now, actor=actor)
     return report
