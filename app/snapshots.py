@@ -176,7 +176,7 @@ def differences(conn: Connection) -> list[tuple[int, int, str]]:
         if {k: got[k] for k in want} != want or json.loads(got["items"]) != items.get(key, {}):
             out.append((*key, "state differs"))
         if m["status"] == Status.CONFIRMED.value:
-            snap = conn.execute(select(snaps.c.items, snaps.c.total_satang).where(snaps.c.id == got["snapshot_id"])
+            snap = conn.execute(select(snaps.c["items"], snaps.c.total_satang).where(snaps.c.id == got["snapshot_id"])
                                 ).first() if got["snapshot_id"] else None
             if snap is None or json.loads(snap[0]) != items.get(key, {}):
                 out.append((*key, "no snapshot of the confirmed figures"))
@@ -236,6 +236,12 @@ class ItemChange:
         """Whether the item differs."""
         return self.old != self.new
 
+    @property
+    def amounts(self) -> tuple[Decimal | None, Decimal | None, Decimal]:
+        """(old, new, difference) in baht."""
+        return (None if self.old is None else from_satang(self.old), None if self.new is None else from_satang(self.new),
+                from_satang(self.difference))
+
 
 @dataclass(frozen=True)
 class Reopening:
@@ -260,6 +266,11 @@ class Diff:
     def difference(self) -> int:
         """The change of the total in satang."""
         return self.new.total_satang - self.old.total_satang
+
+    @property
+    def difference_amount(self) -> Decimal:
+        """The change of the total in baht."""
+        return from_satang(self.difference)
 
 
 def confirmations(lao_id: int, installment_id: int) -> list[Confirmation]:

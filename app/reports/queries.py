@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Engine, Row, and_, case, func, literal_column, select
 
 from .. import db, resources, totals
+from . import as_of as past
 from ..domain import comparison as cmp
 from ..domain.errors import DomainError, N_
 from ..domain.thai_sort import thai_sort_key
@@ -340,6 +341,7 @@ class Selection:
     paired: int | None
     order: str
     computed_at: str
+    as_of: str | None = None  # the past moment the figures are as of (ISO, UTC), None: now
 
     def as_dict(self) -> dict:
         """The selection as JSON-ready plain values under the field names, in field order."""
@@ -381,7 +383,8 @@ class ComparisonResult:
 
 def comparison(base_year: int, year: int, through: int | None = None, basis: str = cmp.BASIS_SAME_PERIOD,
                status: str = cmp.STATUS_CONFIRMED, province_code: str | None = None, *,
-               round_id: int | None = None, order: str = "name", today: date | None = None) -> ComparisonResult:
+               round_id: int | None = None, order: str = "name", today: date | None = None,
+               as_of: datetime | None = None) -> ComparisonResult:
     """Compare each province's (or, with `province_code`, each LAO's) revenue by category against a base year.
 
     - `through`: current-year installments 1..through (default: the latest whose period has ended by
@@ -394,6 +397,8 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
       everything the LAOs entered (recorded, confirmed and returned); "like-for-like" counts only the
       LAOs confirmed in every compared installment of both years, so both sides sum the same LAOs.
     - `order`: "name" (Thai dictionary order) or "code".
+    - `as_of`: a past moment (naive UTC): every report as it stood then, from the report history
+      (app/reports/as_of.py), instead of today's tables and rollups; None (the default) is now.
 
     Selection fields: level, base_year, year, through, round, basis, basis_used, basis_fallback, status,
     statuses, province_code, province_name, current_installments, base_installments,
@@ -442,13 +447,18 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
     # (_sums) and counted per province and type. The ids are read once (a few thousand at most) and passed
     # to both statements: cheaper than grouping the reports again inside each.
     paired: list[int] | None = None
-    if status == cmp.STATUS_LIKE_FOR_LIKE:
+    if as_of is not None and status == cmp.STATUS_LIKE_FOR_LIKE:
+        paired = past.paired(as_of, cur_ids, base_ids, province_id)
+    elif status == cmp.STATUS_LIKE_FOR_LIKE:
         if province_id is None:
             paired = list(db.session.scalars(_paired(cur_ids, base_ids)))
         else:
             paired = list(db.session.scalars(_paired(cur_ids, base_ids).where(
                 InstallmentReport.lao_id.in_(select(Lao.id).where(Lao.province_id == province_id)))))
-    if province_id is None and _prefix(match.current) and _prefix(match.base):
+    if as_of is not None:
+        complete = (past.complete(as_of, cur_ids, province_id), past.complete(as_of, base_ids, province_id))
+        completeness = lambda: complete  # noqa: E731
+    elif province_id is None and _prefix(match.current) and _prefix(match.base):
         complete = (_complete_through(year, len(match.current)), _complete_through(base_year, len(match.base)))
         completeness = lambda: complete  # noqa: E731
     else:
@@ -456,7 +466,8 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
                                             _complete(base_ids, province_id, run)))
     # The whole base year is summed too: the cumulative chart draws the base year to its end.
     base_year_ids = [i.id for i in base_inst]
-    sums = (_sums(cur_ids + base_year_ids, statuses, province_id, laos=paired)
+    sums = (past.sums(as_of, cur_ids + base_year_ids, statuses, province_id, paired) if as_of is not None
+            else _sums(cur_ids + base_year_ids, statuses, province_id, laos=paired)
             if province_id is not None or paired is not None else [])
     paired_counts = _paired_counts(paired, province_id) if paired is not None else {}
     complete_cur, complete_base = completeness()
@@ -473,8 +484,8 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
     groups: list[tuple[cmp.Row, list[cmp.Row]]]
     if province is None:
         level, groups = "national", []
-        by_province = (_rollup_national(cur_ids, base_ids, base_year_ids, statuses, slot) if paired is None
-                       else _national_from_sums(sums, side_of, slot))
+        by_province = (_rollup_national(cur_ids, base_ids, base_year_ids, statuses, slot)
+                       if paired is None and as_of is None else _national_from_sums(sums, side_of, slot))
         rows, total = _national(by_province, complete_cur, complete_base, order, paired_counts)
     else:
         level = "province"
@@ -510,6 +521,7 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
         paired=cur_cov.paired if paired is not None else None,
         order=order,
         computed_at=computed_at.isoformat(timespec="seconds"),
+        as_of=as_of.isoformat(timespec="seconds") if as_of is not None else None,
     )
     return ComparisonResult(level, selection, rows, total, groups,
                             {k: [(n, a, b, dict(v)) for n, a, b, v in s] for k, s in series.items()}, computed_at)
