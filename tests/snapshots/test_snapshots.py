@@ -3,10 +3,10 @@
 import json
 
 import pytest
-from sqlalchemy import func, select, text, update
+from sqlalchemy import create_engine, func, select, text, update
 from sqlalchemy.exc import DatabaseError
 
-from app import db, snapshots
+from app import db, migrate, snapshots
 from app.auth.loaders import installment_or_404
 from app.models import ConfirmationSnapshot, ReportState
 from tests.conftest import login
@@ -123,3 +123,60 @@ def test_audit_trail_links_each_confirmation_to_its_snapshot(app, world):
     assert html.count('data-testid="snapshot-link"') == 2
     for snap in (first, second):
         assert f"/entry/OWN01/2570/1/view?new={snap.id}#snap-{snap.id}" in html
+
+
+def test_import_with_confirm_writes_snapshots_through_the_same_seam(app, world, tmp_path):
+    entries = tmp_path / "entries.csv"
+    entries.write_text("fiscal_year,lao_code,installment,item_code,amount\n"
+                       "2570,OWN01,1,LAND_BUILDING,1000.00\n2570,OWN01,1,SIGNBOARD,250.50\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["import", "entries", str(entries), "--confirm"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        snap = db.session.scalar(select(ConfirmationSnapshot))
+        assert (snap.source, snap.total_satang, json.loads(snap.items)) == (
+            "import", 125050, {"LAND_BUILDING": 100000, "SIGNBOARD": 25050})
+        assert list(db.session.scalars(select(ReportState.event))) == ["import"]
+        assert snapshots.differences(db.session.connection()) == []
+
+
+def test_migration_keeps_reports_confirmed_before_it(tmp_path):
+    """Revision 0012 gives every existing report a state and every confirmed one a snapshot of its entries."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    migrate.upgrade(url, "0010")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO provinces (id, code, name_th, name_en) VALUES (1, '50', 'เชียงใหม่', 'CM')"))
+        conn.execute(text("INSERT INTO districts (id, code, province_id, name_th, name_en) VALUES (1, '5001', 1, 'ม', 'M')"))
+        conn.execute(text("INSERT INTO laos (id, code, name_th, name_en, lao_type, province_id, district_id, active) "
+                          "VALUES (1, 'L1', 'อบต.', 'SAO', 'SAO', 1, 1, 1)"))
+        conn.execute(text("INSERT INTO revenue_items (id, code, name_th, name_en, lao_types, sort_order) "
+                          "VALUES (1, 'A', 'ก', 'A', '[\"SAO\"]', 1), (2, 'B', 'ข', 'B', '[\"SAO\"]', 2)"))
+        conn.execute(text("INSERT INTO fiscal_years (year, start_date, end_date, schedule) "
+                          "VALUES (2570, '2026-10-01', '2027-09-30', 'monthly')"))
+        conn.execute(text("INSERT INTO installments (id, fiscal_year, number, period_start, period_end, entry_deadline, "
+                          "confirm_deadline) VALUES (1, 2570, 1, '2026-10-01', '2026-10-31', '2026-11-10', "
+                          "'2026-11-20'), (2, 2570, 2, '2026-11-01', '2026-11-30', '2026-12-10', '2026-12-20')"))
+        conn.execute(text("INSERT INTO entries (lao_id, installment_id, item_id, amount_satang) "
+                          "VALUES (1, 1, 1, 500), (1, 1, 2, 25), (1, 2, 1, 700)"))
+        conn.execute(text(
+            "INSERT INTO installment_reports (lao_id, installment_id, status, recorder_name, recorded_at, "
+            "recorded_late, confirmer_name, confirmed_at, confirmed_late, amount_satang, version) VALUES "
+            "(1, 1, 'confirmed', 'ผู้บันทึก', '2026-11-05 03:00:00.000000', 0, 'ผู้ยืนยัน', "
+            "'2026-11-15 04:00:00.000000', 0, 525, 2), "
+            "(1, 2, 'recorded', 'ผู้บันทึก', '2026-12-05 03:00:00.000000', 0, NULL, NULL, 0, 700, 1)"))
+    migrate.upgrade(url)
+    with engine.connect() as conn:
+        snaps = conn.execute(text("SELECT installment_id, total_satang, items, confirmer_name, confirmed_at, source "
+                                  "FROM confirmation_snapshots")).all()
+        assert [(s[0], s[1], json.loads(s[2]), s[3], s[5]) for s in snaps] == [
+            (1, 525, {"A": 500, "B": 25}, "ผู้ยืนยัน", "existing")]
+        states = conn.execute(text("SELECT installment_id, status, amount_satang, at, event, snapshot_id IS NOT NULL "
+                                   "FROM report_states ORDER BY installment_id")).all()
+        assert [(s[0], s[1], s[2], str(s[3])[:19], s[4], bool(s[5])) for s in states] == [
+            (1, "confirmed", 525, "2026-11-15 04:00:00", "existing", True),
+            (2, "recorded", 700, "2026-12-05 03:00:00", "existing", False)]
+    migrate.downgrade(url, "0010")
+    with engine.connect() as conn:
+        tables = {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))}
+    assert not {"confirmation_snapshots", "report_states"} & tables
+    engine.dispose()
