@@ -69,14 +69,16 @@ def _by_installment(pairs: Iterable[tuple[int, int]]) -> dict[int, list[int]]:
     return {i: sorted(ids) for i, ids in sorted(out.items())}
 
 
-def _current(conn: Connection, pairs: Iterable[tuple[int, int]] | None) -> tuple[list, dict]:
-    """The reports of the pairs (None: every report) as rows, and {(LAO id, installment id): {item code: satang}}."""
+def _current(conn: Connection, pairs: Iterable[tuple[int, int]] | None,
+             installment_id: int | None = None) -> tuple[list, dict]:
+    """The reports of the pairs (None: every report, or every report of `installment_id`) as rows, and
+    {(LAO id, installment id): {item code: satang}}."""
     r, e, it, _s, _c = _tables()
     cols = [r.c.lao_id, r.c.installment_id, *(r.c[name] for name in STATE_COLUMNS), r.c.recorder_name,
             r.c.confirmer_name, r.c.confirmed_by_id]
     filters: list[list] = []
     if pairs is None:
-        filters.append([])
+        filters.append([] if installment_id is None else [installment_id])
     else:
         for inst_id, lao_ids in _by_installment(pairs).items():
             for start in range(0, len(lao_ids), CHUNK):
@@ -84,13 +86,20 @@ def _current(conn: Connection, pairs: Iterable[tuple[int, int]] | None) -> tuple
     reports: list = []
     items: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
     for f in filters:
-        rf = [r.c.installment_id == f[0], r.c.lao_id.in_(f[1])] if f else []
-        ef = [e.c.installment_id == f[0], e.c.lao_id.in_(f[1])] if f else []
-        reports += conn.execute(select(*cols).where(*rf).order_by(r.c.installment_id, r.c.lao_id)).all()
-        for lao_id, inst_id, code, satang in conn.execute(
-                select(e.c.lao_id, e.c.installment_id, it.c.code, e.c.amount_satang)
-                .select_from(e.join(it, it.c.id == e.c.item_id)).where(*ef)):
-            items[(lao_id, inst_id)][code] = int(satang)
+        rf = [r.c.installment_id == f[0], *([r.c.lao_id.in_(f[1])] if len(f) > 1 else [])] if f else []
+        # one statement: each report with its entries (a report without any comes once, its item NULL)
+        stmt = (select(*cols, it.c.code.label("item_code"), e.c.amount_satang.label("item_satang"))
+                .select_from(r.outerjoin(e, and_(e.c.lao_id == r.c.lao_id, e.c.installment_id == r.c.installment_id))
+                             .outerjoin(it, it.c.id == e.c.item_id))
+                .where(*rf).order_by(r.c.installment_id, r.c.lao_id))
+        last = None
+        for row in conn.execute(stmt):
+            key = (row.lao_id, row.installment_id)
+            if key != last:
+                reports.append(row)
+                last = key
+            if row.item_code is not None:
+                items[key][row.item_code] = int(row.item_satang)
     return reports, items
 
 
@@ -150,10 +159,15 @@ def capture(pairs: Iterable[tuple[int, int]], *, event: str, at: datetime, actor
 
 def seed(conn: Connection, source: str) -> int:
     """One state per report (and a snapshot per confirmed one) from the current tables, dated by the report's last
-    confirmation or recording: the starting point of data written in bulk (the demo). Returns the states written."""
-    reports, items = _current(conn, None)
-    _write(conn, reports, items, event=source, at=None, actor=None, reason=None, source=source)
-    return len(reports)
+    confirmation or recording: the starting point of data written in bulk (the demo), one installment at a time.
+    Returns the reports read."""
+    r = _tables()[0]
+    n = 0
+    for inst_id in list(conn.scalars(select(r.c.installment_id).distinct().order_by(r.c.installment_id))):
+        reports, items = _current(conn, None, inst_id)
+        _write(conn, reports, items, event=source, at=None, actor=None, reason=None, source=source)
+        n += len(reports)
+    return n
 
 
 def differences(conn: Connection) -> list[tuple[int, int, str]]:
