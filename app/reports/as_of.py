@@ -13,7 +13,7 @@ The LAO register (which LAOs exist, are active, their province and type) is toda
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Subquery, Table, case, func, select
+from sqlalchemy import ColumnElement, Subquery, Table, and_, case, exists, func, literal, or_, select
 from sqlalchemy.sql import Select
 
 from .. import db
@@ -29,15 +29,21 @@ COLUMNS = ("lao_id", "installment_id", "status", "amount_satang", "version", "re
 def reports_at(at: datetime, installment_ids: Sequence[int], lao_ids: Select | None = None) -> Subquery:
     """The installment reports of the installments as they stood at `at` (naive UTC): each (LAO, installment)'s
     latest state dated at or before it, ties broken by the later row. Columns: COLUMNS. `lao_ids` (a SELECT of
-    LAO ids) limits the LAOs read."""
-    s: Table = ReportState.__table__  # type: ignore[assignment]
-    rank = func.row_number().over(partition_by=(s.c.installment_id, s.c.lao_id),
-                                  order_by=(s.c.at.desc(), s.c.id.desc())).label("rank")
-    wanted: list[ColumnElement[bool]] = [s.c.installment_id.in_(list(installment_ids)), s.c.at <= at]
+    LAO ids) limits the LAOs read.
+
+    A state counts when no later one of its pair is dated at or before `at` (NOT EXISTS, one probe of the
+    (installment, LAO, at, id) index per state): on SQLite about three times faster than ROW_NUMBER() over the
+    partitions, and a plain subquery the outer WHERE (e.g. the status) is pushed into.
+    """
+    table: Table = ReportState.__table__  # type: ignore[assignment]
+    s, n = table.alias("s"), table.alias("n")
+    later = select(literal(1)).where(n.c.installment_id == s.c.installment_id, n.c.lao_id == s.c.lao_id,
+                                     n.c.at <= at, or_(n.c.at > s.c.at, and_(n.c.at == s.c.at, n.c.id > s.c.id)))
+    wanted: list[ColumnElement[bool]] = [s.c.installment_id.in_(list(installment_ids)), s.c.at <= at,
+                                         ~exists(later)]
     if lao_ids is not None:
         wanted.append(s.c.lao_id.in_(lao_ids))
-    ranked = select(*(s.c[name] for name in COLUMNS), rank).where(*wanted).subquery("ranked")
-    return select(*(ranked.c[name] for name in COLUMNS)).where(ranked.c.rank == 1).subquery("reports_at")
+    return select(*(s.c[name] for name in COLUMNS)).where(*wanted).subquery("reports_at")
 
 
 def _of_province(province_id: int | None) -> Select | None:
