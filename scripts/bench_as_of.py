@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, select, text  # noqa: E402
 
-from app import create_app, db, migrate  # noqa: E402
+from app import create_app, db, migrate, snapshots  # noqa: E402
 from scripts.bench_reports import BASE_YEAR, TODAY, YEAR, dataset_present, get_ok, log, login, p95, timed  # noqa: E402
 
 AS_OF = "as_of_date=01/11/2569&as_of_time=12:00"  # 2026-11-01 05:00 UTC: after the dataset's stamps (03:00 UTC)
@@ -37,6 +37,8 @@ def add_history() -> int:
     if db.session.scalar(select(func.count()).select_from(s).where(s.c.event == "record")):
         return 0
     conn = db.session.connection()
+    if not db.session.scalar(select(func.count()).select_from(s)):  # built at revision 0012: nothing migrated
+        snapshots.seed(conn, "existing")
     rows = conn.execute(select(s).where(s.c.status == "confirmed")).mappings().all()
     earlier = [{**{k: v for k, v in r.items() if k != "id"}, "at": r["at"] - timedelta(days=1), "event": "record",
                 "status": "recorded", "snapshot_id": None, "confirmed_at": None} for r in rows]
