@@ -291,12 +291,14 @@ class ReportState(Base):
 @event.listens_for(ConfirmationSnapshot, "before_update")
 @event.listens_for(ReportState, "before_update")
 def _history_no_update(_mapper, _conn, _target):
+    """Refuse an ORM update of a snapshot or a state."""
     raise RuntimeError("confirmation snapshots and report states are append-only")
 
 
 @event.listens_for(ConfirmationSnapshot, "before_delete")
 @event.listens_for(ReportState, "before_delete")
 def _history_no_delete(_mapper, _conn, _target):
+    """Refuse an ORM delete of a snapshot or a state."""
     raise RuntimeError("confirmation snapshots and report states are append-only")
 
 

@@ -38,6 +38,7 @@ def _canonical(value) -> str:
 
 
 def _iso(value):
+    """A timestamp in ISO form with microseconds (None stays None)."""
     return value.isoformat(timespec="microseconds") if value is not None else None
 
 
@@ -52,6 +53,7 @@ def _digest(row: dict) -> str:
 
 
 def _append_only(sqlite: bool) -> None:
+    """Triggers refusing UPDATE and DELETE on both tables."""
     for table in TABLES:
         if sqlite:
             for verb in ("UPDATE", "DELETE"):
@@ -112,6 +114,7 @@ def _seed(bind) -> None:
 
 
 def upgrade():
+    """Create both tables and their indexes, seed them from the existing reports, make them append-only."""
     bind = op.get_bind()
     sqlite = bind.dialect.name == "sqlite"
     op.create_table('confirmation_snapshots',
@@ -170,6 +173,7 @@ def upgrade():
 
 
 def downgrade():
+    """Drop the triggers and both tables."""
     sqlite = op.get_bind().dialect.name == "sqlite"
     for table in TABLES:
         if sqlite:

@@ -30,6 +30,7 @@ def history(app, world):
 
 
 def _national(client):
+    """`client` logged in as the national viewer."""
     login(client, "national")
     return client
 
