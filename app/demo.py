@@ -28,7 +28,7 @@ import geothai
 import numpy as np
 from sqlalchemy import Table, func, insert, select
 
-from . import db, reference, totals
+from . import db, reference, snapshots, totals
 from .domain.calendar import fiscal_year_of
 from .domain.workflow import Role, Status
 from .models import (
@@ -446,6 +446,8 @@ def build_demo(today: dt.date, seed: int = 2560, scale: float = 1.0,
     say(f"{n_reports} installment reports inserted")
     totals.rebuild(db.session.connection())  # the bulk inserts bypass the session's rollup hooks
     say("rollup built")
+    snapshots.seed(db.session.connection(), "demo")  # the history the reports as of a past moment start from
+    say("report history and confirmation snapshots written")
 
     db.session.add_all(_holidays(today))
     if db.session.get(FiscalYear, 2560) is not None:

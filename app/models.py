@@ -239,6 +239,73 @@ class InstallmentReport(Base):
         return Status(self.status)
 
 
+class ConfirmationSnapshot(Base):
+    """What one confirmation confirmed, as it stood at that moment: immutable (written by app/snapshots.py, never
+    updated or deleted; an unconfirm or return leaves it and writes a ReportState of its own)."""
+
+    __tablename__ = "confirmation_snapshots"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lao_id: Mapped[int] = mapped_column(ForeignKey("laos.id"))
+    installment_id: Mapped[int] = mapped_column(ForeignKey("installments.id"))
+    confirmed_at: Mapped[datetime] = mapped_column(DateTime)
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    confirmer_name: Mapped[str | None] = mapped_column(String(200))
+    recorder_name: Mapped[str | None] = mapped_column(String(200))
+    recorded_at: Mapped[datetime | None] = mapped_column(DateTime)
+    total_satang: Mapped[int] = mapped_column(BigInteger)
+    # {item code: satang} as canonical JSON (keys sorted, no spaces): the exact figures confirmed
+    items: Mapped[str] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(64))  # SHA-256 of the canonical content (app/snapshots.py)
+    source: Mapped[str] = mapped_column(String(12))  # review, import, existing (made by migration 0012), demo
+
+    __table_args__ = (
+        Index("ix_confirmation_snapshots_lao_installment", "lao_id", "installment_id", "confirmed_at"),
+    )
+
+
+class ReportState(Base):
+    """An installment report's state after one write (save, review, import): the append-only history the reports
+    as of a past moment read (app/reports/as_of.py); never updated or deleted."""
+
+    __tablename__ = "report_states"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lao_id: Mapped[int] = mapped_column(ForeignKey("laos.id"))
+    installment_id: Mapped[int] = mapped_column(ForeignKey("installments.id"))
+    at: Mapped[datetime] = mapped_column(DateTime)  # from when this state holds
+    event: Mapped[str] = mapped_column(String(12))  # record, confirm, unconfirm, return, import, existing, demo
+    status: Mapped[str] = mapped_column(String(16))
+    amount_satang: Mapped[int] = mapped_column(BigInteger)
+    items: Mapped[str] = mapped_column(Text)  # {item code: satang}, canonical JSON
+    version: Mapped[int] = mapped_column(Integer)
+    recorded_at: Mapped[datetime | None] = mapped_column(DateTime)
+    recorded_late: Mapped[bool] = mapped_column(Boolean)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    confirmed_late: Mapped[bool] = mapped_column(Boolean)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_name: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(Text)
+    snapshot_id: Mapped[int | None] = mapped_column(ForeignKey("confirmation_snapshots.id"))
+
+    __table_args__ = (
+        Index("ix_report_states_installment_lao_at", "installment_id", "lao_id", "at", "id"),
+        CheckConstraint(_sql_in("status", STATUSES), name="ck_report_states_status"),
+    )
+
+
+@event.listens_for(ConfirmationSnapshot, "before_update")
+@event.listens_for(ReportState, "before_update")
+def _history_no_update(_mapper, _conn, _target):
+    """Refuse an ORM update of a snapshot or a state."""
+    raise RuntimeError("confirmation snapshots and report states are append-only")
+
+
+@event.listens_for(ConfirmationSnapshot, "before_delete")
+@event.listens_for(ReportState, "before_delete")
+def _history_no_delete(_mapper, _conn, _target):
+    """Refuse an ORM delete of a snapshot or a state."""
+    raise RuntimeError("confirmation snapshots and report states are append-only")
+
+
 class RollupTotal(Base):
     """Reports and satang of their entries per (installment, province, LAO type, status): the
     always-current rollup every national report reads (kept by app/totals.py in each write's transaction)."""

@@ -70,7 +70,8 @@ def _clean(engine) -> None:
             conn.execute(text("ALTER TABLE audit_events ENABLE TRIGGER USER"))
         else:
             triggers = conn.execute(
-                text("SELECT name, sql FROM sqlite_master WHERE type='trigger' AND tbl_name='audit_events'")
+                text("SELECT name, sql FROM sqlite_master WHERE type='trigger' AND tbl_name IN "
+                     "('audit_events', 'confirmation_snapshots', 'report_states')")
             ).all()
             for name, _sql in triggers:
                 conn.execute(text(f"DROP TRIGGER {name}"))

@@ -22,7 +22,7 @@ from zipfile import BadZipFile, LargeZipFile, ZipFile
 from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import Table, bindparam, insert, select, update
 
-from .. import audit, db, totals
+from .. import audit, db, snapshots, totals
 from ..domain.calendar import fiscal_year_bounds
 from ..domain.errors import N_, DomainError
 from ..domain.money import from_satang, parse_amount, plain_baht, to_satang
@@ -753,6 +753,8 @@ def _apply_figures_plan(actor: User | None, plan: FiguresPlan, now) -> None:
                            + [(r.lao_id, inst[(r.year, r.installment)]) for r in plan.reports])
     with totals.replacing(touched):  # the rollup follows these Core statements in the same transaction
         _write_figures(actor, plan, inst, now)
+    snapshots.capture([(r.lao_id, inst[(r.year, r.installment)]) for r in plan.reports], event="import", at=now,
+                      actor=actor, source="import")
 
 
 def _write_figures(actor: User | None, plan: FiguresPlan, inst: dict[tuple[int, int], int], now) -> None:

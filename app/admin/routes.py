@@ -20,13 +20,13 @@ from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
-from .. import db
+from .. import db, snapshots
 from ..audit import verify as verify_audit_chain
 from ..auth.loaders import fiscal_year_or_404, lao_or_404, may_see_addresses, province_or_404
 from ..domain import calendar as cal
 from ..domain.errors import DomainError
 from ..domain.money import from_satang
-from ..domain.vocabulary import LAO_TYPES, audit_action_label
+from ..domain.vocabulary import LAO_TYPES, AuditAction, audit_action_label
 from ..domain.workflow import Role
 from ..extensions import login_manager
 from ..models import AuditEvent, FiscalYear, Lao, RevenueItem, User
@@ -549,10 +549,26 @@ def audit():
     # every filter or page change.
     verdict = verify_audit_chain() if current_user.has_role(Role.ADMIN) and request.args.get("verify") else None
     return render_template("admin/audit.html", page=page, filters=filters, national=national,
-                           show_ip=may_see_addresses(current_user),
+                           show_ip=may_see_addresses(current_user), snapshot_links=_snapshot_links(page.items),
                            provinces=queries.provinces() if national else [],
                            actions=queries.audit_actions(current_user), verdict=verdict,
                            categories=(queries.CHANGES, queries.SECURITY))
+
+
+def _snapshot_links(items: Sequence) -> dict[int, str]:
+    """{audit event id: link to the confirmation snapshot it wrote} for the confirmations on a page of the trail
+    (the snapshot of an LAO confirmed at the event's moment, shown on the installment's detail page)."""
+    events = [e for e, *_rest in items if e.action == AuditAction.CONFIRM_INSTALLMENT.value and e.lao_id]
+    found = snapshots.snapshot_ids_at((e.lao_id, e.at) for e in events)
+    links = {}
+    for e in events:
+        snap_id = found.get((e.lao_id, e.at))
+        code, _sep, rest = (e.object_id or "").partition("/")
+        year, _sep, number = rest.partition("/")
+        if snap_id is not None and year.isdigit() and number.isdigit():
+            links[e.id] = url_for("entry.detail", lao_code=code, year=int(year), number=int(number), new=snap_id,
+                                  _anchor=f"snap-{snap_id}")
+    return links
 
 
 @bp.route("/audit.csv")

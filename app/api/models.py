@@ -61,6 +61,10 @@ def _query_int(value):
 
 # An integer query parameter; its Field gives the bounds and strict=True (the validator has parsed the text).
 QueryInt = Annotated[int, BeforeValidator(_query_int)]
+# The past moment a report is asked as of (ISO 8601; an offset is honoured, none means Bangkok time).
+AS_OF_DESCRIPTION = ("the figures as they stood at this past moment (ISO 8601, e.g. 2026-11-20T14:30:00+07:00; "
+                     "without an offset: Bangkok time), from the confirmation snapshots and the report history; "
+                     "a future moment is refused (422); absent: now")
 # Code query parameters (province, district).
 ProvinceCode = Annotated[str, Field(pattern=PROVINCE_CODE)]
 DistrictCode = Annotated[str, Field(pattern=DISTRICT_CODE)]
@@ -137,6 +141,7 @@ class StatusQuery(BaseModel):
     province: ProvinceCode | None = Field(None, description="province code")
     type: LaoType | None = Field(None, description="LAO type")
     district: DistrictCode | None = Field(None, description="district code")
+    as_of: datetime | None = Field(None, description=AS_OF_DESCRIPTION)
 
 
 class ComparisonQuery(BaseModel):
@@ -156,6 +161,7 @@ class ComparisonQuery(BaseModel):
         cast(StatusSet, cmp.STATUS_CONFIRMED),
         description="installments the provincial office confirmed, or everything the LAOs recorded")
     province: ProvinceCode | None = Field(None, description="one province: rows per LAO")
+    as_of: datetime | None = Field(None, description=AS_OF_DESCRIPTION)
 
 
 class InstallmentPath(BaseModel):
@@ -484,6 +490,7 @@ class StatusReport(Shape):
     confirmed_count: int
     returned_count: int
     late_count: int
+    as_of: datetime | None = Field(description="the past moment the report is as of (UTC), null: now")
     recorded: list[StatusLao]
     not_recorded: list[StatusLao]
 

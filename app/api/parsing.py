@@ -74,6 +74,8 @@ def _query_message(model: type[BaseModel], name: str, kind: str) -> str:
         return _("%(name)s ต้องเป็นค่าใดค่าหนึ่งใน %(choices)s", name=name, choices=", ".join(schema.get("enum", ())))
     if kind == "string_pattern_mismatch":
         return _("รหัส %(name)s ไม่ถูกต้อง", name=name)
+    if kind.startswith(("datetime", "date", "timezone")):
+        return _("%(name)s ต้องเป็นวันเวลาแบบ ISO 8601 เช่น 2026-11-20T14:30:00+07:00", name=name)
     return _("%(name)s ต้องเป็นจำนวนเต็ม", name=name)  # int_parsing, int_type: the only other kind of parameter
 
 

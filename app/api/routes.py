@@ -20,8 +20,10 @@ from ..entry import operations as entry_ops
 from ..figures import amounts_by_lao, explanations_for, report_for
 from ..kpi import operations as kpi_operations
 from ..i18n import is_thai
-from ..models import LAO_TYPES, DeadlineExtension, District, FiscalYear, Installment, Lao, Notification, Province, User
+from ..models import (LAO_TYPES, DeadlineExtension, District, FiscalYear, Installment, Lao, Notification, Province,
+                      User, utcnow)
 from ..notifications import operations as notification_ops
+from ..params import instant
 from ..reference import items_for
 from ..reports import queries as report_queries
 from ..verify import operations as verify_ops
@@ -437,8 +439,9 @@ def status_report():
         district = db.session.scalar(select(District).where(District.code == district_code))
         if district is None or (province is not None and district.province_id != province.id):
             raise NotFound()
+    as_of = instant(q.as_of, utcnow()) if q.as_of is not None else None
     rep = build_status_report(inst, province_id=province.id if province else None, lao_type=lao_type,
-                              district_id=district.id if district else None)
+                              district_id=district.id if district else None, as_of=as_of)
     return ok({
         "fiscal_year": rep.fiscal_year, "installment": rep.number,
         "province_code": province.code if province else None, "type": lao_type, "district_code": district_code,
@@ -446,6 +449,7 @@ def status_report():
         "recorded_count": rep.recorded_count, "recorded_pct": responses.jsonable(rep.recorded_pct),
         "not_recorded_count": rep.not_recorded_count, "not_recorded_pct": responses.jsonable(rep.not_recorded_pct),
         "confirmed_count": rep.confirmed_count, "returned_count": rep.returned_count, "late_count": rep.late_count,
+        "as_of": _utc(as_of),
         "recorded": [_status_lao(r) for r in rep.recorded],
         "not_recorded": [_status_lao(r) for r in rep.not_recorded],
     })
@@ -456,8 +460,10 @@ def comparison_report():
     """INF508: base year against fiscal year by province (or by LAO within one province) and category."""
     q = parsing.query(ComparisonQuery)
     province = report_province(q.province)
+    as_of = instant(q.as_of, utcnow()) if q.as_of is not None else None
     result = report_queries.comparison(q.base, q.year, through=q.through, basis=q.basis, status=q.status,
-                                       province_code=province.code if province else None, today=today())
+                                       province_code=province.code if province else None, today=today(),
+                                       as_of=as_of)
     *rows, total = (responses.jsonable(record) for record in result.records())
     return ok({"selection": responses.jsonable(result.selection.as_dict()), "rows": rows, "total": total})
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import flag_modified
 
-from .. import audit, db
+from .. import audit, db, snapshots
 from ..deadlines import queries as deadline_queries
 from ..domain import typo_guard
 from ..domain.extensions import is_late
@@ -192,5 +192,5 @@ def record_installment(
     audit.record(actor, ip, AuditAction.RECORD_INSTALLMENT, "installment_report",
                  audit.installment_object_id(lao, installment),
                  lao_id=lao.id, province_id=lao.province_id, old=old_values, new=new_values, at=now)
-    db.session.flush()
+    snapshots.capture([(lao.id, installment.id)], event="record", at=now, actor=actor)
     return report

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import db
-from .. import fiscal, reference
+from .. import fiscal, reference, snapshots
 from ..certificates import operations as certificates
 from ..auth.loaders import can_see_lao, lao_or_404, may_see_addresses, roles_required
 from ..deadlines import queries as deadline_queries
@@ -164,7 +164,21 @@ def detail(lao_code: str, year: int, number: int):
     """Read-only installment detail for the officer, the province's verifier, national staff and admins."""
     lao = _lao_or_404(lao_code)
     installment = _installment_or_404(year, number)
-    return render_template("entry/detail.html", view=queries.installment_view(lao, installment, today()))
+    confirmations = snapshots.confirmations(lao.id, installment.id)
+    return render_template("entry/detail.html", view=queries.installment_view(lao, installment, today()),
+                           confirmations=confirmations, diff=_chosen_diff(confirmations, lao, installment))
+
+
+def _chosen_diff(confirmations: list[snapshots.Confirmation], lao: Lao,
+                 installment: Installment) -> snapshots.Diff | None:
+    """What changed between the two confirmations chosen (`old`, `new`: snapshot ids; default the last two), or
+    None with fewer than two; an id not of this installment falls back to the default."""
+    if len(confirmations) < 2:
+        return None
+    by_id = {c.id: c for c in confirmations}
+    old = by_id.get(request.args.get("old", type=whole) or 0, confirmations[-2])
+    new = by_id.get(request.args.get("new", type=whole) or 0, confirmations[-1])
+    return snapshots.diff(old, new, lao.id, installment.id)
 
 
 @bp.route("/<lao_code>/<int:year>/<int:number>/history")

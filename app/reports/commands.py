@@ -9,6 +9,8 @@ from flask import Flask
 from .. import db, totals
 from ..domain import comparison as cmp
 from ..domain.errors import DomainError
+from ..models import utcnow
+from ..params import moment_text
 from ..web import today
 from . import exports, queries, tables
 
@@ -29,7 +31,10 @@ report_group = db.UnitOfWorkGroup("report", help="Reports: the year-over-year co
 @click.option("--format", "fmt", type=click.Choice(("csv", "xlsx", "json")), default="csv", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to FILE instead of standard output (required for xlsx on a terminal).")
-def comparison_command(base_year, year, through, basis, status, province_code, order, fmt, out):
+@click.option("--as-of", "as_of_text", default=None,
+              help="The figures as they stood at a past moment: 'DD/MM/YYYY [HH:MM]' in the Buddhist Era (Bangkok "
+                   "time) or ISO 8601 (e.g. 2026-11-20T14:30:00+07:00; no offset: Bangkok time).")
+def comparison_command(base_year, year, through, basis, status, province_code, order, fmt, out, as_of_text):
     """Compare each province's (or LAO's) revenue by category against a base year.
 
     CSV columns: province_code,province_name (or lao_code,lao_name),pao_base,pao_current,pao_pct,
@@ -37,8 +42,9 @@ def comparison_command(base_year, year, through, basis, status, province_code, o
     the total row last with code TOTAL. UTF-8 without a BOM (the web export adds one for Excel).
     """
     try:
+        as_of = moment_text(as_of_text, utcnow()) if as_of_text else None
         result = queries.comparison(base_year, year, through, basis, status, province_code, order=order,
-                                    today=today())
+                                    today=today(), as_of=as_of)
     except DomainError as err:
         raise click.ClickException(str(err)) from err
     if fmt == "csv":

@@ -7,6 +7,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..domain import comparison as cmp
 from ..params import whole
+from ..web import BuddhistDateField
 
 
 # The pages' default is like-for-like: mid-year most LAOs are not confirmed yet, so "confirmed only" puts
@@ -52,6 +53,10 @@ class ComparisonForm(_SelectorForm):
     order = SelectField(_l("เรียงตาม"), choices=[
         SelectChoice("name", _l("ชื่อ (ก–ฮ)")), SelectChoice("code", _l("รหัส")),
     ], default="name")
+    # the figures as they stood at a past moment (app/params.moment reads both; blank: now)
+    as_of_date = BuddhistDateField(_l("ข้อมูล ณ วันที่ (ย้อนหลัง)"))
+    as_of_time = StringField(_l("เวลา"), render_kw={"placeholder": _l("ชช:นน"), "inputmode": "numeric",
+                                                    "autocomplete": "off", "maxlength": 5})
     submit = SubmitField(_l("แสดงรายงาน"))
 
     def field_for_error(self, name: str | None):

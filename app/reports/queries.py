@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Engine, Row, Table, and_, case, func, lite
 
 from .. import db, reference, resources, totals
 from ..deadlines import queries as deadline_queries
+from . import as_of as past
 from ..domain import comparison as cmp
 from ..domain.errors import DomainError, N_
 from ..domain.thai_sort import thai_sort_key
@@ -389,6 +390,7 @@ class Selection:
     paired: int | None
     order: str
     computed_at: str
+    as_of: str | None = None  # the past moment the figures are as of (ISO, UTC), None: now
 
     def as_dict(self) -> dict:
         """The selection as JSON-ready plain values under the field names, in field order."""
@@ -430,7 +432,8 @@ class ComparisonResult:
 
 def comparison(base_year: int, year: int, through: int | None = None, basis: str = cmp.BASIS_SAME_PERIOD,
                status: str = cmp.STATUS_CONFIRMED, province_code: str | None = None, *,
-               round_id: int | None = None, order: str = "name", today: date | None = None) -> ComparisonResult:
+               round_id: int | None = None, order: str = "name", today: date | None = None,
+               as_of: datetime | None = None) -> ComparisonResult:
     """Compare each province's (or, with `province_code`, each LAO's) revenue by category against a base year.
 
     - `through`: current-year installments 1..through (default: the latest whose period has ended by
@@ -443,6 +446,8 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
       everything the LAOs entered (recorded, confirmed and returned); "like-for-like" counts only the
       LAOs confirmed in every compared installment of both years, so both sides sum the same LAOs.
     - `order`: "name" (Thai dictionary order) or "code".
+    - `as_of`: a past moment (naive UTC): every report as it stood then, from the report history
+      (app/reports/as_of.py), instead of today's tables and rollups; None (the default) is now.
 
     Selection fields: level, base_year, year, through, round, basis, basis_used, basis_fallback, status,
     statuses, province_code, province_name, current_installments, base_installments,
@@ -488,9 +493,16 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
     province_id = province.id if province else None
     # Like-for-like pairs LAOs across the years, which the rollup's per-group sums cannot: one join of the two
     # years' rows of rollup_lao_years (confirmed installments as a bit mask, their satang per installment) gives
-    # the paired LAOs' sums and counts at once (_like_for_like).
+    # the paired LAOs' sums and counts at once (_like_for_like). As of a past moment, everything is read from the
+    # reports' history instead (app/reports/as_of.py).
     like = status == cmp.STATUS_LIKE_FOR_LIKE
-    if province_id is None and _prefix(match.current) and _prefix(match.base):
+    paired: list[int] | None = None
+    if as_of is not None and like:
+        paired = past.paired(as_of, cur_ids, base_ids, province_id)
+    if as_of is not None:
+        complete = (past.complete(as_of, cur_ids, province_id), past.complete(as_of, base_ids, province_id))
+        completeness = lambda: complete  # noqa: E731
+    elif province_id is None and _prefix(match.current) and _prefix(match.base):
         complete = (_complete_through(year, len(match.current)), _complete_through(base_year, len(match.base)))
         completeness = lambda: complete  # noqa: E731
     else:
@@ -500,7 +512,10 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
     base_year_ids = [i.id for i in base_inst]
     paired_counts: dict = {}
     sums: Sequence[Any]
-    if like:
+    if as_of is not None:
+        sums = past.sums(as_of, cur_ids + base_year_ids, statuses, province_id, paired)
+        paired_counts = _paired_counts(paired, province_id) if paired is not None else {}
+    elif like:
         sums, paired_counts = _like_for_like(year, base_year, [cur_by_no[n] for n in match.current],
                                              [base_by_no[n] for n in match.base], base_inst, province_id)
     elif province_id is not None:
@@ -521,7 +536,7 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
     groups: list[tuple[cmp.Row, list[cmp.Row]]]
     if province is None:
         level, groups = "national", []
-        by_province = (_national_from_sums(sums, side_of, slot) if like
+        by_province = (_national_from_sums(sums, side_of, slot) if like or as_of is not None
                        else _rollup_national(cur_ids, base_ids, base_year_ids, statuses, slot))
         rows, total = _national(by_province, complete_cur, complete_base, order, paired_counts)
     else:
@@ -558,6 +573,7 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
         paired=cur_cov.paired if like else None,
         order=order,
         computed_at=computed_at.isoformat(timespec="seconds"),
+        as_of=as_of.isoformat(timespec="seconds") if as_of is not None else None,
     )
     return ComparisonResult(level, selection, rows, total, groups,
                             {k: [(n, a, b, dict(v)) for n, a, b, v in s] for k, s in series.items()}, computed_at)

@@ -24,11 +24,13 @@ from ..web import action_time, domain_message, download, refuse, show_period, to
 from . import bp, charts, exports, queries, tables
 from .forms import ComparisonForm, KpiForm, KpiSettingsForm, MonitoringForm
 from .operations import save_kpi_settings
-from ..params import whole
+from ..models import utcnow
+from ..params import moment, whole
+from ..web import action_time
 
 ALL_READERS = (Role.NATIONAL_VIEWER, Role.PROVINCE_VERIFIER, Role.ADMIN)
 NATIONAL = (Role.NATIONAL_VIEWER, Role.ADMIN)
-SELECTION_ARGS = ("base", "year", "through", "basis", "status", "cats", "order")
+SELECTION_ARGS = ("base", "year", "through", "basis", "status", "cats", "order", "as_of_date", "as_of_time")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -118,9 +120,10 @@ def _comparison(province_code: str | None = None):
     try:
         through, round_id = _parse_through(form.through.data)
         _refuse_unended(form.year.data, through, round_id, form.basis.data)
+        as_of = moment(request.args.get("as_of_date"), request.args.get("as_of_time"), action_time() or utcnow())
         result = queries.comparison(form.base.data, form.year.data, through, form.basis.data, form.status.data,
                                     province_code, round_id=round_id, order=form.order.data or "name",
-                                    today=today())
+                                    today=today(), as_of=as_of)
     except DomainError as err:
         refuse(form, err)
         return form, None, groups
@@ -170,7 +173,8 @@ def _render_comparison(template: str, form, result, groups, **extra):
                            heads=tables.headlines(result, groups) if result else [], coverage=coverage,
                            short_name=cmp.short_lao_name,
                            figures=_comparison_charts(result, groups) if result else {},
-                           args=_selection_args(), labels=tables.group_labels(), **extra)
+                           args=_selection_args(), labels=tables.group_labels(), as_of_text=tables.as_of_text,
+                           **extra)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -215,6 +219,8 @@ def export(fmt: str):
                         else url_for("reports.home", **_selection_args()))
     s = result.selection
     name = f"comparison_{s.year}_vs_{s.base_year}_{code or 'national'}"
+    if s.as_of:
+        name += "_as_of_" + s.as_of.replace("-", "").replace(":", "")[:13]
     if fmt == "csv":  # the command line's rows under the workbook's Thai headers
         return download(tables.comparison_csv(result, bom=True, excel_safe=True), f"{name}.csv")
     return download(exports.xlsx_bytes([tables.comparison_sheet(result, groups)]), f"{name}.xlsx")

@@ -14,7 +14,7 @@ from ..domain.workflow import STATUS_LABELS, Status
 from ..web import round_name, show_date, show_period
 from . import exports
 from .exports import Column
-from .queries import ComparisonResult, MonitoringResult, Rollup
+from .queries import ComparisonResult, MonitoringResult, Rollup, Selection
 
 
 def group_labels() -> dict[str, str]:
@@ -37,6 +37,11 @@ def _period(bounds: tuple[str, str]) -> str:
 def as_of(dt: datetime | None) -> str:
     """A UTC timestamp as Thai local date and time."""
     return show_date(dt) if dt else "–"
+
+
+def as_of_text(s: Selection) -> str:
+    """The past moment a comparison is as of, as a local date and time with the B.E. year ("" when it is now)."""
+    return show_date(datetime.fromisoformat(s.as_of)) if s.as_of else ""
 
 
 def selection_lines(result: ComparisonResult) -> list[str]:
@@ -73,7 +78,11 @@ def selection_lines(result: ComparisonResult) -> list[str]:
         lines.append(_("นับข้อมูลทั้งหมดที่ อปท. บันทึก (บันทึกแล้ว ยืนยันแล้ว และส่งกลับแก้ไข): ปีงบประมาณ %(year)s "
                        "ยังไม่บันทึกครบ %(nr)s แห่ง จาก อปท. %(laos)s แห่ง; ปีฐาน ยังไม่ครบ %(bm)s แห่ง",
                        year=s.year, nr=f"{s.not_recorded:,}", laos=f"{s.laos:,}", bm=f"{s.base_missing:,}"))
-    lines.append(_("ข้อมูล ณ %(at)s", at=as_of(result.computed_at)))
+    if s.as_of:
+        lines.append(_("ข้อมูล ณ %(at)s (ตัวเลขตามที่บันทึกและยืนยันไว้ในขณะนั้น คำนวณเมื่อ %(computed)s)",
+                       at=as_of_text(s), computed=as_of(result.computed_at)))
+    else:
+        lines.append(_("ข้อมูล ณ %(at)s", at=as_of(result.computed_at)))
     return lines
 
 

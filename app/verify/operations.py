@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from .. import audit, db
+from .. import audit, db, snapshots
 from ..auth import operations as auth_operations
 from ..deadlines import queries as deadline_queries
 from ..domain.errors import N_, DomainError, NotPermittedError, ValidationError
@@ -135,6 +135,9 @@ def review_installments(
                      lao_id=lao.id, province_id=lao.province_id, old=old, new=new, at=now)
         result.applied.append(lao)
     db.session.flush()
+    # what each report now is, kept for good (a confirmation's snapshot; an unconfirm or return with its reason)
+    snapshots.capture([(lao.id, installment.id) for lao in result.applied], event=action.value, at=now, actor=actor,
+                      reason=reason_text if action != ReviewAction.CONFIRM else None)
     return result
 
 

@@ -6,12 +6,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import and_, case, func, literal, null, select, union_all
 from sqlalchemy.orm import contains_eager
 
 from .. import db, fiscal, reference, totals
 from ..deadlines import queries as deadline_queries
+from ..reports import as_of as past
 from ..domain import typo_guard
 from ..domain.money import from_satang, pct_change, shares
 from ..domain.thai_sort import SortKey, thai_sort_key
@@ -104,6 +106,7 @@ class StatusReport:
     returned_count: int = 0
     late_count: int = 0
     rows: list[StatusRow] = field(default_factory=list)  # every LAO in report order (both lists interleaved)
+    as_of: datetime | None = None  # the past moment the report is as of (naive UTC), None: now
 
 
 @dataclass
@@ -123,10 +126,12 @@ class ProvinceStatus:
         return self.total - self.recorded
 
 
-def status_by_province(installment: Installment, lao_type: str | None = None) -> list[ProvinceStatus]:
+def status_by_province(installment: Installment, lao_type: str | None = None,
+                       as_of: datetime | None = None) -> list[ProvinceStatus]:
     """INR911 counts per province, in Thai dictionary order; shares add up to 100.00 per row.
 
-    Active LAOs are counted from the register, recorded reports read from the rollup (app.totals).
+    Active LAOs are counted from the register, recorded reports read from the rollup (app.totals), or with `as_of`
+    (naive UTC) from the reports as they stood then (app/reports/as_of.py).
     """
     laos = _in_scope(
         select(Province.id, Province.code, Province.name_th, func.count(Lao.id))
@@ -135,8 +140,10 @@ def status_by_province(installment: Installment, lao_type: str | None = None) ->
         None, lao_type, None,
     )
     recorded_of: dict[int, int] = defaultdict(int)
-    for (pid,), (n, _late, _amount) in totals.grouped([installment.id], ("province_id",), statuses=RECORDED_STATUSES,
-                                                      lao_type=lao_type or None, active_only=True).items():
+    if as_of is not None:
+        recorded_of.update(past.recorded_by_province(as_of, installment.id, lao_type or None))
+    for (pid,), (n, _late, _amount) in ({} if as_of is not None else totals.grouped([installment.id], ("province_id",), statuses=RECORDED_STATUSES,
+                                                      lao_type=lao_type or None, active_only=True)).items():
         recorded_of[pid] += n
     lines = []
     for pid, code, name, total in db.session.execute(laos):
@@ -147,22 +154,26 @@ def status_by_province(installment: Installment, lao_type: str | None = None) ->
 
 
 def status_report(installment: Installment, province_id: int | None = None, lao_type: str | None = None,
-                  district_id: int | None = None, extended: dict[tuple[int, int], date] | None = None) -> StatusReport:
+                  district_id: int | None = None, extended: dict[tuple[int, int], date] | None = None,
+                  as_of: datetime | None = None) -> StatusReport:
     """INR911 for `installment`: every active LAO in scope split into recorded / not recorded.
 
     "Recorded" means the LAO has figures for the installment (recorded, confirmed or returned for
     correction). Percentages have 2 decimals and add up to 100.00. One query for the rows; the counts are theirs;
     the LAOs' approved entry extensions are `extended` (deadlines.queries), read here when not given.
+    With `as_of` (naive UTC) each LAO's report is the one it had then (app/reports/as_of.py).
     """
-    report_join = and_(InstallmentReport.lao_id == Lao.id, InstallmentReport.installment_id == installment.id)
+    rep: Any = InstallmentReport.__table__
+    report_join = and_(rep.c.lao_id == Lao.id, rep.c.installment_id == installment.id)
+    if as_of is not None:
+        rep, report_join = past.report_join(as_of, installment.id, Lao.id)
     stmt = _in_scope(
         select(Lao.id, Lao.code, Lao.name_th, Lao.lao_type, District.code, District.name_th, Province.code,
-               Province.name_th, InstallmentReport.status, InstallmentReport.version,
-               InstallmentReport.recorded_at, InstallmentReport.recorded_late,
-               InstallmentReport.confirmed_at, InstallmentReport.confirmed_late)
+               Province.name_th, rep.c.status, rep.c.version, rep.c.recorded_at, rep.c.recorded_late,
+               rep.c.confirmed_at, rep.c.confirmed_late)
         .join(District, District.id == Lao.district_id)
         .join(Province, Province.id == Lao.province_id)
-        .outerjoin(InstallmentReport, report_join),
+        .outerjoin(rep, report_join),
         province_id, lao_type, district_id,
     )
     rows = [
@@ -191,7 +202,7 @@ def status_report(installment: Installment, province_id: int | None = None, lao_
         installment_id=installment.id, fiscal_year=installment.fiscal_year_id, number=installment.number,
         recorded=recorded, not_recorded=not_recorded, recorded_count=n_recorded,
         not_recorded_count=total - n_recorded, total=total, recorded_pct=pct_recorded, not_recorded_pct=pct_not,
-        confirmed_count=n_confirmed, returned_count=n_returned, late_count=n_late, rows=rows,
+        confirmed_count=n_confirmed, returned_count=n_returned, late_count=n_late, rows=rows, as_of=as_of,
     )
 
 

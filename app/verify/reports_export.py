@@ -17,7 +17,7 @@ from ..domain.thai_sort import thai_sort_key
 from ..domain.vocabulary import RECORDED_STATUSES
 from ..models import Installment
 from ..reports.exports import Column, Sheet, csv_bytes, frame, xlsx_bytes
-from ..web import status_label, to_local
+from ..web import show_date, status_label, to_local
 from .queries import MARK_NOT_RECORDED, MARKS, Matrix, ProvinceStatus, StatusReport
 from .selection import type_label
 
@@ -126,6 +126,8 @@ def status_xlsx(report: StatusReport, by_province: list[ProvinceStatus] | None, 
     summary = status_summary_records(report, by_province)
     list_cols = status_list_columns(national, for_csv=False)
     notes = [place, _("ทั้งหมด %(n)s แห่ง", n=f"{report.total:,}")]
+    if report.as_of is not None:
+        notes.append(_("ข้อมูล ณ %(at)s (ตามที่บันทึกและยืนยันไว้ในขณะนั้น)", at=show_date(report.as_of)))
     return xlsx_bytes([
         Sheet(name=_("สรุป"), title=_status_title(inst), notes=notes, df=frame(summary, summary_cols),
               columns=summary_cols, bold_rows={len(summary) - 1}, freeze_columns=1),

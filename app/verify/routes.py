@@ -17,7 +17,8 @@ from ..notifications.forms import NoticeForm
 from ..web import action_time, domain_message, download, refuse, show_date, status_label, today
 from . import bp, exports, operations, queries, reports_export, selection
 from .forms import ActionForm, ReviewForm, parse_rows
-from ..params import whole
+from ..params import moment, whole
+from ..web import domain_message
 
 MARK_LABELS = {
     queries.MARK_NOT_RECORDED: N_("ยังไม่บันทึก"),
@@ -205,13 +206,29 @@ def followup_export(fmt: str):
 LIST_PAGE_SIZE = 500  # LAOs per page of the whole-country INR911 lists (about 200 KB of HTML a page)
 
 
-def _status_data(sel: selection.Selection):
-    """INR911 of a selection: the report and, for the whole country, its per-province lines."""
+def _as_of(download_: bool):
+    """The past moment INR911 is asked as of (as_of_date, as_of_time; None: now) and the args carrying it into links.
+
+    A malformed or future moment is a warning and today's report on the page, 400 for a download.
+    """
+    args = {k: request.args[k] for k in ("as_of_date", "as_of_time") if request.args.get(k)}
+    try:
+        return moment(args.get("as_of_date"), args.get("as_of_time"), action_time() or utcnow()), args
+    except DomainError as err:
+        if download_:
+            abort(400)
+        flash(domain_message(err) + " " + _("จึงแสดงข้อมูลปัจจุบันแทน"), "warning")
+        return None, {}
+
+
+def _status_data(sel: selection.Selection, as_of=None):
+    """INR911 of a selection: the report and, for the whole country, its per-province lines (with `as_of`, naive
+    UTC: as they stood then)."""
     report = by_province = None
     if sel.installment is not None:
-        report = queries.status_report(sel.installment, sel.province_id, sel.lao_type, sel.district_id)
+        report = queries.status_report(sel.installment, sel.province_id, sel.lao_type, sel.district_id, as_of=as_of)
         if sel.province_id is None:  # the whole country: per-province counts first, 7,800 names on request
-            by_province = queries.status_by_province(sel.installment, sel.lao_type)
+            by_province = queries.status_by_province(sel.installment, sel.lao_type, as_of=as_of)
     return report, by_province
 
 
@@ -223,7 +240,8 @@ def status():
     The whole country's lists come in pages of LIST_PAGE_SIZE LAOs (in province order), so no page is megabytes.
     """
     sel = selection.resolve(current_user, request.args, today(), allow_all_provinces=True)
-    report, by_province = _status_data(sel)
+    as_of, as_of_args = _as_of(False)
+    report, by_province = _status_data(sel, as_of)
     show_lists = sel.province_id is not None or request.args.get("lists") == "1"
     listing = None
     if report is not None and show_lists:
@@ -231,7 +249,7 @@ def status():
                                     LIST_PAGE_SIZE if sel.province_id is None else None)
     return render_template("verify/status.html", sel=sel, inst=sel.installment, report=report,
                            by_province=by_province, show_lists=show_lists, listing=listing,
-                           list_page_size=LIST_PAGE_SIZE)
+                           list_page_size=LIST_PAGE_SIZE, as_of=as_of, as_of_args=as_of_args)
 
 
 @bp.route("/status.<fmt>")
@@ -243,11 +261,13 @@ def status_export(fmt: str):
     sel = selection.resolve(current_user, request.args, today(), allow_all_provinces=True)
     if sel.installment is None:
         abort(404)
-    report, by_province = _status_data(sel)
+    as_of, _args = _as_of(True)
+    report, by_province = _status_data(sel, as_of)
     if report is None:
         abort(404)
+    stamp = f"_as_of_{as_of:%Y%m%dT%H%M}" if as_of is not None else ""
     name = f"inr911_{sel.province.code if sel.province else 'all'}_{sel.installment.fiscal_year_id}" \
-           f"_{sel.installment.number}.{fmt}"
+           f"_{sel.installment.number}{stamp}.{fmt}"
     if fmt == "csv":
         return download(reports_export.status_csv(report, by_province), name)
     return download(reports_export.status_xlsx(report, by_province, sel.installment, sel.place()), name)
