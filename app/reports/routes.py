@@ -1,5 +1,7 @@
 """Views of the reports area: comparison (INF508) and drill-down, monitoring, KPI scorecard, exports."""
 
+from urllib.parse import quote
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -198,9 +200,12 @@ def province(code: str):
     prov = province_or_404(code, current_user)
     form, result, groups = _comparison(prov.code)
 
+    # the LAO's installment detail at the last installment compared: one url_for for the page, not one per row
+    pattern = _entry_view_url("__lao__", result.selection.year, result.selection.through) if result else ""
+
     def entry_url(lao_code: str) -> str:
         """The LAO's installment detail at the last installment compared."""
-        return _entry_view_url(lao_code, result.selection.year, result.selection.through)
+        return pattern.replace("__lao__", quote(lao_code, safe=""))
 
     return _render_comparison("reports/province.html", form, result, groups, province=prov, entry_url=entry_url,
                               national=scope_of(current_user).is_national)
