@@ -138,6 +138,13 @@ def _write(conn: Connection, reports: list, items: dict, *, event: str, at: date
         start = int(conn.scalar(select(func.max(snaps.c.id))) or 0) + 1
         ids = list(range(start, start + len(snapshot_rows)))
         conn.execute(insert(snaps), [{**s, "id": i} for (_n, s), i in zip(snapshot_rows, ids)])
+    elif snapshot_rows and conn.dialect.name == "postgresql" and len(snapshot_rows) > 1:
+        # the ids drawn from the table's sequence in one statement (safe beside other writers), then one batched
+        # INSERT: RETURNING in parameter order is much slower for the demo's 330,000 rows
+        ids = [int(i) for i in conn.scalars(
+            select(func.nextval(func.pg_get_serial_sequence("confirmation_snapshots", "id")))
+            .select_from(func.generate_series(1, len(snapshot_rows))))]
+        conn.execute(insert(snaps), [{**s, "id": i} for (_n, s), i in zip(snapshot_rows, ids)])
     elif snapshot_rows:
         ids = list(conn.scalars(insert(snaps).returning(snaps.c.id, sort_by_parameter_order=True),
                                 [s for _n, s in snapshot_rows]))
