@@ -77,30 +77,36 @@ def _request_page(form: RequestForm, kind: ExtensionKind, inst: Installment, cur
                            standing=standing, max_days=_max_days()), code
 
 
+def _ask(kind: ExtensionKind, inst, current, standing, lao, submit, done: str):
+    """The request page of either kind: `submit(form)` runs the operation; a refusal re-renders with its messages
+    (400), a success goes to the request's page with the flash `done`."""
+    form = RequestForm()
+    if form.validate_on_submit():
+        try:
+            ext = submit(form)
+        except NotPermittedError:
+            raise
+        except DomainError as err:
+            refuse(form, err)
+            return _request_page(form, kind, inst, current, standing, lao=lao, code=400)
+        flash(done, "success")
+        return redirect(url_for(".detail", ext_id=ext.id))
+    return _request_page(form, kind, inst, current, standing, lao=lao, code=400 if request.method == "POST" else 200)
+
+
 @bp.route("/entry/<lao_code>/<int:year>/<int:number>", methods=["GET", "POST"])
 @roles_required(Role.LAO_OFFICER)
 def request_entry(lao_code: str, year: int, number: int):
     """An LAO officer asks for a later entry deadline of one installment of its LAO."""
     lao = lao_or_404(lao_code, current_user)
     inst = _installment_or_404(year, number)
-    form = RequestForm()
-    standing = queries.standings(ExtensionKind.ENTRY, [inst.id], lao_id=lao.id).get(inst.id)
-    current = queries.entry_deadline_of(lao.id, inst)
-    if form.validate_on_submit():
-        try:
-            ext = operations.request_entry_extension(
-                current_user._get_current_object(), request.remote_addr, lao, inst,
-                requested=form.requested_deadline.data, reason=form.reason.data, today=today(),
-                max_days=_max_days(), now=action_time())
-        except NotPermittedError:
-            raise
-        except DomainError as err:
-            refuse(form, err)
-            return _request_page(form, ExtensionKind.ENTRY, inst, current, standing, lao=lao, code=400)
-        flash(_("ส่งคำขอขยายกำหนดบันทึกข้อมูลงวดที่ %(n)s แล้ว รอ สถจ. พิจารณา", n=inst.number), "success")
-        return redirect(url_for(".detail", ext_id=ext.id))
-    code = 400 if request.method == "POST" else 200
-    return _request_page(form, ExtensionKind.ENTRY, inst, current, standing, lao=lao, code=code)
+    return _ask(ExtensionKind.ENTRY, inst, queries.entry_deadline_of(lao.id, inst),
+                queries.standings(ExtensionKind.ENTRY, [inst.id], lao_id=lao.id).get(inst.id), lao,
+                lambda form: operations.request_entry_extension(
+                    current_user._get_current_object(), request.remote_addr, lao, inst,
+                    requested=form.requested_deadline.data, reason=form.reason.data, today=today(),
+                    max_days=_max_days(), now=action_time()),
+                _("ส่งคำขอขยายกำหนดบันทึกข้อมูลงวดที่ %(n)s แล้ว รอ สถจ. พิจารณา", n=inst.number))
 
 
 @bp.route("/confirm/<int:year>/<int:number>", methods=["GET", "POST"])
@@ -111,24 +117,13 @@ def request_confirm(year: int, number: int):
     if province is None:
         abort(403)
     inst = _installment_or_404(year, number)
-    form = RequestForm()
-    standing = queries.standings(ExtensionKind.CONFIRM, [inst.id], province_id=province.id).get(inst.id)
-    current = queries.confirm_deadline_of(province.id, inst)
-    if form.validate_on_submit():
-        try:
-            ext = operations.request_confirm_extension(
-                current_user._get_current_object(), request.remote_addr, province, inst,
-                requested=form.requested_deadline.data, reason=form.reason.data, today=today(),
-                max_days=_max_days(), now=action_time())
-        except NotPermittedError:
-            raise
-        except DomainError as err:
-            refuse(form, err)
-            return _request_page(form, ExtensionKind.CONFIRM, inst, current, standing, lao=None, code=400)
-        flash(_("ส่งคำขอขยายกำหนดยืนยันข้อมูลงวดที่ %(n)s แล้ว รอส่วนกลางพิจารณา", n=inst.number), "success")
-        return redirect(url_for(".detail", ext_id=ext.id))
-    code = 400 if request.method == "POST" else 200
-    return _request_page(form, ExtensionKind.CONFIRM, inst, current, standing, lao=None, code=code)
+    return _ask(ExtensionKind.CONFIRM, inst, queries.confirm_deadline_of(province.id, inst),
+                queries.standings(ExtensionKind.CONFIRM, [inst.id], province_id=province.id).get(inst.id), None,
+                lambda form: operations.request_confirm_extension(
+                    current_user._get_current_object(), request.remote_addr, province, inst,
+                    requested=form.requested_deadline.data, reason=form.reason.data, today=today(),
+                    max_days=_max_days(), now=action_time()),
+                _("ส่งคำขอขยายกำหนดยืนยันข้อมูลงวดที่ %(n)s แล้ว รอส่วนกลางพิจารณา", n=inst.number))
 
 
 def _may_decide(ext: DeadlineExtension) -> bool:
