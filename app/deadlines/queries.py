@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, event, func, select
+from sqlalchemy import ColumnElement, Date, Select, event, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from .. import db, reference
@@ -29,6 +29,19 @@ def _chunks(ids: list[int]) -> Iterable[list[int]]:
     """`ids` in slices small enough for an IN list."""
     for start in range(0, len(ids), CHUNK):
         yield ids[start:start + CHUNK]
+
+
+def in_force_sql(kind: ExtensionKind, target: Any, installment: Any) -> ColumnElement[Any]:
+    """The deadline in force as a SQL expression, for set-based readers (reminders): the latest approved extension
+    of `kind` for the target column (`lao_id` for entry, `province_id` for confirm) and the installment row of the
+    statement, else the installment's own deadline (as domain.extensions.effective_deadline)."""
+    column = E.lao_id if kind == ExtensionKind.ENTRY else E.province_id
+    own = installment.entry_deadline if kind == ExtensionKind.ENTRY else installment.confirm_deadline
+    approved = (select(func.max(E.new_deadline))
+                .where(E.kind == kind.value, E.status == ExtensionStatus.APPROVED.value, column == target,
+                       E.installment_id == installment.id)
+                .scalar_subquery())
+    return func.coalesce(approved, own, type_=Date)
 
 
 def entry_extensions(installment_ids: Iterable[int], lao_ids: Iterable[int] | None = None,

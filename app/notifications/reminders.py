@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
-from sqlalchemy import ColumnElement, Date, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 
 from .. import db
 from ..domain import calendar as cal
@@ -33,8 +33,9 @@ from ..domain.thai_sort import thai_sort_key
 from ..domain.vocabulary import RECORDED_STATUSES, NotificationKind
 from ..domain.workflow import Role, Status
 from ..i18n import gettext as _
-from ..domain.extensions import ExtensionKind, ExtensionStatus
-from ..models import DeadlineExtension, FiscalYear, Installment, InstallmentReport, Lao, User
+from ..deadlines import queries as deadline_queries
+from ..domain.extensions import ExtensionKind
+from ..models import FiscalYear, Installment, InstallmentReport, Lao, User
 from .operations import Message, notify_each
 
 NAMES_LIMIT = 10  # LAO names listed per installment in a verifier's reminder
@@ -46,24 +47,13 @@ LOOKBACK = timedelta(days=400)  # installments whose period ended longer ago are
 
 def entry_deadline_of(lao_id: Any, installment: type[Installment] = Installment) -> ColumnElement[Any]:
     """The entry deadline in force of an LAO's installment as a SQL expression over the LAO id column `lao_id` and
-    the installment row of the statement: the latest approved extension (app.deadlines), else the installment's own
-    deadline (as domain.extensions.effective_deadline: an extension never shortens it)."""
-    ext = DeadlineExtension
-    approved = (select(func.max(ext.new_deadline))
-                .where(ext.kind == ExtensionKind.ENTRY.value, ext.status == ExtensionStatus.APPROVED.value,
-                       ext.lao_id == lao_id, ext.installment_id == installment.id)
-                .scalar_subquery())
-    return func.coalesce(approved, installment.entry_deadline, type_=Date)
+    the installment row of the statement (an approved extension, else the installment's own deadline)."""
+    return deadline_queries.in_force_sql(ExtensionKind.ENTRY, lao_id, installment)
 
 
 def confirm_deadline_of(province_id: Any, installment: type[Installment] = Installment) -> ColumnElement[Any]:
     """The confirmation deadline in force of a province's installment as a SQL expression (see `entry_deadline_of`)."""
-    ext = DeadlineExtension
-    approved = (select(func.max(ext.new_deadline))
-                .where(ext.kind == ExtensionKind.CONFIRM.value, ext.status == ExtensionStatus.APPROVED.value,
-                       ext.province_id == province_id, ext.installment_id == installment.id)
-                .scalar_subquery())
-    return func.coalesce(approved, installment.confirm_deadline, type_=Date)
+    return deadline_queries.in_force_sql(ExtensionKind.CONFIRM, province_id, installment)
 
 
 # --- helpers -------------------------------------------------------------------------------------------------------
