@@ -239,10 +239,11 @@ def register_assets(app: Flask) -> None:
     app.config.setdefault("COMPRESS_STREAMING_ENDPOINT_CONDITIONAL", sorted(PUBLIC_ASSETS))
     Compress(app)
     hashes: dict[tuple[str, float], str] = {}
+    settled: dict[str, str] = {}  # path -> hash, read once per process outside debug
 
     def fingerprint(endpoint: str, filename: str | None) -> str | None:
         """The first 12 hex digits of the SHA-256 of the file an asset endpoint serves (cached per path and
-        modification time), or None when there is no such file."""
+        modification time; outside debug per path, with no stat), or None when there is no such file."""
         if endpoint == "main.plotly_js":
             base: str | None = os.path.join(app.static_folder or "", "vendor")
             filename = "plotly-basic.min.js"
@@ -254,12 +255,15 @@ def register_assets(app: Flask) -> None:
         if not base or not filename:
             return None
         path = Path(base) / filename
+        if not app.debug and str(path) in settled:  # files do not change under a production server
+            return settled[str(path)]
         try:
             key = (str(path), path.stat().st_mtime)
         except OSError:
             return None
         if key not in hashes:
             hashes[key] = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+        settled[str(path)] = hashes[key]
         return hashes[key]
 
     @app.url_defaults

@@ -6,8 +6,13 @@ own per-request state (`g._flask_babel`) under the attribute `force_locale` save
 block still sees its own language.
 """
 
+from typing import Any
+
 from flask import Flask, g
 from flask_babel import get_locale, get_translations
+from jinja2.nodes import EvalContext
+from jinja2.utils import pass_eval_context
+from markupsafe import Markup
 
 
 def translations():
@@ -39,6 +44,27 @@ def is_thai() -> bool:
     return locale is None or locale.language == "th"
 
 
+@pass_eval_context
+def _template_gettext(eval_ctx: EvalContext, string: str, /, **variables: Any) -> str:
+    """Templates' `_()` and `gettext()`: what Jinja's newstyle gettext does (the translation is markup-safe, its
+    %-variables are escaped, and it is always %-formatted), in one call instead of Jinja's three nested ones
+    (`_` resolving `gettext`, which calls the catalogue function): a page makes 40-300 of them."""
+    rv = translations().ugettext(string)
+    if eval_ctx.autoescape:
+        rv = Markup(rv)
+    return rv % variables
+
+
+@pass_eval_context
+def _template_ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, /, **variables: Any) -> str:
+    """Templates' `ngettext()`, as `_template_gettext` (with `num` among the variables, as Jinja does)."""
+    variables.setdefault("num", num)
+    rv = translations().ungettext(singular, plural, num)
+    if eval_ctx.autoescape:
+        rv = Markup(rv)
+    return rv % variables
+
+
 def install(app: Flask) -> None:
     """Make templates' `_()`, `gettext()` and `ngettext()` use the cached catalogue (after Babel's init_app)."""
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
@@ -48,4 +74,5 @@ def install(app: Flask) -> None:
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext)
 

@@ -2,9 +2,11 @@
 
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
-from typing import overload
+from collections.abc import Callable
+from typing import Any, overload
+from urllib.parse import quote
 
-from flask import Flask, Response, current_app, flash, g
+from flask import Flask, Response, current_app, flash, g, request, url_for
 from flask_babel import lazy_gettext
 from wtforms import Field
 from wtforms.validators import ValidationError as WTFormsValidationError
@@ -206,25 +208,71 @@ def demo_loaded() -> bool:
     return g.demo_loaded
 
 
-def nav_items() -> list[tuple[str, str, tuple[str, ...]]]:
-    """Main menu entries: endpoint, translated label, roles that see it."""
-    lao, ver, nat, adm = (r.value for r in (Role.LAO_OFFICER, Role.PROVINCE_VERIFIER, Role.NATIONAL_VIEWER, Role.ADMIN))
-    return [
-        ("entry.home", gettext("บันทึกข้อมูลรายได้"), (lao,)),
-        ("verify.home", gettext("ตรวจสอบและยืนยันข้อมูล"), (ver, adm)),
-        ("verify.status", gettext("สถานะการบันทึก (INR911)"), (ver, nat, adm)),
-        ("verify.matrix", gettext("ความก้าวหน้ารายงวด"), (ver, adm)),
-        ("verify.accounts", gettext("บัญชีผู้ใช้ อปท."), (ver,)),
-        ("reports.home", gettext("รายงานเปรียบเทียบ"), (ver, nat, adm)),
-        ("reports.monitoring", gettext("ติดตามจังหวัด"), (nat, adm)),
-        ("reports.kpi", gettext("คะแนน KPI"), (nat, adm)),
-        ("kpi.scorecard_page", gettext("แบบสรุปตัวชี้วัด"), (ver, nat, adm)),
-        ("kpi.evaluation_page", gettext("ผลการประเมิน"), (ver, nat, adm)),
-        ("kpi.definitions", gettext("ตัวชี้วัด (KPI)"), (nat, adm)),
-        ("deadlines.index", gettext("ขยายกำหนดเวลา"), (lao, ver, nat, adm)),
-        ("admin.home", gettext("ผู้ดูแลระบบ"), (adm,)),
-        ("admin.audit", gettext("ประวัติการแก้ไข"), (lao, ver, nat, adm)),
-    ]
+_LAO, _VER, _NAT, _ADM = (r.value for r in (Role.LAO_OFFICER, Role.PROVINCE_VERIFIER, Role.NATIONAL_VIEWER, Role.ADMIN))
+NAV_ITEMS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("entry.home", N_("บันทึกข้อมูลรายได้"), (_LAO,)),
+    ("verify.home", N_("ตรวจสอบและยืนยันข้อมูล"), (_VER, _ADM)),
+    ("verify.status", N_("สถานะการบันทึก (INR911)"), (_VER, _NAT, _ADM)),
+    ("verify.matrix", N_("ความก้าวหน้ารายงวด"), (_VER, _ADM)),
+    ("verify.accounts", N_("บัญชีผู้ใช้ อปท."), (_VER,)),
+    ("reports.home", N_("รายงานเปรียบเทียบ"), (_VER, _NAT, _ADM)),
+    ("reports.monitoring", N_("ติดตามจังหวัด"), (_NAT, _ADM)),
+    ("reports.kpi", N_("คะแนน KPI"), (_NAT, _ADM)),
+    ("kpi.scorecard_page", N_("แบบสรุปตัวชี้วัด"), (_VER, _NAT, _ADM)),
+    ("kpi.evaluation_page", N_("ผลการประเมิน"), (_VER, _NAT, _ADM)),
+    ("kpi.definitions", N_("ตัวชี้วัด (KPI)"), (_NAT, _ADM)),
+    ("deadlines.index", N_("ขยายกำหนดเวลา"), (_LAO, _VER, _NAT, _ADM)),
+    ("admin.home", N_("ผู้ดูแลระบบ"), (_ADM,)),
+    ("admin.audit", N_("ประวัติการแก้ไข"), (_LAO, _VER, _NAT, _ADM)),
+)
+"""Main menu entries: endpoint, label (translated when shown), roles that see it."""
+
+
+def nav_items(role: str) -> list[tuple[str, str, str]]:
+    """The main menu of `role`: endpoint, URL and translated label of each entry it sees."""
+    return [(endpoint, page_url(endpoint), gettext(label)) for endpoint, label, roles in NAV_ITEMS if role in roles]
+
+
+URL_MEMO_SIZE = 2048
+
+
+def page_url(endpoint: str, **values: Any) -> str:
+    """`url_for(endpoint, **values)` for the links every page repeats (menu, assets), remembered per process.
+
+    A url_for costs about 70 Python calls (the rule's builder, URL defaults, the assets' fingerprint), and the
+    page chrome repeats some 15 of them on every request. The URL depends only on the app, the site root the
+    request came through and the values, so it is memoised on those (not in debug, where assets change under a
+    running server). Per-row links use `url_maker` instead."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if app.debug:
+        return url_for(endpoint, **values)
+    key = (request.script_root, endpoint, *sorted(values.items()))
+    memo: dict[tuple, str] = app.extensions.setdefault("page_urls", {})
+    url = memo.get(key)
+    if url is None:
+        if len(memo) >= URL_MEMO_SIZE:
+            memo.clear()
+        url = memo[key] = url_for(endpoint, **values)
+    return url
+
+
+_MARK = 864_209_753_100  # a number no real path value has: url_maker's placeholders are _MARK + position
+
+
+def url_maker(endpoint: str, *varying: str, **fixed: Any) -> Callable[..., str]:
+    """One url_for for a page's rows of links that differ only in the `varying` path values: the returned
+    function fills them in, e.g. url_maker("entry.edit", "number", lao_code=c, year=y)(number=3). Each placeholder
+    is a large number, so both string and integer URL converters accept it."""
+    marks = {name: str(_MARK + i) for i, name in enumerate(varying)}
+    pattern = url_for(endpoint, **fixed, **marks)
+
+    def make(**values: Any) -> str:
+        url = pattern
+        for name, mark in marks.items():
+            url = url.replace(mark, quote(str(values[name]), safe=""))
+        return url
+
+    return make
 
 
 def register(app: Flask) -> None:
@@ -248,6 +296,8 @@ def register(app: Flask) -> None:
     app.add_template_global(demo_loaded, "demo_loaded")
     app.add_template_global(is_thai, "is_thai")
     app.add_template_global(nav_items, "nav_items")
+    app.add_template_global(page_url, "page_url")
+    app.add_template_global(url_maker, "url_maker")
 
 
 class BuddhistDateField(Field):

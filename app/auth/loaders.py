@@ -7,7 +7,7 @@ from typing import Any, TypeVarTuple
 
 from flask import abort, g, request
 from flask_login import current_user
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, bindparam, false, select
 from sqlalchemy.orm import contains_eager
 
 from .. import db
@@ -18,24 +18,31 @@ from ..models import FiscalYear, Installment, Lao, Province, User
 _Ts = TypeVarTuple("_Ts")
 
 
+@db.prepared
+def _account_row() -> Select[Any]:
+    """The request's first query: the account, its LAO or province, the reference-data version, the demo flag
+    and the unread-notification count."""
+    from .. import reference
+    from ..models import Setting
+    from ..notifications.operations import unread_count_column
+
+    return (
+        select(User, reference.version_column(), select(Setting.key).where(Setting.key == "demo_data").exists(),
+               unread_count_column(User.id))
+        .outerjoin(User.lao).outerjoin(User.province)
+        .options(contains_eager(User.lao), contains_eager(User.province))
+        .where(User.id == bindparam("user_id"))
+    )
+
+
 def load_user(alt_id: str) -> User | None:
     """Flask-Login loader keyed by 'id:session_token'; a rotated token ends old sessions."""
     user_id, _, token = alt_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
     from .. import reference
-    from ..models import Setting
-    from ..notifications.operations import unread_count_column
 
-    # the request's first query: the account, its LAO or province, the reference-data version, the demo flag and
-    # the unread-notification count
-    row = db.session.execute(
-        select(User, reference.version_column(), select(Setting.key).where(Setting.key == "demo_data").exists(),
-               unread_count_column(User.id))
-        .outerjoin(User.lao).outerjoin(User.province)
-        .options(contains_eager(User.lao), contains_eager(User.province))
-        .where(User.id == int(user_id))
-    ).first()
+    row = db.session.execute(_account_row(), {"user_id": int(user_id)}).first()
     if row is None:
         return None
     user, version, demo, unread = row

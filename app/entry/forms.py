@@ -4,6 +4,8 @@ The form only carries the input and the CSRF token; every rule (amounts, explana
 version) is checked by operations.record_installment so the CLI and the API get the same answers.
 """
 
+import functools
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
@@ -50,11 +52,18 @@ class EntryFormBase(FlaskForm):
 
 def entry_form(items: list[RevenueItem], **kwargs) -> EntryFormBase:
     """An entry form with one amount and one explanation field per item of the LAO's type and year."""
+    return _form_class(tuple((item.code, item.name_th) for item in items))(**kwargs)
+
+
+@functools.lru_cache(maxsize=256)
+def _form_class(items: tuple[tuple[str, str], ...]) -> type[EntryFormBase]:
+    """The form class of one list of items (code, label), made once per process: a class is only a list of
+    fields, and building one costs more than rendering the page's inputs."""
 
     class EntryForm(EntryFormBase):
         """Amounts of this LAO type's items."""
 
-    for item in items:
-        setattr(EntryForm, amount_field(item.code), StringField(item.name_th))
-        setattr(EntryForm, explain_field(item.code), TextAreaField(_l("คำชี้แจง")))
-    return EntryForm(**kwargs)
+    for code, label in items:
+        setattr(EntryForm, amount_field(code), StringField(label))
+        setattr(EntryForm, explain_field(code), TextAreaField(_l("คำชี้แจง")))
+    return EntryForm
