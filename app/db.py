@@ -106,6 +106,12 @@ def locked(stmt: Select[Any]) -> Select[Any]:
     the rows so a state check sees what another transaction committed.
     """
     begin_write()
+    return locking(stmt)
+
+
+def locking(stmt: Select[Any]) -> Select[Any]:
+    """`stmt` as `locked` makes it, without starting the write transaction: for a `prepared` statement, executed
+    after `begin_write()`."""
     return stmt.with_for_update().execution_options(populate_existing=True)
 
 

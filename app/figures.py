@@ -1,9 +1,10 @@
 """Reading figures: amounts per LAO and item for installments, prior-year comparisons (SQL sums)."""
 
+import functools
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Select, and_, bindparam, func, select
 
 from . import db
 from .domain.calendar import month_end
@@ -33,20 +34,27 @@ def prior_installment_ids(installment: Installment) -> list[int]:
             if i.period_start >= start and i.period_end <= end]
 
 
+@functools.cache
+def _amounts_by_lao(some_laos: bool) -> Select:
+    """The statement of `amounts_by_lao` (with or without the LAO filter), built once per process."""
+    q = (
+        select(Entry.lao_id, RevenueItem.code, func.sum(Entry.amount_satang))
+        .join(RevenueItem, RevenueItem.id == Entry.item_id)
+        .where(Entry.installment_id.in_(bindparam("installment_ids", expanding=True)))
+        .group_by(Entry.lao_id, RevenueItem.code)
+    )
+    return q.where(Entry.lao_id.in_(bindparam("lao_ids", expanding=True))) if some_laos else q
+
+
 def amounts_by_lao(lao_ids: list[int] | None, installment_ids: list[int]) -> dict[int, dict[str, int]]:
     """Satang per LAO and item code summed over `installment_ids` (all LAOs when lao_ids is None)."""
     if not installment_ids:
         return {}
-    q = (
-        select(Entry.lao_id, RevenueItem.code, func.sum(Entry.amount_satang))
-        .join(RevenueItem, RevenueItem.id == Entry.item_id)
-        .where(Entry.installment_id.in_(installment_ids))
-        .group_by(Entry.lao_id, RevenueItem.code)
-    )
+    params: dict[str, list[int]] = {"installment_ids": list(installment_ids)}
     if lao_ids is not None:
-        q = q.where(Entry.lao_id.in_(lao_ids))
+        params["lao_ids"] = list(lao_ids)
     out: dict[int, dict[str, int]] = defaultdict(dict)
-    for lao_id, code, total in db.session.execute(q):
+    for lao_id, code, total in db.session.execute(_amounts_by_lao(lao_ids is not None), params):
         out[lao_id][code] = int(total or 0)
     return out
 

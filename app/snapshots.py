@@ -171,6 +171,27 @@ def capture(pairs: Iterable[tuple[int, int]], *, event: str, at: datetime, actor
     return _write(conn, reports, items, event=event, at=at, actor=actor, reason=reason, source=source)
 
 
+def capture_report(report: InstallmentReport, figures: dict[str, int], *, event: str, at: datetime,
+                   actor: User | None) -> None:
+    """`capture` of one report whose figures the use case holds (an officer's save): the state is written from the
+    flushed report and `figures` ({item code: satang} of every entry of the report), with no read."""
+    if event not in EVENTS:
+        raise ValueError(f"unknown report event {event!r}")
+    s = db.session()
+    s.flush()
+    names = ("lao_id", "installment_id", *STATE_COLUMNS, "recorder_name", "confirmer_name", "confirmed_by_id")
+    row = _Held({name: getattr(report, name) for name in names})
+    _write(s.connection(), [row], {(report.lao_id, report.installment_id): figures}, event=event, at=at,
+           actor=actor, reason=None, source="review")
+
+
+@dataclass(frozen=True)
+class _Held:
+    """A report's columns in hand, shaped as the rows `_current` reads (`_mapping`)."""
+
+    _mapping: dict[str, Any]
+
+
 def seed(conn: Connection, source: str) -> int:
     """One state per report (and a snapshot per confirmed one) from the current tables, dated by the report's last
     confirmation or recording: the starting point of data written in bulk (the demo), one installment at a time.

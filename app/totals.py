@@ -13,6 +13,7 @@ single write lock), so rollup writers are serialised in one order (no lost updat
 pair read twice in one transaction cannot see another writer's commit in between.
 """
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -132,13 +133,20 @@ def _upsert(conn: Connection, table: Table, delta: dict) -> None:
     in key order, with one upsert statement."""
     if not delta:
         return
+    stmt, keys, counts = _upsert_statement(table, conn.dialect.name)
+    conn.execute(stmt, [{**dict(zip(keys, k)), **dict(zip(counts, d))} for k, d in sorted(delta.items())])
+
+
+@functools.cache
+def _upsert_statement(table: Table, dialect: str) -> tuple[Any, list[str], list[str]]:
+    """The upsert adding counts to `table`'s rows on `dialect`, with its key and count column names: built once per
+    process (its `excluded` columns alone cost more than an officer's save of an installment otherwise)."""
     keys = [c for c in table.columns if c.primary_key]
     counts = [c for c in table.columns if not c.primary_key]
-    ins: Any = (postgresql.insert(table) if conn.dialect.name == "postgresql" else sqlite.insert(table))
+    ins: Any = (postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table))
     stmt = ins.on_conflict_do_update(index_elements=keys,
                                      set_={c.name: c + ins.excluded[c.name] for c in counts})
-    conn.execute(stmt, [{**{c.name: v for c, v in zip(keys, k)}, **{c.name: v for c, v in zip(counts, d)}}
-                        for k, d in sorted(delta.items())])
+    return stmt, [c.name for c in keys], [c.name for c in counts]
 
 
 def _add(conn: Connection, after: tuple[Parts, Streaks], before: tuple[Parts, Streaks]) -> None:

@@ -6,12 +6,13 @@ Every lateness in the application is measured against these deadlines (app.domai
 and the evaluation.
 """
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, Select, event, func, select
+from sqlalchemy import ColumnElement, Date, Select, bindparam, event, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from .. import db, reference
@@ -87,9 +88,17 @@ def entry_deadline_of(lao_id: int, installment: Installment) -> date:
     memo: dict = db.session().info.setdefault(MEMO, {})
     key = (lao_id, installment.id)
     if key not in memo:
-        memo[key] = effective_deadline(installment.entry_deadline,
-                                       [entry_extensions([installment.id], [lao_id]).get(key)])
+        extended = db.session.scalar(_latest_entry_extension(), {"installment_id": installment.id, "lao_id": lao_id})
+        memo[key] = effective_deadline(installment.entry_deadline, [extended])
     return memo[key]
+
+
+@db.prepared
+def _latest_entry_extension() -> Select:
+    """The latest approved entry deadline of one LAO's installment (NULL without one)."""
+    return select(func.max(E.new_deadline)).where(
+        E.kind == ExtensionKind.ENTRY.value, E.status == ExtensionStatus.APPROVED.value,
+        E.installment_id == bindparam("installment_id"), E.lao_id == bindparam("lao_id"))
 
 
 def forget() -> None:
@@ -137,16 +146,23 @@ class Standing:
     latest: DeadlineExtension | None = None  # the most recent request, whatever its state
 
 
+@functools.cache
+def _standings(kind: ExtensionKind) -> Select:
+    """The requests `standings` reads: one LAO's (entry) or one province's (confirm), of some installments."""
+    stmt = select(E).where(E.kind == bindparam("kind"), E.installment_id.in_(bindparam("installment_ids", expanding=True)))
+    target = E.lao_id == bindparam("lao_id") if kind == ExtensionKind.ENTRY else E.province_id == bindparam("province_id")
+    return stmt.where(target).order_by(E.id)
+
+
 def standings(kind: ExtensionKind, installment_ids: Iterable[int], *, lao_id: int | None = None,
               province_id: int | None = None) -> dict[int, Standing]:
     """Per installment id, the extension state of one LAO (entry) or one province (confirm): one query."""
     insts = sorted(set(installment_ids))
     if not insts:
         return {}
-    stmt = select(E).where(E.kind == kind.value, E.installment_id.in_(insts)).order_by(E.id)
-    stmt = stmt.where(E.lao_id == lao_id) if kind == ExtensionKind.ENTRY else stmt.where(E.province_id == province_id)
     out: dict[int, Standing] = {}
-    for ext in db.session.scalars(stmt):
+    target = {"lao_id": lao_id} if kind == ExtensionKind.ENTRY else {"province_id": province_id}
+    for ext in db.session.scalars(_standings(kind), {"kind": kind.value, "installment_ids": insts, **target}):
         s = out.setdefault(ext.installment_id, Standing())
         s.latest = ext
         if ext.status == ExtensionStatus.PENDING.value:
@@ -260,15 +276,21 @@ def around(installment_id: int, scope: Scope, province_id: int | None) -> Instal
     return out
 
 
+@db.prepared
+def _for_lao_installment() -> Select:
+    """The requests `for_lao_installment` reads (an installment page's query)."""
+    return select(E).where(E.installment_id == bindparam("installment_id"), (
+        ((E.kind == ExtensionKind.ENTRY.value) & (E.lao_id == bindparam("lao_id")))
+        | ((E.kind == ExtensionKind.CONFIRM.value) & (E.province_id == bindparam("province_id"))
+           & (E.status == ExtensionStatus.APPROVED.value)))).order_by(E.id)
+
+
 def for_lao_installment(lao: Lao, installment: Installment) -> tuple[Standing, date | None]:
     """The LAO's entry-extension state of one installment and its province's approved confirmation deadline (None
     without one): one query."""
-    stmt = select(E).where(E.installment_id == installment.id, (
-        ((E.kind == ExtensionKind.ENTRY.value) & (E.lao_id == lao.id))
-        | ((E.kind == ExtensionKind.CONFIRM.value) & (E.province_id == lao.province_id)
-           & (E.status == ExtensionStatus.APPROVED.value)))).order_by(E.id)
     standing, confirm = Standing(), None
-    for ext in db.session.scalars(stmt):
+    params = {"installment_id": installment.id, "lao_id": lao.id, "province_id": lao.province_id}
+    for ext in db.session.scalars(_for_lao_installment(), params):
         if ext.kind == ExtensionKind.CONFIRM.value:
             if ext.new_deadline is not None:
                 confirm = max(confirm or ext.new_deadline, ext.new_deadline)

@@ -4,11 +4,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import flag_modified
 
-from .. import audit, db, snapshots
+from .. import audit, db, reference, snapshots
 from ..deadlines import queries as deadline_queries
 from ..domain import typo_guard
 from ..domain.extensions import is_late
@@ -49,10 +49,21 @@ def prior_amounts(lao: Lao, installment: Installment) -> dict[str, Decimal]:
 
 def lock_report(lao: Lao, installment: Installment) -> InstallmentReport | None:
     """The report row re-read inside the write transaction, locked FOR UPDATE on PostgreSQL."""
-    return db.session.scalar(db.locked(
-        select(InstallmentReport)
-        .where(InstallmentReport.lao_id == lao.id, InstallmentReport.installment_id == installment.id)
-    ))
+    db.begin_write()
+    return db.session.scalar(_report_locked(), {"lao_id": lao.id, "installment_id": installment.id})
+
+
+@db.prepared
+def _report_locked() -> Select:
+    """One report, read for update (see db.locked)."""
+    return db.locking(select(InstallmentReport).where(InstallmentReport.lao_id == bindparam("lao_id"),
+                                                      InstallmentReport.installment_id == bindparam("installment_id")))
+
+
+@db.prepared
+def _entries_of_report() -> Select:
+    """One report's entries (as ORM rows, to update)."""
+    return select(Entry).where(Entry.lao_id == bindparam("lao_id"), Entry.installment_id == bindparam("installment_id"))
 
 
 def _insert_first_report(report: InstallmentReport) -> None:
@@ -142,9 +153,7 @@ def record_installment(
     now = now or utcnow()
     existing = {
         e.item_id: e
-        for e in db.session.scalars(
-            select(Entry).where(Entry.lao_id == lao.id, Entry.installment_id == installment.id)
-        )
+        for e in db.session.scalars(_entries_of_report(), {"lao_id": lao.id, "installment_id": installment.id})
     }
     old_values: dict[str, str | None] = {}
     new_values: dict[str, str | bool] = {}
@@ -192,5 +201,9 @@ def record_installment(
     audit.record(actor, ip, AuditAction.RECORD_INSTALLMENT, "installment_report",
                  audit.installment_object_id(lao, installment),
                  lao_id=lao.id, province_id=lao.province_id, old=old_values, new=new_values, at=now)
-    snapshots.capture([(lao.id, installment.id)], event="record", at=now, actor=actor)
+    # the report's history from the figures in hand: every entry of the report, the active items just written
+    codes = reference.current().item_by_id
+    figures = {codes[e.item_id].code: e.amount_satang for e in existing.values() if e.item_id not in active}
+    figures.update((item.code, to_satang(parsed[item.code])) for item in items)
+    snapshots.capture_report(report, figures, event="record", at=now, actor=actor)
     return report

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from .. import audit, db, reference
@@ -156,17 +156,36 @@ def _installment_ids(year: int, start: date | None = None, end: date | None = No
     return list(db.session.scalars(q))
 
 
+@db.prepared
+def _lao_reports() -> Select:
+    """One LAO's reports of some installments."""
+    return select(InstallmentReport).where(
+        InstallmentReport.lao_id == bindparam("lao_id"),
+        InstallmentReport.installment_id.in_(bindparam("installment_ids", expanding=True)))
+
+
+@db.prepared
+def _lao_amounts() -> Select:
+    """One LAO's satang per installment and item of some installments."""
+    return (select(Entry.installment_id, Entry.item_id, func.sum(Entry.amount_satang))
+            .where(Entry.lao_id == bindparam("lao_id"), Entry.installment_id.in_(bindparam("installment_ids", expanding=True)))
+            .group_by(Entry.installment_id, Entry.item_id))
+
+
+@db.prepared
+def _lao_entries() -> Select:
+    """One LAO's entries of some installments (an installment and its prior-year ones)."""
+    return (select(Entry.installment_id, Entry.item_id, Entry.amount_satang, Entry.explanation)
+            .where(Entry.lao_id == bindparam("lao_id"), Entry.installment_id.in_(bindparam("installment_ids", expanding=True))))
+
+
 def _amounts_of_years(lao: Lao, years: list[int]) -> dict[int, dict[str, int]]:
     """Satang per installment id and item code of the LAO in the fiscal `years` (one query, summed in SQL)."""
     ref = reference.current()
     ids = [i.id for y in years for i in ref.installments.get(y, [])]
     if not ids:
         return {}
-    rows = db.session.execute(
-        select(Entry.installment_id, Entry.item_id, func.sum(Entry.amount_satang))
-        .where(Entry.lao_id == lao.id, Entry.installment_id.in_(ids))
-        .group_by(Entry.installment_id, Entry.item_id)
-    )
+    rows = db.session.execute(_lao_amounts(), {"lao_id": lao.id, "installment_ids": ids})
     out: dict[int, dict[str, int]] = {}
     for inst_id, item_id, total in rows:
         code = ref.item_by_id[item_id].code
@@ -193,14 +212,8 @@ def year_overview(lao: Lao, year: int, today: date) -> YearOverview:
     ref = reference.current()
     installments = list(ref.installments.get(year, []))
     items = ref.items_for(lao.lao_type, year)
-    reports = {
-        r.installment_id: r
-        for r in db.session.scalars(
-            select(InstallmentReport)
-            .where(InstallmentReport.lao_id == lao.id,
-                   InstallmentReport.installment_id.in_([i.id for i in installments] or [-1]))
-        )
-    }
+    reports = {r.installment_id: r for r in db.session.scalars(
+        _lao_reports(), {"lao_id": lao.id, "installment_ids": [i.id for i in installments]})}
     prior_fy = ref.fiscal_years.get(year - 1)
     amounts = _amounts_of_years(lao, [year, year - 1] if prior_fy is not None else [year])
     extensions = deadline_queries.standings(ExtensionKind.ENTRY, [i.id for i in installments], lao_id=lao.id)
@@ -365,18 +378,18 @@ def review_note(lao: Lao, installment: Installment, report: InstallmentReport | 
 _REVIEWER, _RECORDER, _CONFIRMER = aliased(User, name="reviewer"), aliased(User, name="recorder"), aliased(User, name="confirmer")
 
 
-def _report_with_people(lao: Lao, installment: Installment) -> tuple[InstallmentReport | None, ReviewNote | None,
-                                                                      User | None, User | None]:
-    """The report, the review note to show, who recorded and who confirmed it: one query (see review_note)."""
+@db.prepared
+def _report_with_people_statement() -> Select:
+    """The statement of `_report_with_people`."""
     latest = (
         select(func.max(AuditEvent.id))
-        .where(AuditEvent.object_type == "installment_report", AuditEvent.lao_id == lao.id,
-               AuditEvent.object_id == audit.installment_object_id(lao, installment),
+        .where(AuditEvent.object_type == "installment_report", AuditEvent.lao_id == bindparam("lao_id"),
+               AuditEvent.object_id == bindparam("object_id"),
                AuditEvent.action.in_(WORKFLOW_AUDIT_ACTIONS))
         .scalar_subquery()
     )
     reviewer, recorder, confirmer = _REVIEWER, _RECORDER, _CONFIRMER
-    row = db.session.execute(
+    return (
         select(InstallmentReport, AuditEvent.action, AuditEvent.new_values, AuditEvent.at, AuditEvent.username,
                reviewer.full_name, recorder, confirmer)
         .select_from(InstallmentReport)
@@ -384,8 +397,16 @@ def _report_with_people(lao: Lao, installment: Installment) -> tuple[Installment
         .outerjoin(reviewer, reviewer.id == AuditEvent.user_id)
         .outerjoin(recorder, recorder.id == InstallmentReport.recorded_by_id)
         .outerjoin(confirmer, confirmer.id == InstallmentReport.confirmed_by_id)
-        .where(InstallmentReport.lao_id == lao.id, InstallmentReport.installment_id == installment.id)
-    ).first()
+        .where(InstallmentReport.lao_id == bindparam("lao_id"), InstallmentReport.installment_id == bindparam("installment_id"))
+    )
+
+
+def _report_with_people(lao: Lao, installment: Installment) -> tuple[InstallmentReport | None, ReviewNote | None,
+                                                                      User | None, User | None]:
+    """The report, the review note to show, who recorded and who confirmed it: one query (see review_note)."""
+    row = db.session.execute(_report_with_people_statement(), {
+        "lao_id": lao.id, "installment_id": installment.id, "object_id": audit.installment_object_id(lao, installment),
+    }).first()
     if row is None:
         return None, None, None, None
     report, action, new_values, at, username, full_name, recorded_by, confirmed_by = row
@@ -411,10 +432,7 @@ def installment_view(lao: Lao, installment: Installment, today: date) -> Install
     current_satang: dict[str, int] = {}
     prior_satang: dict[str, int] = {}
     explanations: dict[str, str] = {}
-    rows = db.session.execute(
-        select(Entry.installment_id, Entry.item_id, Entry.amount_satang, Entry.explanation)
-        .where(Entry.lao_id == lao.id, Entry.installment_id.in_([installment.id, *prior_ids]))
-    )
+    rows = db.session.execute(_lao_entries(), {"lao_id": lao.id, "installment_ids": [installment.id, *prior_ids]})
     for inst_id, item_id, amount, explanation in rows:
         code = ref.item_by_id[item_id].code
         target = current_satang if inst_id == installment.id else prior_satang

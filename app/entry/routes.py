@@ -149,7 +149,9 @@ def edit(lao_code: str, year: int, number: int):
         db.session.rollback()
         view = queries.installment_view(lao, installment, today())
         return _render_form(view, form, 409, error=domain_message(err))
-    days = queries.late_days(installment, report, today(), deadline_queries.entry_deadline_of(lao.id, installment))
+    # the deadline in force is read only for a late save (the operation has just decided lateness)
+    days = queries.late_days(installment, report, today(), deadline_queries.entry_deadline_of(lao.id, installment)
+                             ) if report.recorded_late else 0
     if days:
         flash(_("บันทึกข้อมูลงวดที่ %(n)s เรียบร้อยแล้ว (บันทึกหลังกำหนด %(days)s วัน)", n=number, days=days),
               "success")
