@@ -263,7 +263,7 @@ def url_maker(endpoint: str, *varying: str, **fixed: Any) -> Callable[..., str]:
     """One url_for for a page's rows of links that differ only in the `varying` path values: the returned
     function fills them in, e.g. url_maker("entry.edit", "number", lao_code=c, year=y)(number=3). Each placeholder
     is a large number, so both string and integer URL converters accept it."""
-    marks = {name: str(_MARK + i) for i, name in enumerate(varying)}
+    marks: dict[str, Any] = {name: str(_MARK + i) for i, name in enumerate(varying)}
     pattern = url_for(endpoint, **fixed, **marks)
 
     def make(**values: Any) -> str:

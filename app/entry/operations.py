@@ -16,7 +16,7 @@ from ..domain.errors import N_, ConflictError, DomainError, NotPermittedError, V
 from ..domain.money import from_satang, parse_amount, plain_baht, to_satang
 from ..domain.vocabulary import AuditAction
 from ..domain.workflow import Role, Status, check_can_record, check_version
-from ..figures import amounts_by_lao, prior_installment_ids
+from ..figures import prior_installment_ids
 from ..models import Entry, Installment, InstallmentReport, Lao, User, utcnow
 from ..reference import items_for
 
@@ -40,13 +40,6 @@ def check_may_record(actor: User, lao: Lao) -> None:
         raise NotPermittedError(None, N_("บัญชีนี้ไม่มีสิทธิ์บันทึกข้อมูลของ อปท. นี้"))
 
 
-def prior_amounts(lao: Lao, installment: Installment) -> dict[str, Decimal]:
-    """Amounts per item code of the same period of the prior fiscal year (absent when none)."""
-    ids = prior_installment_ids(installment)
-    sums = amounts_by_lao([lao.id], ids).get(lao.id, {})
-    return {code: from_satang(v) for code, v in sums.items()}
-
-
 def lock_report(lao: Lao, installment: Installment) -> InstallmentReport | None:
     """The report row re-read inside the write transaction, locked FOR UPDATE on PostgreSQL."""
     db.begin_write()
@@ -61,9 +54,10 @@ def _report_locked() -> Select:
 
 
 @db.prepared
-def _entries_of_report() -> Select:
-    """One report's entries (as ORM rows, to update)."""
-    return select(Entry).where(Entry.lao_id == bindparam("lao_id"), Entry.installment_id == bindparam("installment_id"))
+def _entries_of_installments() -> Select:
+    """One LAO's entries of some installments (as ORM rows: those of the installment saved are updated)."""
+    return select(Entry).where(Entry.lao_id == bindparam("lao_id"),
+                               Entry.installment_id.in_(bindparam("installment_ids", expanding=True)))
 
 
 def _insert_first_report(report: InstallmentReport) -> None:
@@ -108,7 +102,18 @@ def record_installment(
     check_version(version, report.version if report else 0)
 
     items = items_for(lao.lao_type, installment.fiscal_year_id)
-    prior = prior_amounts(lao, installment)
+    # one read of the LAO's entries: this installment's (to update) and the prior year's same period (typo guard)
+    codes = reference.current().item_by_id
+    existing: dict[int, Entry] = {}
+    prior_satang: dict[str, int] = {}
+    for e in db.session.scalars(_entries_of_installments(), {
+            "lao_id": lao.id, "installment_ids": [installment.id, *prior_installment_ids(installment)]}):
+        if e.installment_id == installment.id:
+            existing[e.item_id] = e
+        else:
+            code = codes[e.item_id].code
+            prior_satang[code] = prior_satang.get(code, 0) + e.amount_satang
+    prior = {code: from_satang(v) for code, v in prior_satang.items()}
     explanations = {k: (v or "").strip() for k, v in (explanations or {}).items()}
     errors: dict[str, DomainError] = {}
     parsed: dict[str, Decimal] = {}
@@ -151,10 +156,6 @@ def record_installment(
     late = is_late(today, installment.entry_deadline) and is_late(
         today, deadline_queries.entry_deadline_of(lao.id, installment))
     now = now or utcnow()
-    existing = {
-        e.item_id: e
-        for e in db.session.scalars(_entries_of_report(), {"lao_id": lao.id, "installment_id": installment.id})
-    }
     old_values: dict[str, str | None] = {}
     new_values: dict[str, str | bool] = {}
     for item in items:
@@ -202,7 +203,6 @@ def record_installment(
                  audit.installment_object_id(lao, installment),
                  lao_id=lao.id, province_id=lao.province_id, old=old_values, new=new_values, at=now)
     # the report's history from the figures in hand: every entry of the report, the active items just written
-    codes = reference.current().item_by_id
     figures = {codes[e.item_id].code: e.amount_satang for e in existing.values() if e.item_id not in active}
     figures.update((item.code, to_satang(parsed[item.code])) for item in items)
     snapshots.capture_report(report, figures, event="record", at=now, actor=actor)
