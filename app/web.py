@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from flask import Flask, Response, current_app, flash, g, request, url_for
 from flask_babel import lazy_gettext
+from markupsafe import Markup
 from wtforms import Field
 from wtforms.validators import ValidationError as WTFormsValidationError
 from wtforms.widgets import TextInput
@@ -115,6 +116,31 @@ def local_name(obj) -> str:
 def status_label(status) -> str:
     """Translated label of a workflow status."""
     return gettext(STATUS_LABELS[Status(status)])
+
+
+STATUS_COLOURS = {"not_recorded": "secondary", "recorded": "primary", "confirmed": "success",
+                  "returned": "warning text-dark"}
+
+
+def status_badge(status) -> Markup:
+    """A workflow status as a coloured badge (a template global: the entry pages' rows repeat it)."""
+    value = getattr(status, "value", status)
+    return Markup('<span class="badge bg-%s" data-testid="status">%s</span>') % (STATUS_COLOURS[value],
+                                                                                  status_label(value))
+
+
+def late_text(days: int | None) -> Markup:
+    """Days late in red ("–" when on time), for the entry pages."""
+    if not days:
+        return Markup("–")
+    return Markup('<span class="text-danger fw-semibold" data-testid="days-late">%s</span>') % gettext(
+        "ล่าช้า %(days)s วัน", days=days)
+
+
+def pct_cell(value: Decimal | None) -> Markup:
+    """A table cell with a percentage change, marked negative or positive."""
+    sign = "" if value is None or value == 0 else (" neg" if value < 0 else " pos")
+    return Markup('<td class="num%s">%s</td>') % (Markup(sign), format_pct(value))
 
 
 def role_label(role) -> str:
@@ -297,6 +323,9 @@ def register(app: Flask) -> None:
     app.add_template_global(is_thai, "is_thai")
     app.add_template_global(nav_items, "nav_items")
     app.add_template_global(page_url, "page_url")
+    app.add_template_global(status_badge, "status_badge")
+    app.add_template_global(late_text, "late_text")
+    app.add_template_global(pct_cell, "pct_cell")
     app.add_template_global(url_maker, "url_maker")
 
 
