@@ -32,6 +32,8 @@ EVENTS = ("record", "confirm", "unconfirm", "return", "import", "existing", "dem
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 STATE_COLUMNS = ("status", "amount_satang", "version", "recorded_at", "recorded_late", "confirmed_at",
                  "confirmed_late")
+REPORT_COLUMNS = ("lao_id", "installment_id", *STATE_COLUMNS, "recorder_name", "confirmer_name", "confirmed_by_id")
+"""The report columns a state or a snapshot is written from."""
 
 
 def canonical(value: Any) -> str:
@@ -75,8 +77,7 @@ def _current(conn: Connection, pairs: Iterable[tuple[int, int]] | None,
     """The reports of the pairs (None: every report, or every report of `installment_id`) as rows, and
     {(LAO id, installment id): {item code: satang}}."""
     r, e, it, _s, _c = _tables()
-    cols = [r.c.lao_id, r.c.installment_id, *(r.c[name] for name in STATE_COLUMNS), r.c.recorder_name,
-            r.c.confirmer_name, r.c.confirmed_by_id]
+    cols = [r.c[name] for name in REPORT_COLUMNS]
     filters: list[list] = []
     if pairs is None:
         filters.append([] if installment_id is None else [installment_id])
@@ -179,8 +180,7 @@ def capture_report(report: InstallmentReport, figures: dict[str, int], *, event:
         raise ValueError(f"unknown report event {event!r}")
     s = db.session()
     s.flush()
-    names = ("lao_id", "installment_id", *STATE_COLUMNS, "recorder_name", "confirmer_name", "confirmed_by_id")
-    row = _Held({name: getattr(report, name) for name in names})
+    row = _Held({name: getattr(report, name) for name in REPORT_COLUMNS})
     _write(s.connection(), [row], {(report.lao_id, report.installment_id): figures}, event=event, at=at,
            actor=actor, reason=None, source="review")
 

@@ -183,9 +183,12 @@ def record_installment(
         report = InstallmentReport(lao_id=lao.id, installment_id=installment.id, status=Status.NOT_RECORDED.value)
     # the report's satang total, which app/totals.py keeps: set here from the figures in hand, so the rollup adds the
     # difference to its row without reading the entries again (app/totals.py: _known_delta)
+    # every entry of the report after the save: the items just written and any of an item no longer active; the
+    # report's history takes them as they are, and its total is their sum
     active = {item.id for item in items}
-    report.amount_satang = (sum(to_satang(parsed[item.code]) for item in items)
-                            + sum(e.amount_satang for e in existing.values() if e.item_id not in active))
+    figures = {codes[e.item_id].code: e.amount_satang for e in existing.values() if e.item_id not in active}
+    figures.update((item.code, to_satang(parsed[item.code])) for item in items)
+    report.amount_satang = sum(figures.values())
     old_values["status"] = report.status
     report.status = Status.RECORDED.value
     report.recorder_name = recorder.name.strip()
@@ -202,8 +205,5 @@ def record_installment(
     audit.record(actor, ip, AuditAction.RECORD_INSTALLMENT, "installment_report",
                  audit.installment_object_id(lao, installment),
                  lao_id=lao.id, province_id=lao.province_id, old=old_values, new=new_values, at=now)
-    # the report's history from the figures in hand: every entry of the report, the active items just written
-    figures = {codes[e.item_id].code: e.amount_satang for e in existing.values() if e.item_id not in active}
-    figures.update((item.code, to_satang(parsed[item.code])) for item in items)
     snapshots.capture_report(report, figures, event="record", at=now, actor=actor)
     return report
