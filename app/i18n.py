@@ -48,18 +48,29 @@ def is_thai() -> bool:
 def _template_gettext(eval_ctx: EvalContext, string: str, /, **variables: Any) -> str:
     """Templates' `_()` and `gettext()`: what Jinja's newstyle gettext does (the translation is markup-safe, its
     %-variables are escaped, and it is always %-formatted), in one call instead of Jinja's three nested ones
-    (`_` resolving `gettext`, which calls the catalogue function): a page makes 40-300 of them."""
-    rv = translations().ugettext(string)
+    (`_` resolving `gettext`, which calls the catalogue function): a page makes 40-300 of them. The catalogue is
+    looked up once per render (kept on the render's evaluation context), and a translation with no `%` and no
+    variables is returned as it is (formatting would not change it)."""
+    rv = _catalogue(eval_ctx).ugettext(string)
     if eval_ctx.autoescape:
         rv = Markup(rv)
-    return rv % variables
+    return rv % variables if variables or "%" in rv else rv
+
+
+def _catalogue(eval_ctx: EvalContext) -> Any:
+    """The request's catalogue, remembered on `eval_ctx` (one per template render) for the render's other calls."""
+    try:
+        return eval_ctx.catalogue  # type: ignore[attr-defined]
+    except AttributeError:
+        eval_ctx.catalogue = translations()  # type: ignore[attr-defined]
+        return eval_ctx.catalogue  # type: ignore[attr-defined]
 
 
 @pass_eval_context
 def _template_ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, /, **variables: Any) -> str:
     """Templates' `ngettext()`, as `_template_gettext` (with `num` among the variables, as Jinja does)."""
     variables.setdefault("num", num)
-    rv = translations().ungettext(singular, plural, num)
+    rv = _catalogue(eval_ctx).ungettext(singular, plural, num)
     if eval_ctx.autoescape:
         rv = Markup(rv)
     return rv % variables

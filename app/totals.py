@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, and_, case, delete, func, literal, select, update
+from sqlalchemy import ColumnElement, Connection, Table, and_, bindparam, case, delete, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, attributes
 from sqlalchemy import event
@@ -55,9 +55,27 @@ def _streak_table() -> Table:
     return RollupStreak.__table__  # type: ignore[return-value]
 
 
-def _contributions(conn: Connection, report_filter: list, entry_filter: list) -> Parts:
-    """The raw GROUP BY: reports and entry satang per key, over the reports and entries the filters select."""
+def _contributions(conn: Connection, shape: str = "all", **params: Any) -> Parts:
+    """The raw GROUP BY: reports and entry satang per key, over every report ("all"), the reports of some LAOs
+    ("laos": `lao_ids`) or of some LAOs in one installment ("pairs": `installment_id`, `lao_ids`)."""
+    return {(i, p, t, s): (int(n), int(late or 0), int(amt or 0))
+            for i, p, t, s, n, late, amt in conn.execute(_contributions_statement(shape), params)}
+
+
+@functools.cache
+def _contributions_statement(shape: str) -> Any:
+    """The statement of `_contributions` of one shape, built once per process (a review or an import runs it per
+    chunk of LAOs, before and after its flush)."""
     r, e, lao, _t = _tables()
+    lao_ids: Any = bindparam("lao_ids", expanding=True)
+    inst_id: Any = bindparam("installment_id")
+    filters: dict[str, tuple[list[Any], list[Any]]] = {
+        "all": ([], []),
+        "laos": ([r.c.lao_id.in_(lao_ids)], [e.c.lao_id.in_(lao_ids)]),
+        "pairs": ([r.c.installment_id == inst_id, r.c.lao_id.in_(lao_ids)],
+                  [e.c.installment_id == inst_id, e.c.lao_id.in_(lao_ids)]),
+    }
+    report_filter, entry_filter = filters[shape]
     per = (select(e.c.installment_id, e.c.lao_id, func.sum(e.c.amount_satang).label("amount"))
            .where(*entry_filter).group_by(e.c.installment_id, e.c.lao_id).subquery())
     stmt = (
@@ -69,7 +87,7 @@ def _contributions(conn: Connection, report_filter: list, entry_filter: list) ->
         .where(*report_filter)
         .group_by(r.c.installment_id, lao.c.province_id, lao.c.lao_type, r.c.status)
     )
-    return {(i, p, t, s): (int(n), int(late or 0), int(amt or 0)) for i, p, t, s, n, late, amt in conn.execute(stmt)}
+    return stmt
 
 
 @dataclass
@@ -102,13 +120,12 @@ def _read(conn: Connection, scope: Scope) -> tuple[Parts, Streaks]:
     whole = sorted(scope.laos)
     for start in range(0, len(whole), CHUNK):
         chunk = whole[start:start + CHUNK]
-        add(_contributions(conn, [r.c.lao_id.in_(chunk)], [e.c.lao_id.in_(chunk)]))
+        add(_contributions(conn, "laos", lao_ids=chunk))
     for inst_id, lao_ids in sorted(scope.pairs.items()):
         ids = sorted(lao_ids - scope.laos)
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start:start + CHUNK]
-            add(_contributions(conn, [r.c.installment_id == inst_id, r.c.lao_id.in_(chunk)],
-                               [e.c.installment_id == inst_id, e.c.lao_id.in_(chunk)]))
+            add(_contributions(conn, "pairs", installment_id=inst_id, lao_ids=chunk))
     parts = {k: (a, b, c) for k, (a, b, c) in out.items()}
     if not scope.streaks:
         return parts, {}
@@ -156,21 +173,28 @@ def _add(conn: Connection, after: tuple[Parts, Streaks], before: tuple[Parts, St
     _upsert(conn, _streak_table(), _difference(after[1], before[1]))
 
 
-def _streaks(conn: Connection, lao_ids: list[int] | None) -> Streaks:
-    """LAOs per streak key of the LAOs (None: every LAO): for each fiscal year, the largest k with
-    installments 1..k all recorded (recorded, confirmed or returned), and all confirmed; k = 0 is not kept."""
+@functools.cache
+def _streaks_statement(some_laos: bool) -> Any:
+    """Each report's LAO, fiscal year, installment number and status with the LAO's place (of every report, or of
+    the LAOs `lao_ids`), built once per process."""
     r, _e, lao, _t = _tables()
     inst: Table = Installment.__table__  # type: ignore[assignment]
     stmt = (select(r.c.lao_id, inst.c.fiscal_year, inst.c.number, r.c.status, lao.c.province_id, lao.c.lao_type,
                    lao.c.active)
             .select_from(r.join(inst, inst.c.id == r.c.installment_id).join(lao, lao.c.id == r.c.lao_id)))
+    return stmt.where(r.c.lao_id.in_(bindparam("lao_ids", expanding=True))) if some_laos else stmt
+
+
+def _streaks(conn: Connection, lao_ids: list[int] | None) -> Streaks:
+    """LAOs per streak key of the LAOs (None: every LAO): for each fiscal year, the largest k with
+    installments 1..k all recorded (recorded, confirmed or returned), and all confirmed; k = 0 is not kept."""
     chunks = [None] if lao_ids is None else [lao_ids[i:i + CHUNK] for i in range(0, len(lao_ids), CHUNK)]
     per: dict[tuple[int, int], tuple[int, str, bool, dict[int, str]]] = {}
     for chunk in chunks:
         if chunk == []:
             continue
-        query = stmt if chunk is None else stmt.where(r.c.lao_id.in_(chunk))
-        for lao_id, fy, number, status, province_id, lao_type, active in conn.execute(query):
+        rows = conn.execute(_streaks_statement(chunk is not None), {} if chunk is None else {"lao_ids": chunk})
+        for lao_id, fy, number, status, province_id, lao_type, active in rows:
             per.setdefault((lao_id, fy), (province_id, lao_type, bool(active), {}))[3][number] = status
     out: dict[SKey, int] = defaultdict(int)
     for (_lao_id, fy), (province_id, lao_type, active, statuses) in per.items():
@@ -375,31 +399,39 @@ def refresh_lao_years(conn: Connection, scope: Scope | None) -> None:
     """Recompute the rollup_lao_years rows of the scope's LAOs in the fiscal years of its installments (a whole
     LAO: every year; None: every row) from their reports' statuses and satang totals (installment_reports.
     amount_satang, so after refresh_report_totals): one INSERT … SELECT … ON CONFLICT DO UPDATE per CHUNK LAOs."""
+    dialect = conn.dialect.name
+    if scope is None:
+        conn.execute(delete(_lao_year_table()))
+        conn.execute(_lao_year_upsert(dialect, "confirmed"))
+        return
+    by_years = sorted(set().union(*scope.pairs.values()) - scope.laos) if scope.pairs else []
+    for lao_ids, shape in ((sorted(scope.laos), "laos"), (by_years, "laos_in_years")):
+        for start in range(0, len(lao_ids), CHUNK):
+            params: dict[str, list[int]] = {"lao_ids": lao_ids[start:start + CHUNK]}
+            if shape == "laos_in_years":
+                params["installment_ids"] = sorted(scope.pairs)
+            conn.execute(_lao_year_upsert(dialect, shape), params)
+
+
+@functools.cache
+def _lao_year_upsert(dialect: str, shape: str) -> Any:
+    """INSERT … SELECT … ON CONFLICT DO UPDATE of the rollup_lao_years rows the reports of one shape give: every
+    confirmed report ("confirmed"), the LAOs `lao_ids` ("laos"), or the LAOs `lao_ids` in the fiscal years of the
+    installments `installment_ids` ("laos_in_years"); built once per process and engine."""
     r = _tables()[0]
     t = _lao_year_table()
     inst: Table = Installment.__table__  # type: ignore[assignment]
     names = ["lao_id", "fiscal_year", "confirmed_mask", *[f"c{k}" for k in range(1, SLOTS + 1)]]
-    ins: Any = (postgresql.insert(t) if conn.dialect.name == "postgresql" else sqlite.insert(t))
-
-    def upsert(where: list) -> None:
-        """Insert or replace the rows the reports `where` selects give."""
-        stmt = ins.from_select(names, _lao_year_rows(where))
-        conn.execute(stmt.on_conflict_do_update(index_elements=["lao_id", "fiscal_year"],
-                                                set_={n: stmt.excluded[n] for n in names[2:]}))
-
-    if scope is None:
-        conn.execute(delete(t))
-        upsert([r.c.status == CONFIRMED])
-        return
-    years = (select(inst.c.fiscal_year).where(inst.c.id.in_(sorted(scope.pairs))).distinct()
-             .scalar_subquery() if scope.pairs else None)
-    by_years = sorted(set().union(*scope.pairs.values()) - scope.laos) if scope.pairs else []
-    for lao_ids, year_filter in ((sorted(scope.laos), None), (by_years, years)):
-        for start in range(0, len(lao_ids), CHUNK):
-            where = [r.c.lao_id.in_(lao_ids[start:start + CHUNK])]
-            if year_filter is not None:
-                where.append(inst.c.fiscal_year.in_(year_filter))
-            upsert(where)
+    in_laos = r.c.lao_id.in_(bindparam("lao_ids", expanding=True))
+    years = (select(inst.c.fiscal_year).where(inst.c.id.in_(bindparam("installment_ids", expanding=True)))
+             .distinct().scalar_subquery())
+    shapes: dict[str, list[Any]] = {"confirmed": [r.c.status == CONFIRMED], "laos": [in_laos],
+                                    "laos_in_years": [in_laos, inst.c.fiscal_year.in_(years)]}
+    where = shapes[shape]
+    ins: Any = (postgresql.insert(t) if dialect == "postgresql" else sqlite.insert(t))
+    stmt = ins.from_select(names, _lao_year_rows(where))
+    return stmt.on_conflict_do_update(index_elements=["lao_id", "fiscal_year"],
+                                      set_={n: stmt.excluded[n] for n in names[2:]})
 
 
 # --------------------------------------------------------------------------------------------------
@@ -418,7 +450,7 @@ def differences(conn: Connection) -> list[tuple[str, tuple, tuple, tuple]]:
     """(table, key, stored, computed) of every row where a rollup differs from the reports and entries."""
     out: list[tuple[str, tuple, tuple, tuple]] = []
     checks: list[tuple[str, dict, dict, tuple]] = [
-        ("rollup_totals", _stored(conn, _tables()[3]), _contributions(conn, [], []), (0, 0, 0)),
+        ("rollup_totals", _stored(conn, _tables()[3]), _contributions(conn), (0, 0, 0)),
         ("rollup_streaks", _stored(conn, _streak_table()), _streaks(conn, None), (0,)),
         ("rollup_lao_years", _stored(conn, _lao_year_table()),
          {tuple(row[:2]): tuple(int(v) for v in row[2:]) for row in conn.execute(_lao_year_rows([]))
@@ -439,7 +471,7 @@ def rebuild(conn: Connection) -> int:
     audit.lock_chain(conn)
     refresh_report_totals(conn, None)
     n = 0
-    tables: list[tuple[Table, dict]] = [(_tables()[3], _contributions(conn, [], [])),
+    tables: list[tuple[Table, dict]] = [(_tables()[3], _contributions(conn)),
                                         (_streak_table(), _streaks(conn, None))]
     for table, rows in tables:
         conn.execute(delete(table))

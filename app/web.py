@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from flask import Flask, Response, current_app, flash, g, request, url_for
 from flask_babel import lazy_gettext
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from wtforms import Field
 from wtforms.validators import ValidationError as WTFormsValidationError
 from wtforms.widgets import TextInput
@@ -125,22 +125,22 @@ STATUS_COLOURS = {"not_recorded": "secondary", "recorded": "primary", "confirmed
 def status_badge(status) -> Markup:
     """A workflow status as a coloured badge (a template global: the entry pages' rows repeat it)."""
     value = getattr(status, "value", status)
-    return Markup('<span class="badge bg-%s" data-testid="status">%s</span>') % (STATUS_COLOURS[value],
-                                                                                  status_label(value))
+    return Markup(f'<span class="badge bg-{STATUS_COLOURS[value]}" data-testid="status">{escape(status_label(value))}'
+                  '</span>')
 
 
 def late_text(days: int | None) -> Markup:
     """Days late in red ("–" when on time), for the entry pages."""
     if not days:
         return Markup("–")
-    return Markup('<span class="text-danger fw-semibold" data-testid="days-late">%s</span>') % gettext(
-        "ล่าช้า %(days)s วัน", days=days)
+    text = escape(gettext("ล่าช้า %(days)s วัน", days=days))
+    return Markup(f'<span class="text-danger fw-semibold" data-testid="days-late">{text}</span>')
 
 
 def pct_cell(value: Decimal | None) -> Markup:
     """A table cell with a percentage change, marked negative or positive."""
     sign = "" if value is None or value == 0 else (" neg" if value < 0 else " pos")
-    return Markup('<td class="num%s">%s</td>') % (Markup(sign), format_pct(value))
+    return Markup(f'<td class="num{sign}">{escape(format_pct(value))}</td>')
 
 
 def role_label(role) -> str:
