@@ -47,3 +47,24 @@ def test_template_gettext_follows_the_language(client):
     assert "· ระบบติดตามรายได้ อปท.</title>" in client.get("/login").get_data(as_text=True)
     client.get("/lang/en")
     assert "· LAO Revenue Tracker</title>" in client.get("/login").get_data(as_text=True)
+
+
+def test_figure_cells_of_a_verification_row():
+    from dataclasses import replace
+    from decimal import Decimal
+
+    from app.verify.queries import ReviewRow
+    from app.verify.routes import figure_cells
+
+    row = ReviewRow(lao_id=1, lao_code="Q1", lao_name="<x>", lao_type="sao", district_name="d", status="recorded",
+                    version=1, amounts={"A": Decimal("1234.50")}, total=Decimal("1234.50"),
+                    prior_total=Decimal("1000.00"), change_pct=Decimal("23.45"), warnings=[], recorder_name=None,
+                    recorder_position=None, recorder_phone=None, recorded_at=None, recorded_late=False,
+                    confirmed_at=None, confirmed_late=False, confirmer_name=None, return_reason=None)
+    assert str(figure_cells(row, ["A", "B"])) == (
+        '<td class="num c-item">1,234.50</td><td class="num c-item"></td>'
+        '<td class="num fw-semibold">1,234.50</td><td class="num">1,000.00</td><td class="num pos">23.45</td>')
+    fell = replace(row, change_pct=Decimal("-5.00"))
+    assert '<td class="num neg">-5.00</td>' in figure_cells(fell, ["A"])
+    unknown = replace(row, prior_total=None, change_pct=None)
+    assert figure_cells(unknown, []).endswith('<td class="num">–</td><td class="num ">–</td>')
