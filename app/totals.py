@@ -291,9 +291,11 @@ def _known_delta(session: Session, scope: Scope) -> Parts | None:
             report = reports.get((lao_id, inst_id))
             if report is None:
                 return None
-            amount = attributes.get_history(report, "amount_satang")
-            if not amount.added or not amount.deleted:
-                return None  # not set by the operation, or the old total was never loaded
+            # the total as loaded, kept by SQLAlchemy once the attribute is assigned, even to the same value (a save
+            # of unchanged figures): not assigned, or assigned without ever being loaded, means nothing is known
+            old = attributes.instance_state(report).committed_state.get("amount_satang", attributes.NO_VALUE)
+            if old is attributes.NO_VALUE or old is None or report.amount_satang is None:
+                return None
             lao = session.identity_map.get(session.identity_key(Lao, lao_id))
             if not isinstance(lao, Lao) or any(attributes.get_history(lao, n).deleted for n in MOVING):
                 return None
@@ -301,7 +303,7 @@ def _known_delta(session: Session, scope: Scope) -> Parts | None:
             acc = out[(inst_id, lao.province_id, lao.lao_type, report.status)]
             if late.added and late.deleted:
                 acc[1] += int(bool(late.added[0])) - int(bool(late.deleted[0]))
-            acc[2] += int(amount.added[0]) - int(amount.deleted[0])
+            acc[2] += int(report.amount_satang) - int(old)
     return {k: (a, b, c) for k, (a, b, c) in out.items() if a or b or c}
 
 

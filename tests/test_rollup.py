@@ -8,7 +8,7 @@ import pytest
 from click.testing import Result
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select, text, update
+from sqlalchemy import event, func, select, text, update
 
 from app import db, totals
 from app.admin import imports
@@ -153,6 +153,36 @@ def test_the_rollup_counts_every_status_with_its_satang_and_lateness(world):
         n_items = len(items_for("SAO", YEAR))
         assert got == {(chiang_mai, "SAO", "confirmed"): (1, 1, 100_00 * n_items),
                        (chiang_mai, "SAO", "recorded"): (1, 1, 7_00 * n_items)}
+        _equal()
+
+
+def test_saving_unchanged_figures_again_writes_nothing_to_the_rollup(world):
+    """A second save of the same figures (an officer pressing save twice, or changing only the recorder's phone)
+    changes no sum: the rollup is left alone, and stays equal to the entries; a changed figure updates it."""
+    statements: list[str] = []
+
+    def on(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    with world.app_context():
+        _save("R0", 1, [100])
+        db.session.commit()
+        engine = db.session.get_bind()
+        event.listen(engine, "before_cursor_execute", on)
+        try:
+            _save("R0", 1, [100])
+            db.session.commit()
+            unchanged = list(statements)
+            statements.clear()
+            _save("R0", 1, [101])
+            db.session.commit()
+            changed = list(statements)
+        finally:
+            event.remove(engine, "before_cursor_execute", on)
+        # the same statements but the rollup's one upsert: no read of the pairs before and after the flush
+        assert not [s for s in unchanged if "rollup_" in s]
+        assert len([s for s in changed if "rollup_totals" in s]) == 1
+        assert len(unchanged) == len(changed) - 1
         _equal()
 
 
