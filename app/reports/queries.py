@@ -279,13 +279,13 @@ def _paired_counts(paired: list[int], province_id: int | None) -> dict:
 
 
 def _like_for_like(year: int, base_year: int, current: list[InstallmentInfo], base: list[InstallmentInfo],
-                   base_year_inst: list[InstallmentInfo], province_id: int | None) -> tuple[list[tuple], dict]:
-    """Like-for-like sums and counts from rollup_lao_years: the LAOs whose `current` installments of `year` and
-    `base` installments of `base_year` are all confirmed (bit masks), joined across the two years.
+                   base_year_inst: list[InstallmentInfo]) -> tuple[list[tuple], dict]:
+    """National like-for-like sums and counts from rollup_lao_years: the LAOs whose `current` installments of
+    `year` and `base` installments of `base_year` are all confirmed (bit masks), joined across the two years.
 
     Returns the rows _sums would give for those LAOs over the current installments and the whole base year
-    (nationally (province id, type, installment id, satang) summed in SQL; inside a province (LAO id,
-    installment id, satang)) and the active paired LAOs ({(province id, type): n} or {LAO id: 1}).
+    ((province id, type, installment id, satang), summed in SQL) and the active paired LAOs per (province id,
+    type). A province's are _province_lao_years'.
     """
     t: Table = RollupLaoYear.__table__  # type: ignore[assignment]
     cur, bas, lao = t.alias("cur"), t.alias("bas"), Lao.__table__
@@ -299,30 +299,88 @@ def _like_for_like(year: int, base_year: int, current: list[InstallmentInfo], ba
     # a row per installment of a confirmed report, as summing the reports gives: the compared installments are
     # confirmed for every paired LAO; a later base-year one only where its bit is set
     extra = [i for i in base_year_inst if not base_mask & (1 << (i.number - 1))]
-    if province_id is None:
-        stmt = (select(lao.c.province_id, lao.c.lao_type, func.sum(case((lao.c.active.is_(True), 1), else_=0)),
-                       *[func.sum(col) for _id, col in columns],
-                       *[func.max(bas.c.confirmed_mask.op("&")(1 << (i.number - 1))) for i in extra])
-                .select_from(joined).where(*where).group_by(lao.c.province_id, lao.c.lao_type))
-        sums: list[tuple] = []
-        counts: dict = {}
-        for province, lao_type, active, *values in db.session.execute(stmt):
-            amounts, seen = values[:len(columns)], dict(zip((i.id for i in extra), values[len(columns):]))
-            if active:
-                counts[(province, lao_type)] = int(active)
-            sums += [(province, lao_type, inst_id, int(a or 0)) for (inst_id, _c), a in zip(columns, amounts)
-                     if seen.get(inst_id, 1)]
-        return sums, counts
-    stmt = (select(cur.c.lao_id, lao.c.active, bas.c.confirmed_mask, *[col for _id, col in columns])
-            .select_from(joined).where(*where, lao.c.province_id == province_id))
-    sums, counts = [], {}
-    extra_bits = {i.id: 1 << (i.number - 1) for i in extra}
-    for lao_id, active, mask, *amounts in db.session.execute(stmt):
+    stmt = (select(lao.c.province_id, lao.c.lao_type, func.sum(case((lao.c.active.is_(True), 1), else_=0)),
+                   *[func.sum(col) for _id, col in columns],
+                   *[func.max(bas.c.confirmed_mask.op("&")(1 << (i.number - 1))) for i in extra])
+            .select_from(joined).where(*where).group_by(lao.c.province_id, lao.c.lao_type))
+    sums: list[tuple] = []
+    counts: dict = {}
+    for province, lao_type, active, *values in db.session.execute(stmt):
+        amounts, seen = values[:len(columns)], dict(zip((i.id for i in extra), values[len(columns):]))
         if active:
-            counts[lao_id] = 1
-        sums += [(lao_id, inst_id, int(a or 0)) for (inst_id, _c), a in zip(columns, amounts)
-                 if mask & extra_bits.get(inst_id, mask or 1)]
+            counts[(province, lao_type)] = int(active)
+        sums += [(province, lao_type, inst_id, int(a or 0)) for (inst_id, _c), a in zip(columns, amounts)
+                 if seen.get(inst_id, 1)]
     return sums, counts
+
+
+def _fold_lao_sums(sums, side_of: dict, slot: dict, province_id: int) -> dict[int, tuple[int, int]]:
+    """{LAO id: (base satang, current satang)} from _sums' (LAO id, installment id, satang) rows of a province,
+    filling the chart slots (satang per installment and LAO type)."""
+    lao_type_of = dict(db.session.execute(select(Lao.id, Lao.lao_type).where(Lao.province_id == province_id)).all())
+    out: dict[int, list[int]] = {}
+    for lao_id, inst_id, total in sums:
+        total = int(total or 0)
+        acc = out.setdefault(lao_id, [0, 0])
+        if inst_id in slot:
+            slot[inst_id][lao_type_of[lao_id]] += total
+        side = side_of.get(inst_id)
+        if side is not None:
+            acc[side == "current"] += total
+    return {lao_id: (b, c) for lao_id, (b, c) in out.items()}
+
+
+def _province_lao_years(year: int, base_year: int, current: list[InstallmentInfo], base: list[InstallmentInfo],
+                        base_year_inst: list[InstallmentInfo], province_id: int, slot: dict,
+                        like: bool) -> tuple[dict[int, tuple[int, int]], dict[int, int]]:
+    """A province's confirmed figures per LAO from rollup_lao_years (a row per LAO and year: confirmed
+    installments as a bit mask, their satang per installment): {LAO id: (base satang, current satang)} of the
+    LAOs with a confirmed report among the installments shown, and {LAO id: 1} of the active paired LAOs; fills
+    the chart slots. Two rows per LAO, where summing the reports reads one per LAO and installment (_sums,
+    _like_for_like: the tests check they agree). `like`: only the LAOs confirmed in every compared installment of
+    both years."""
+    t: Table = RollupLaoYear.__table__  # type: ignore[assignment]
+    lao = Lao.__table__
+    rows = db.session.execute(
+        select(t.c.lao_id, lao.c.lao_type, lao.c.active, t.c.fiscal_year, t.c.confirmed_mask,
+               *[t.c[f"c{k}"] for k in range(1, totals.SLOTS + 1)])
+        .select_from(lao.join(t, t.c.lao_id == lao.c.id))
+        .where(lao.c.province_id == province_id, t.c.fiscal_year.in_((year, base_year)))
+    ).all()
+    # per year: the mask a paired LAO's row covers, the compared slots, the charted (slot, installment id)
+    plan = {year: (sum(1 << (i.number - 1) for i in current), [i.number - 1 for i in current],
+                   [(i.number - 1, i.id) for i in current]),
+            base_year: (sum(1 << (i.number - 1) for i in base), [i.number - 1 for i in base],
+                        [(i.number - 1, i.id) for i in base_year_inst])}
+    by_year: dict[int, dict[int, Any]] = {year: {}, base_year: {}}
+    for row in rows:
+        by_year[row[3]][row[0]] = row
+    if like:
+        cur_mask, base_mask = plan[year][0], plan[base_year][0]
+        laos = [lao_id for lao_id, row in by_year[year].items()
+                if row[4] & cur_mask == cur_mask and lao_id in by_year[base_year]
+                and by_year[base_year][lao_id][4] & base_mask == base_mask]
+        paired = {lao_id: 1 for lao_id in laos if by_year[year][lao_id][2]}
+    else:
+        shown_bits = {y: sum(1 << k for k, _id in charted) for y, (_m, _c, charted) in plan.items()}
+        laos = list(dict.fromkeys(lao_id for y, got in by_year.items() for lao_id, row in got.items()
+                                  if row[4] & shown_bits[y]))
+        paired = {}
+    out: dict[int, tuple[int, int]] = {}
+    for lao_id in laos:
+        sides = [0, 0]
+        for side, y in enumerate((base_year, year)):
+            row = by_year[y].get(lao_id)
+            if row is None:
+                continue
+            _mask, compared, charted = plan[y]
+            amounts = row[5:]
+            sides[side] = sum(amounts[k] for k in compared)
+            for k, inst_id in charted:
+                if amounts[k]:
+                    slot[inst_id][row[1]] += amounts[k]
+        out[lao_id] = (sides[0], sides[1])
+    return out, paired
 
 
 def _prefix(numbers: Sequence[int]) -> bool:
@@ -510,20 +568,6 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
                                             _complete(base_ids, province_id, run)))
     # The whole base year is summed too: the cumulative chart draws the base year to its end.
     base_year_ids = [i.id for i in base_inst]
-    paired_counts: dict = {}
-    sums: Sequence[Any]
-    if as_of is not None:
-        sums = past.sums(as_of, cur_ids + base_year_ids, statuses, province_id, paired)
-        paired_counts = _paired_counts(paired, province_id) if paired is not None else {}
-    elif like:
-        sums, paired_counts = _like_for_like(year, base_year, [cur_by_no[n] for n in match.current],
-                                             [base_by_no[n] for n in match.base], base_inst, province_id)
-    elif province_id is not None:
-        sums = _sums(cur_ids + base_year_ids, statuses, province_id)
-    else:
-        sums = []
-    complete_cur, complete_base = completeness()
-
     side_of = {i: "current" for i in cur_ids}
     side_of.update({i: "base" for i in base_ids})
     series: dict[str, list[tuple[int, date, date, defaultdict[str, int]]]] = {
@@ -532,6 +576,24 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
     }
     slot = {i.id: s[3] for i, s in zip([cur_by_no[n] for n in match.current], series["current"])}
     slot.update({i.id: s[3] for i, s in zip(base_inst, series["base"])})
+    paired_counts: dict = {}
+    sums: Sequence[Any] = []
+    by_lao: dict[int, tuple[int, int]] = {}
+    if as_of is not None:
+        sums = past.sums(as_of, cur_ids + base_year_ids, statuses, province_id, paired)
+        paired_counts = _paired_counts(paired, province_id) if paired is not None else {}
+    elif province_id is not None and (like or status == cmp.STATUS_CONFIRMED):
+        by_lao, paired_counts = _province_lao_years(year, base_year, [cur_by_no[n] for n in match.current],
+                                                    [base_by_no[n] for n in match.base], base_inst, province_id,
+                                                    slot, like)
+    elif like:
+        sums, paired_counts = _like_for_like(year, base_year, [cur_by_no[n] for n in match.current],
+                                             [base_by_no[n] for n in match.base], base_inst)
+    elif province_id is not None:
+        sums = _sums(cur_ids + base_year_ids, statuses, province_id)
+    if province_id is not None and sums:
+        by_lao = _fold_lao_sums(sums, side_of, slot, province_id)
+    complete_cur, complete_base = completeness()
 
     groups: list[tuple[cmp.Row, list[cmp.Row]]]
     if province is None:
@@ -541,8 +603,7 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
         rows, total = _national(by_province, complete_cur, complete_base, order, paired_counts)
     else:
         level = "province"
-        rows, total, groups = _provincial(province, sums, side_of, slot, complete_cur, complete_base, order,
-                                          paired_counts)
+        rows, total, groups = _provincial(province, by_lao, complete_cur, complete_base, order, paired_counts)
     computed_at = utcnow()
     cur_cov, base_cov = total.coverage["current"], total.coverage["base"]
     selection = Selection(
@@ -648,25 +709,14 @@ def _national(by_province, complete_cur, complete_base, order, paired=None) -> t
     return rows, cmp.total_row(rows)
 
 
-def _provincial(province, sums, side_of, slot, complete_cur, complete_base, order,
+def _provincial(province, by_lao: dict[int, tuple[int, int]], complete_cur, complete_base, order,
                 paired=None) -> tuple[list[cmp.Row], cmp.Row, list[tuple[cmp.Row, list[cmp.Row]]]]:
     """One row per LAO (active, or with figures) grouped by district with subtotals, and the total row.
-    `paired`: {lao id: 1} of the like-for-like LAOs."""
+    `by_lao`: {LAO id: (base satang, current satang)} of the LAOs with figures; `paired`: {lao id: 1} of the
+    like-for-like LAOs."""
     paired = paired or {}
     expected = _lao_counts(province.id)
-    per_lao: dict = defaultdict(lambda: {"base": 0, "current": 0})
-    laos_with_data = set()
-    lao_type_of = dict(db.session.execute(
-        select(Lao.id, Lao.lao_type).where(Lao.province_id == province.id)).all())
-    for lao_id, inst_id, total in sums:
-        total = int(total or 0)
-        laos_with_data.add(lao_id)
-        if inst_id in slot:
-            slot[inst_id][lao_type_of[lao_id]] += total
-        side = side_of.get(inst_id)
-        if side is not None:
-            per_lao[lao_id][side] += total
-    shown = set(expected) | laos_with_data
+    shown = set(expected) | set(by_lao)
     laos = db.session.execute(
         select(Lao.id, Lao.code, Lao.name_th, Lao.lao_type, District.code, District.name_th)
         .join(District, District.id == Lao.district_id).where(Lao.id.in_(shown))
@@ -674,8 +724,8 @@ def _provincial(province, sums, side_of, slot, complete_cur, complete_base, orde
     districts: dict[str, list] = defaultdict(list)
     names = {}
     for lao_id, code, name, lao_type, d_code, d_name in laos:
-        data = per_lao.get(lao_id, {"base": 0, "current": 0})
-        row = cmp.build_row("lao", code, name, {lao_type: data["base"]}, {lao_type: data["current"]},
+        base_satang, current_satang = by_lao.get(lao_id, (0, 0))
+        row = cmp.build_row("lao", code, name, {lao_type: base_satang}, {lao_type: current_satang},
                             categories=(lao_type,), lao_type=lao_type, district_code=d_code, district_name=d_name)
         exp = expected.get(lao_id, 0)
         for side, complete in (("current", complete_cur), ("base", complete_base)):

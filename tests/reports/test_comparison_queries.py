@@ -1,5 +1,6 @@
 """The comparison computed in SQL, checked cell by cell against the hand-computed dataset (conftest.py)."""
 
+from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
@@ -204,11 +205,39 @@ def test_like_for_like_from_the_per_lao_year_rollup_equals_the_reports(dataset, 
     ids = [i.id for i in current] + [i.id for i in base_inst]
     paired = list(ctx.scalars(queries._paired([i.id for i in current], [i.id for i in base])))
     assert paired  # the dataset pairs some LAOs in each of these selections
-    for province_id in (None, f.province("50").id, f.province("57").id):
-        raw = sorted((*r[:-1], int(r[-1])) for r in queries._sums(ids, ("confirmed",), province_id, "join", paired))
-        sums, counts = queries._like_for_like(2569, 2568, current, base, base_inst, province_id)
-        assert sorted(sums) == raw
-        assert counts == queries._paired_counts(paired, province_id)
+    raw = sorted((*r[:-1], int(r[-1])) for r in queries._sums(ids, ("confirmed",), None, "join", paired))
+    sums, counts = queries._like_for_like(2569, 2568, current, base, base_inst)
+    assert sorted(sums) == raw
+    assert counts == queries._paired_counts(paired, None)
+
+
+@pytest.mark.parametrize("like", [True, False])
+@pytest.mark.parametrize("cur_numbers, base_numbers", [([1, 2, 3], [1, 2, 3]), ([2], [2]), ([1], [1, 2, 3, 6]),
+                                                       ([3], [1, 2, 3])])
+def test_a_provinces_figures_from_the_per_lao_year_rollup_equal_the_reports(dataset, ctx, cur_numbers, base_numbers,
+                                                                            like):
+    """Inside a province, each LAO's compared sums of both years and the chart's satang per installment and type
+    from rollup_lao_years (two rows per LAO) are what folding the raw GROUP BY of the confirmed reports gives:
+    for like-for-like (the paired LAOs only) and for all confirmed figures."""
+    cur_inst, base_inst = queries.installments(2569), queries.installments(2568)
+    current = [i for i in cur_inst if i.number in cur_numbers]
+    base = [i for i in base_inst if i.number in base_numbers]
+    ids = [i.id for i in current] + [i.id for i in base_inst]
+    side_of = {i.id: "current" for i in current} | {i.id: "base" for i in base}
+    paired = list(ctx.scalars(queries._paired([i.id for i in current], [i.id for i in base]))) if like else None
+    compared = 0
+    for province_id in (f.province("50").id, f.province("57").id):
+        raw = queries._sums(ids, ("confirmed",), province_id, "join", paired)
+        compared += len(raw)
+        want_slots: dict = {i: defaultdict(int) for i in ids}
+        want = queries._fold_lao_sums(raw, side_of, want_slots, province_id)
+        got_slots: dict = {i: defaultdict(int) for i in ids}
+        got, counts = queries._province_lao_years(2569, 2568, current, base, base_inst, province_id, got_slots, like)
+        assert got == want
+        assert ({i: {t: v for t, v in s.items() if v} for i, s in got_slots.items()}
+                == {i: {t: v for t, v in s.items() if v} for i, s in want_slots.items()})
+        assert counts == (queries._paired_counts(paired, province_id) if like else {})
+    assert compared  # the dataset has figures to compare in these selections
 
 
 def test_chart_series_hold_every_installment_of_the_base_year(dataset, ctx):
