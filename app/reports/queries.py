@@ -370,15 +370,15 @@ def _province_lao_years(year: int, base_year: int, current: list[InstallmentInfo
     for lao_id in laos:
         sides = [0, 0]
         for side, y in enumerate((base_year, year)):
-            row = by_year[y].get(lao_id)
-            if row is None:
+            found = by_year[y].get(lao_id)
+            if found is None:
                 continue
             _mask, compared, charted = plan[y]
-            amounts = row[5:]
+            amounts = found[5:]
             sides[side] = sum(amounts[k] for k in compared)
             for k, inst_id in charted:
                 if amounts[k]:
-                    slot[inst_id][row[1]] += amounts[k]
+                    slot[inst_id][found[1]] += amounts[k]
         out[lao_id] = (sides[0], sides[1])
     return out, paired
 
