@@ -131,6 +131,9 @@ class Cell:
         return self.current - self.base
 
 
+NOT_APPLICABLE = Cell(None, None, None)  # a category the row does not have
+
+
 def make_cell(base: Decimal | None, current: Decimal | None) -> Cell:
     """A cell from two baht amounts; the percent is (current - base) / base x 100, None for a zero base."""
     if base is None and current is None:
@@ -216,10 +219,12 @@ def build_row(kind: str, code: str, name: str, base: dict[str, int], current: di
         if cat in categories:
             cells[GROUP_OF[cat]] = make_cell(from_satang(base.get(cat, 0)), from_satang(current.get(cat, 0)))
         else:
-            cells[GROUP_OF[cat]] = Cell(None, None, None)
-    cells["all"] = make_cell(
-        from_satang(sum(base.get(c, 0) for c in categories)), from_satang(sum(current.get(c, 0) for c in categories))
-    )
+            cells[GROUP_OF[cat]] = NOT_APPLICABLE
+    if len(categories) == 1:  # an LAO's row: "all" is its one category (cells are immutable)
+        cells["all"] = cells[GROUP_OF[categories[0]]]
+    else:
+        cells["all"] = make_cell(from_satang(sum(base.get(c, 0) for c in categories)),
+                                 from_satang(sum(current.get(c, 0) for c in categories)))
     return Row(kind, code, name, cells, **extra)
 
 

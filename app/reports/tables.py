@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from flask_babel import gettext as _
 
@@ -223,6 +223,35 @@ def comparison_cells(row: cmp.Row, groups: Sequence[str]) -> Markup:
         out.append(f'<td class="num">{format_baht(c.base)}</td><td class="num">{format_baht(c.current)}</td>'
                    f'<td class="num{cls}" data-pct="{"" if p is None else p}">{format_pct(p)}</td>')
     return Markup("".join(out))  # numbers and fixed markup only: nothing to escape
+
+
+def drilldown_body(result: ComparisonResult, groups: Sequence[str], entry_url) -> Markup:
+    """The drill-down table's <tbody> per district: a row per LAO (code, name linking to `entry_url(code)`, the
+    cells of each shown group, the current year's data status) and the district's subtotal row. Built in Python,
+    as the cells are: a province of 300 LAOs is most of the page's time in a template. Names are escaped."""
+    link_title = escape(_("ดูข้อมูลงวดที่ %(n)s", n=result.selection.through))
+    badges = (f'<span class="text-muted">{escape(_("ไม่ใช้งาน"))}</span>',
+              f'<span class="badge text-bg-danger">{escape(_("ยังไม่บันทึกครบ"))}</span>',
+              f'<span class="badge text-bg-warning">{escape(_("รอยืนยัน"))}</span>',
+              f'<span class="badge text-bg-success">{escape(_("ครบ"))}</span>')
+    span = 3 + 3 * len(groups)
+    out = []
+    for subtotal, members in result.groups:
+        out.append(f'<tbody>\n<tr class="table-light"><th colspan="{span}" scope="rowgroup">'
+                   f'{escape(_("อำเภอ%(name)s", name=subtotal.name))}</th></tr>\n')
+        for row in members:
+            cov = row.coverage["current"]
+            status = badges[0 if not cov.laos else 1 if cov.not_recorded else 2 if cov.not_confirmed else 3]
+            name, short = escape(row.name), escape(cmp.short_lao_name(row.name))
+            short_attr = f' data-short="{short}"' if short != name else ""
+            code = escape(row.code)
+            out.append(f'<tr data-code="{code}">\n<td>{code}</td>\n<td class="name-col"{short_attr}>'
+                       f'<a href="{escape(entry_url(row.code))}" title="{link_title}">{name}</a></td>\n'
+                       f'{comparison_cells(row, groups)}\n<td class="status-col text-center">{status}</td>\n</tr>\n')
+        out.append(f'<tr class="fw-semibold table-light" data-code="district-{escape(subtotal.code)}">\n'
+                   f'<td></td><td class="name-col">{escape(_("รวมอำเภอ%(name)s", name=subtotal.name))}</td>\n'
+                   f'{comparison_cells(subtotal, groups)}\n<td></td>\n</tr>\n</tbody>\n')
+    return Markup("".join(out))
 
 
 def status_text(status: str) -> str:
