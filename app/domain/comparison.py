@@ -241,7 +241,9 @@ def total_row(rows: list[Row], kind: str = "total", code: str = TOTAL_CODE, name
                              sum((current for _base, current in present), Decimal("0.00")))
     coverage: dict[str, Coverage] = {}
     for side in ("base", "current"):
-        coverage[side] = sum((r.coverage.get(side, Coverage()) for r in rows), Coverage())
+        parts = [part for r in rows if (part := r.coverage.get(side)) is not None]
+        coverage[side] = Coverage(sum(p.laos for p in parts), sum(p.not_recorded for p in parts),
+                                  sum(p.not_confirmed for p in parts), sum(p.paired for p in parts))
     return Row(kind, code, name, cells, coverage=coverage, **extra)
 
 

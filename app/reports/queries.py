@@ -739,7 +739,8 @@ def _provincial(province, by_lao: dict[int, tuple[int, int]], complete_cur, comp
         subtotal = cmp.total_row(members, kind="district", code=d_code, name=names[d_code])
         groups.append((subtotal, members))
         rows.extend(members)
-    return rows, cmp.total_row(rows), groups
+    # the sum of the district subtotals is the sum of their rows (exact), in a tenth of the additions
+    return rows, cmp.total_row([subtotal for subtotal, _members in groups]), groups
 
 
 # --------------------------------------------------------------------------------------------------

@@ -225,6 +225,23 @@ def comparison_cells(row: cmp.Row, groups: Sequence[str]) -> Markup:
     return Markup("".join(out))  # numbers and fixed markup only: nothing to escape
 
 
+def comparison_body(result: ComparisonResult, groups: Sequence[str], province_url) -> Markup:
+    """The national table's rows: a province per row (code, name linking to `province_url(code=...)`, the cells of
+    each shown group, the LAOs not counted of the LAOs expected). Built in Python, as the drill-down's are."""
+    status = result.selection.status
+    out = []
+    for row in result.rows:
+        cov = row.coverage["current"]
+        missing = cov.missing(status)
+        code = escape(row.code)
+        out.append(f'<tr data-code="{code}">\n<td>{code}</td>\n<td class="name-col">'
+                   f'<a href="{escape(province_url(code=row.code))}">{escape(row.name)}</a></td>\n'
+                   f'{comparison_cells(row, groups)}\n'
+                   f'<td class="num cov-col{" text-danger-emphasis" if missing else ""}">{missing:,} / {cov.laos:,}</td>\n'
+                   '</tr>\n')
+    return Markup("".join(out))
+
+
 def drilldown_body(result: ComparisonResult, groups: Sequence[str], entry_url) -> Markup:
     """The drill-down table's <tbody> per district: a row per LAO (code, name linking to `entry_url(code)`, the
     cells of each shown group, the current year's data status) and the district's subtotal row. Built in Python,
