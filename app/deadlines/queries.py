@@ -96,9 +96,23 @@ def entry_deadline_of(lao_id: int, installment: Installment) -> date:
 @db.prepared
 def _latest_entry_extension() -> Select:
     """The latest approved entry deadline of one LAO's installment (NULL without one)."""
-    return select(func.max(E.new_deadline)).where(
-        E.kind == ExtensionKind.ENTRY.value, E.status == ExtensionStatus.APPROVED.value,
-        E.installment_id == bindparam("installment_id"), E.lao_id == bindparam("lao_id"))
+    return select(latest_entry_extension_of(bindparam("lao_id"), bindparam("installment_id")))
+
+
+def latest_entry_extension_of(lao_id: Any, installment_id: Any) -> Any:
+    """The latest approved entry deadline of an LAO's installment as a scalar subquery over two columns (NULL
+    without one): a column another query selects, e.g. the report a save locks (entry.operations.lock_report)."""
+    return (select(func.max(E.new_deadline))
+            .where(E.kind == ExtensionKind.ENTRY.value, E.status == ExtensionStatus.APPROVED.value,
+                   E.installment_id == installment_id, E.lao_id == lao_id)
+            .scalar_subquery())
+
+
+def remember_entry_deadline(lao_id: int, installment: Installment, extended: date | None) -> None:
+    """Remember, for the rest of the transaction, the entry deadline in force that another query read
+    (`extended`: the latest approved extension, see latest_entry_extension_of), so entry_deadline_of asks nothing."""
+    memo: dict = db.session().info.setdefault(MEMO, {})
+    memo[(lao_id, installment.id)] = effective_deadline(installment.entry_deadline, [extended])
 
 
 def forget() -> None:

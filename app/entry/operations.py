@@ -41,16 +41,24 @@ def check_may_record(actor: User, lao: Lao) -> None:
 
 
 def lock_report(lao: Lao, installment: Installment) -> InstallmentReport | None:
-    """The report row re-read inside the write transaction, locked FOR UPDATE on PostgreSQL."""
+    """The report row re-read inside the write transaction, locked FOR UPDATE on PostgreSQL. The same statement
+    reads the LAO's latest approved extension of the entry deadline, which the lateness check then takes from
+    memory (app.deadlines: a save after the deadline asks nothing more)."""
     db.begin_write()
-    return db.session.scalar(_report_locked(), {"lao_id": lao.id, "installment_id": installment.id})
+    row = db.session.execute(_report_locked(), {"lao_id": lao.id, "installment_id": installment.id}).first()
+    if row is None:
+        return None
+    report, extended = row
+    deadline_queries.remember_entry_deadline(lao.id, installment, extended)
+    return report
 
 
 @db.prepared
 def _report_locked() -> Select:
-    """One report, read for update (see db.locked)."""
-    return db.locking(select(InstallmentReport).where(InstallmentReport.lao_id == bindparam("lao_id"),
-                                                      InstallmentReport.installment_id == bindparam("installment_id")))
+    """One report, read for update (see db.locked), with its LAO's latest approved entry deadline extension."""
+    r = InstallmentReport
+    return db.locking(select(r, deadline_queries.latest_entry_extension_of(r.lao_id, r.installment_id))
+                      .where(r.lao_id == bindparam("lao_id"), r.installment_id == bindparam("installment_id")))
 
 
 @db.prepared

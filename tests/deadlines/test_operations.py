@@ -57,6 +57,23 @@ def test_an_approved_extension_makes_a_recording_on_the_new_date_on_time(ctx, wo
     assert record("OWN", date(2026, 11, 26)).recorded_late is True
 
 
+def test_a_correction_within_the_extension_is_on_time_too(ctx, world):
+    """A second save finds the report row: the extension then comes with the report's locking read, not its own
+    query, and still moves the lateness."""
+    ext = ask()
+    decide(ext)
+    db.session.commit()
+    record("OWN", date(2026, 11, 24))
+    db.session.commit()
+    assert record("OWN", date(2026, 11, 25)).recorded_late is False
+    db.session.commit()
+    assert record("OWN", date(2026, 11, 26)).recorded_late is True
+    db.session.commit()
+    assert record("NEXT", date(2026, 11, 21)).recorded_late is True
+    db.session.commit()
+    assert record("NEXT", date(2026, 11, 21)).recorded_late is True  # NEXT's second save: no extension of its own
+
+
 def test_before_approval_and_after_refusal_nothing_changes(ctx, world):
     ext = ask()
     db.session.commit()
