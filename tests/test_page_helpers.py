@@ -68,3 +68,39 @@ def test_figure_cells_of_a_verification_row():
     assert '<td class="num neg">-5.00</td>' in figure_cells(fell, ["A"])
     unknown = replace(row, prior_total=None, change_pct=None)
     assert figure_cells(unknown, []).endswith('<td class="num">–</td><td class="num ">–</td>')
+
+
+def test_verification_rows_escape_what_the_lao_typed_and_translate_their_labels(app):
+    """The rows built in Python (verify.routes.review_table_rows) escape names, explanations and reasons, tick the
+    ticked, and follow the UI language."""
+    from datetime import date, datetime
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from flask_babel import force_locale
+
+    from app.verify.queries import ItemWarning, ReviewRow
+    from app.verify.routes import review_table_rows
+
+    row = ReviewRow(lao_id=7, lao_code="Q7", lao_name="อบต.<b>ทดสอบ</b>", lao_type="SAO", district_name="A&B",
+                    status="returned", version=3, amounts={"A": Decimal("1.00")}, total=Decimal("1.00"),
+                    prior_total=None, change_pct=None,
+                    warnings=[ItemWarning("A", "spike", "ตัวเลขสูงผิดปกติ", "<script>x</script>")],
+                    recorder_name="นาย \"ก\"", recorder_position=None, recorder_phone="02<1>",
+                    recorded_at=datetime(2026, 11, 21, 3, 0), recorded_late=True, confirmed_at=None,
+                    confirmed_late=False, confirmer_name=None, return_reason="แก้ <ตัวเลข>",
+                    extended_to=date(2026, 11, 25))
+    items = [SimpleNamespace(code="A", name_th="ภาษีป้าย", name_en="Signboard tax")]
+    inst = SimpleNamespace(fiscal_year_id=2570, number=1)
+    with app.test_request_context("/"):
+        html = str(review_table_rows([row], items, {7}, inst))
+        assert "<b>" not in html and "&lt;b&gt;ทดสอบ&lt;/b&gt;" in html
+        assert "<script>" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
+        assert "A&amp;B" in html and "02&lt;1&gt;" in html and "แก้ &lt;ตัวเลข&gt;" in html
+        assert 'value="7:3"' in html and " checked>" in html and 'class="ticked"' in html
+        assert 'href="/entry/Q7/2570/1/view"' in html and "ภาษีป้าย:" in html
+        assert 'data-testid="late-Q7"' in html and 'data-testid="extended-Q7"' in html and "ส่งกลับแก้ไข" in html
+        assert str(review_table_rows([row], items, set(), inst)).count("checked") == 0
+        with force_locale("en"):
+            english = str(review_table_rows([row], items, set(), inst))
+        assert "Signboard tax:" in english and "Returned" in english

@@ -3,7 +3,9 @@
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
+from urllib.parse import quote
+
+from markupsafe import Markup, escape
 
 from .. import db
 from .. import fiscal
@@ -16,6 +18,7 @@ from ..domain.workflow import ReviewAction, Role, Status
 from ..models import User, utcnow
 from ..notifications import escalation
 from ..notifications.forms import NoticeForm
+from ..i18n import is_thai
 from ..web import action_time, domain_message, download, refuse, show_date, status_label, today
 from . import bp, exports, operations, queries, reports_export, selection
 from .forms import ActionForm, ReviewForm, parse_rows
@@ -37,7 +40,7 @@ def _labels():
     """Label helpers for the verify templates."""
     return {"lao_type_label": selection.type_label, "mark_label": lambda m: _(MARK_LABELS[m]),
             "lao_types": selection.LAO_TYPES, "detail_url": detail_url, "page_labels": page_labels,
-            "nf": count_text, "figure_cells": figure_cells}
+            "nf": count_text, "review_table_rows": review_table_rows}
 
 
 def count_text(n: int | None) -> str:
@@ -64,6 +67,71 @@ def figure_cells(row: queries.ReviewRow, codes: list[str]) -> Markup:
         [f'<td class="num c-item">{format_baht(amounts[c]) if c in amounts else ""}</td>' for c in codes]
         + [f'<td class="num fw-semibold">{format_baht(row.total)}</td><td class="num">{format_baht(row.prior_total)}'
            f'</td><td class="num {sign}">{format_pct(p)}</td>']))
+
+
+def review_table_rows(rows: list[queries.ReviewRow], items, ticked: set[int], inst) -> Markup:
+    """The verification table's rows (part 1): tick box, number, LAO, figures, warnings and explanations, recorder,
+    status. Built in Python, as the comparison's rows are (app/reports/tables.py): a province has hundreds of rows,
+    where a template costs several times more. Labels are translated once for the table; text is escaped."""
+    type_labels, status_labels, warn_texts = page_labels()
+    item_names = {item.code: (item.name_th if is_thai() else item.name_en) for item in items}
+    codes = [item.code for item in items]
+    detail_base = detail_url("__LAO__", inst.fiscal_year_id, inst.number)
+    t_explain, t_no_explain, t_phone, t_late, t_conf_late, t_reason, t_resubmitted, t_old_reason = (
+        escape(_(t)) for t in ("คำชี้แจง", "ไม่มีคำชี้แจง", "โทร", "บันทึกล่าช้า", "ยืนยันล่าช้า", "เหตุผล",
+                               "ส่งใหม่หลังตีกลับ", "เหตุผลที่ตีกลับ"))
+    badge = {"confirmed": "text-bg-success", "returned": "text-bg-danger"}
+    out = []
+    for n, row in enumerate(rows, 1):
+        code, name = escape(row.lao_code), escape(row.lao_name)
+        type_text = escape(type_labels.get(row.lao_type) or selection.type_label(row.lao_type))
+        meta = f"{code} · {type_text} · {escape(row.district_name)}"
+        is_ticked = row.lao_id in ticked
+        warnings = ""
+        if row.warnings:
+            items_html = []
+            for w in row.warnings:
+                text = warn_texts[w.message] if w.message in warn_texts else _(w.message)
+                note = (f'<div class="explain">{t_explain}: {escape(w.explanation)}</div>' if w.explanation
+                        else f'<div class="text-danger small">{t_no_explain}</div>')
+                items_html.append(f'<li><span class="badge text-bg-warning">!</span> '
+                                  f'{escape(item_names.get(w.item_code, w.item_code))}: {escape(text)}\n{note}</li>')
+            warnings = '<ul class="warn-list text-warning-emphasis">\n' + "\n".join(items_html) + "\n</ul>"
+        recorder: list[str] = [escape(row.recorder_name or "–")]
+        if row.recorder_phone:
+            recorder.append(f'<div class="text-muted">{t_phone} {escape(row.recorder_phone)}</div>')
+        recorder.append(f"<div>{escape(show_date(row.recorded_at))}</div>")
+        if row.recorded_late:
+            recorder.append(f'<span class="badge text-bg-warning" data-testid="late-{code}">{t_late}</span>')
+        if row.extended_to:
+            recorder.append(f'<span class="badge bg-success-subtle text-success-emphasis" data-testid="extended-{code}">'
+                            f'{escape(_("ขยายถึง %(date)s", date=show_date(row.extended_to)))}</span>')
+        if row.resubmitted_at:
+            status = [f'<span class="badge text-bg-info" data-testid="resubmitted-{code}">{t_resubmitted} '
+                      f'{escape(show_date(row.resubmitted_at))}</span>']
+            if row.return_reason:
+                status.append(f'<div class="text-muted">{t_old_reason}: {escape(row.return_reason)}</div>')
+        else:
+            label = status_labels[row.status] if row.status in status_labels else status_label(row.status)
+            status = [f'<span class="badge {badge.get(row.status, "text-bg-primary")}">{escape(label)}</span>']
+            if row.status == "confirmed":
+                status.append(f'<div class="text-muted">{escape(show_date(row.confirmed_at))}</div>')
+                if row.confirmed_late:
+                    status.append(f'<span class="badge text-bg-warning">{t_conf_late}</span>')
+            if row.return_reason and row.status != "confirmed":
+                status.append(f'<div class="text-danger">{t_reason}: {escape(row.return_reason)}</div>')
+        out.append(
+            f'<tr data-testid="row-{code}" class="{"ticked" if is_ticked else ""}">\n'
+            f'<td class="text-center"><input class="form-check-input row-check" type="checkbox" name="row" '
+            f'value="{row.lao_id}:{row.version}" data-warn="{1 if row.warnings else 0}" '
+            f'data-open="{0 if row.status == "confirmed" else 1}" aria-label="{name}"{" checked" if is_ticked else ""}>'
+            f'</td>\n<td class="num">{n}</td>\n'
+            f'<td><a class="lao-name" href="{escape(detail_base.replace("__LAO__", quote(row.lao_code, safe="")))}" '
+            f'title="{name}">{name}</a>\n<span class="lao-meta" title="{meta}">{meta}</span></td>\n'
+            f'{figure_cells(row, codes)}\n<td>{warnings}</td>\n'
+            f'<td class="small">' + "\n".join(recorder) + '</td>\n'
+            f'<td class="small" data-testid="status-{code}">' + "\n".join(status) + "\n</td>\n</tr>\n")
+    return Markup("".join(out))
 
 
 def detail_url(lao_code: str, year: int, number: int) -> str:
