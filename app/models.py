@@ -322,9 +322,11 @@ class RollupTotal(Base):
 
 class RollupLaoYear(Base):
     """One row per (LAO, fiscal year): which installments are confirmed (bit k-1 of `confirmed_mask` for
-    installment k) and the satang of each confirmed installment (c1..c12; 0 when not confirmed). Like-for-like
-    pairs LAOs across two years with it — one join of two years' rows, not a GROUP BY over every report —
-    kept by app/totals.py in the transaction of every write, like the other rollups."""
+    installment k), the satang of each confirmed installment (c1..c12; 0 when not confirmed) and which are
+    recorded (`recorded_mask`: recorded, confirmed or returned). Like-for-like pairs LAOs across two years with it —
+    one join of two years' rows, not a GROUP BY over every report — and a province's drill-down reads its LAOs'
+    figures and completeness from it; kept by app/totals.py in the transaction of every write, like the other
+    rollups."""
 
     __tablename__ = "rollup_lao_years"
     lao_id: Mapped[int] = mapped_column(ForeignKey("laos.id"), primary_key=True)
@@ -342,6 +344,7 @@ class RollupLaoYear(Base):
     c10: Mapped[int] = mapped_column(BigInteger, default=0)
     c11: Mapped[int] = mapped_column(BigInteger, default=0)
     c12: Mapped[int] = mapped_column(BigInteger, default=0)
+    recorded_mask: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (Index("ix_rollup_lao_years_year", "fiscal_year", "confirmed_mask", "lao_id"),)
 

@@ -340,9 +340,10 @@ def _after_flush(session: Session, _flush_context: Any) -> None:
             refresh_report_totals(conn, scope.pairs)
         after = _read(conn, scope)
         _add(conn, after, before)
-        # a confirmed report before or after the flush is what rollup_lao_years holds (an officer's save of a
-        # recorded installment costs no statement here)
-        if any(key[3] == CONFIRMED for parts in (before[0], after[0]) for key in parts):
+        # rollup_lao_years holds the confirmed reports and which are recorded: a confirmed report before or after
+        # the flush, or a report that appeared or changed status (an officer's save of a recorded installment
+        # costs no statement here)
+        if scope.streaks or any(key[3] == CONFIRMED for parts in (before[0], after[0]) for key in parts):
             refresh_lao_years(conn, scope)
 
 
@@ -382,15 +383,18 @@ def _lao_year_table() -> Table:
 
 
 def _lao_year_rows(where: list) -> Any:
-    """SELECT (LAO id, fiscal year, confirmed mask, c1..c12) grouped over the reports `where` selects."""
+    """SELECT (LAO id, fiscal year, confirmed mask, c1..c12, recorded mask) grouped over the reports `where`
+    selects (the columns in the table's order)."""
     r = _tables()[0]
     inst: Table = Installment.__table__  # type: ignore[assignment]
     confirmed = r.c.status == CONFIRMED
+    bit = literal(1).op("<<")(inst.c.number - 1)
     return (
         select(r.c.lao_id, inst.c.fiscal_year,
-               func.sum(case((confirmed, literal(1).op("<<")(inst.c.number - 1)), else_=0)),
+               func.sum(case((confirmed, bit), else_=0)),
                *[func.sum(case((and_(confirmed, inst.c.number == k), r.c.amount_satang), else_=0))
-                 for k in range(1, SLOTS + 1)])
+                 for k in range(1, SLOTS + 1)],
+               func.sum(case((r.c.status.in_(sorted(RECORDED_STATUSES)), bit), else_=0)))
         .select_from(r.join(inst, inst.c.id == r.c.installment_id))
         .where(*where)
         .group_by(r.c.lao_id, inst.c.fiscal_year)
@@ -404,7 +408,7 @@ def refresh_lao_years(conn: Connection, scope: Scope | None) -> None:
     dialect = conn.dialect.name
     if scope is None:
         conn.execute(delete(_lao_year_table()))
-        conn.execute(_lao_year_upsert(dialect, "confirmed"))
+        conn.execute(_lao_year_upsert(dialect, "recorded"))
         return
     by_years = sorted(set().union(*scope.pairs.values()) - scope.laos) if scope.pairs else []
     for lao_ids, shape in ((sorted(scope.laos), "laos"), (by_years, "laos_in_years")):
@@ -418,16 +422,16 @@ def refresh_lao_years(conn: Connection, scope: Scope | None) -> None:
 @functools.cache
 def _lao_year_upsert(dialect: str, shape: str) -> Any:
     """INSERT … SELECT … ON CONFLICT DO UPDATE of the rollup_lao_years rows the reports of one shape give: every
-    confirmed report ("confirmed"), the LAOs `lao_ids` ("laos"), or the LAOs `lao_ids` in the fiscal years of the
+    recorded report ("recorded"), the LAOs `lao_ids` ("laos"), or the LAOs `lao_ids` in the fiscal years of the
     installments `installment_ids` ("laos_in_years"); built once per process and engine."""
     r = _tables()[0]
     t = _lao_year_table()
     inst: Table = Installment.__table__  # type: ignore[assignment]
-    names = ["lao_id", "fiscal_year", "confirmed_mask", *[f"c{k}" for k in range(1, SLOTS + 1)]]
+    names = ["lao_id", "fiscal_year", "confirmed_mask", *[f"c{k}" for k in range(1, SLOTS + 1)], "recorded_mask"]
     in_laos = r.c.lao_id.in_(bindparam("lao_ids", expanding=True))
     years = (select(inst.c.fiscal_year).where(inst.c.id.in_(bindparam("installment_ids", expanding=True)))
              .distinct().scalar_subquery())
-    shapes: dict[str, list[Any]] = {"confirmed": [r.c.status == CONFIRMED], "laos": [in_laos],
+    shapes: dict[str, list[Any]] = {"recorded": [r.c.status.in_(sorted(RECORDED_STATUSES))], "laos": [in_laos],
                                     "laos_in_years": [in_laos, inst.c.fiscal_year.in_(years)]}
     where = shapes[shape]
     ins: Any = (postgresql.insert(t) if dialect == "postgresql" else sqlite.insert(t))
@@ -456,7 +460,7 @@ def differences(conn: Connection) -> list[tuple[str, tuple, tuple, tuple]]:
         ("rollup_streaks", _stored(conn, _streak_table()), _streaks(conn, None), (0,)),
         ("rollup_lao_years", _stored(conn, _lao_year_table()),
          {tuple(row[:2]): tuple(int(v) for v in row[2:]) for row in conn.execute(_lao_year_rows([]))
-          if any(row[2:])}, (0,) * (SLOTS + 1))]
+          if any(row[2:])}, (0,) * (SLOTS + 2))]
     for name, have, want, zero in checks:
         out += [(name, k, have.get(k, zero), want.get(k, zero)) for k in sorted(set(have) | set(want))
                 if have.get(k, zero) != want.get(k, zero)]

@@ -342,3 +342,49 @@ def test_verify_finds_a_tampered_per_lao_year_row(world):
     assert result.exit_code == 1 and "rollup_lao_years" in result.output
     assert runner.invoke(args=["rollup", "rebuild"]).exit_code == 0
     assert runner.invoke(args=["rollup", "verify"]).exit_code == 0
+
+
+def test_the_per_lao_year_rollup_marks_the_recorded_installments_and_its_migration_builds_the_same_rows(world):
+    """recorded_mask has the bit of every recorded, confirmed or returned installment; a first save, a return and
+    a confirmation keep it (and the rows of LAO-years with no confirmed report yet) equal to the reports; the
+    migration that added it rebuilds the same rows."""
+    import importlib.util
+    from pathlib import Path
+
+    from app.models import RollupLaoYear
+
+    with world.app_context():
+        for step in [("save", 0, 1, [5]), ("save", 0, 2, [11]), ("confirm", 0, 1), ("save", 3, 2, [1]),
+                     ("save", 5, 1, [2]), ("return", 5, 1)]:
+            _step(step, [])
+            _equal()
+        lao = {code: db.session.scalar(select(Lao.id).where(Lao.code == code)) for code in (CODES[0], CODES[3],
+                                                                                            CODES[5])}
+        stored = {r.lao_id: (r.recorded_mask, r.confirmed_mask) for r in db.session.scalars(select(RollupLaoYear))}
+        # LAO 0 recorded 1 and 2 and confirmed 1; LAO 3 recorded 2; LAO 5's return still counts as recorded
+        assert stored == {lao[CODES[0]]: (0b11, 0b01), lao[CODES[3]]: (0b10, 0), lao[CODES[5]]: (0b01, 0)}
+        every = select(RollupLaoYear).execution_options(populate_existing=True)
+        columns = [c.key for c in RollupLaoYear.__table__.columns]
+        want = {tuple(getattr(r, "fiscal_year_id" if c == "fiscal_year" else c) for c in columns)
+                for r in db.session.scalars(every)}
+        path = Path(__file__).resolve().parents[1] / "migrations" / "versions" / (
+            "20261202_0017_rollup_lao_years_recorded.py")
+        spec = importlib.util.spec_from_file_location("migration_0017", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+
+        class Op:
+            """Runs the migration's statements on the test connection; the column already exists."""
+
+            def execute(self, sql):
+                db.session.execute(text(sql))
+
+            def __getattr__(self, _name):
+                return lambda *_a, **_k: None
+
+        module.op = Op()
+        module.upgrade()
+        rebuilt = {tuple(getattr(r, "fiscal_year_id" if c == "fiscal_year" else c) for c in columns)
+                   for r in db.session.scalars(every)}
+        assert rebuilt == want
+        db.session.rollback()

@@ -6,15 +6,14 @@ grouped rows with the pure functions of app.domain.comparison.
 
 from collections import defaultdict
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, Row, Table, and_, case, func, literal_column, select
+from sqlalchemy import ColumnElement, Row, Table, and_, case, func, literal_column, select
 
-from .. import db, reference, resources, totals
+from .. import db, reference, totals
 from ..deadlines import queries as deadline_queries
 from . import as_of as past
 from ..domain import comparison as cmp
@@ -38,47 +37,6 @@ from ..models import (
 
 ORDERS = ("name", "code")
 RECORDED_SET = cmp.STATUS_SETS[cmp.STATUS_RECORDED]
-WORKERS = 4
-
-
-# --------------------------------------------------------------------------------------------------
-# Side queries
-
-
-def _executor() -> ThreadPoolExecutor:
-    """The app's threads for side queries (made on first use, shut down with the app: app.resources)."""
-    return resources.get(
-        "reports_executor", lambda _app: ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="reports"))
-
-
-def _side_engine() -> Engine:
-    """The app's engine for side queries: its own pool of WORKERS connections, so side queries never
-    wait for connections that requests hold (and requests never wait for theirs)."""
-    return resources.get(
-        "reports_side_engine",
-        lambda app: db.make_engine(app.config["DATABASE_URL"], pool_size=WORKERS, max_overflow=0))
-
-
-def _beside(fn):
-    """Start `fn(execute)` on a second connection while the caller runs its own query; returns a waiter.
-
-    The completeness counts and the sums both wait on the database, so on two cores running them
-    side by side takes the time of the longer one. Each side query reads in its own transaction.
-    An in-memory SQLite database is private to its connection, so there `fn` runs inline.
-    """
-    url = db.session().get_bind().url
-    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
-        result = fn(db.session.execute)
-        return lambda: result
-    engine = _side_engine()
-
-    def run():
-        """The side query on a connection of the side engine."""
-        with engine.connect() as conn:
-            return fn(conn.execute)
-
-    future = _executor().submit(run)
-    return future.result
 
 
 # --------------------------------------------------------------------------------------------------
@@ -215,16 +173,14 @@ def _rollup_sums(installment_ids: list[int], statuses: tuple[str, ...]) -> list[
     return [(p, t, i, amount) for (p, t, i), (_n, _late, amount) in got.items()]
 
 
-def _complete(installment_ids: list[int], province_id: int | None, execute=None) -> dict:
-    """LAOs that recorded every one of the installments, and how many of those have all confirmed.
-
-    Returns {(province id, type) or lao id: (complete_recorded, complete_confirmed)}. Grouping by
+def _complete(installment_ids: list[int]) -> dict:
+    """LAOs that recorded every one of the installments, and how many of those have all confirmed, nationally:
+    {(province id, type): (complete_recorded, complete_confirmed)} of the active LAOs (a province's come from
+    rollup_lao_years: _province_complete; installments 1..n from the streak rollup: _complete_through). Grouping by
     `lao_id + 0` keeps SQLite on the (installment, status, lao) index instead of scanning the table.
-    `execute` runs the statement (default: the request's session).
     """
     if not installment_ids:
         return {}
-    execute = execute or db.session.execute
     r, lao = InstallmentReport.__table__, Lao.__table__
     n = len(installment_ids)
     lao_key = (r.c.lao_id + literal_column("0")).label("lao_key")
@@ -235,9 +191,6 @@ def _complete(installment_ids: list[int], province_id: int | None, execute=None)
         .group_by(lao_key)
         .having(func.count() == n)
     )
-    if province_id is not None:
-        per_lao = per_lao.where(r.c.lao_id.in_(select(lao.c.id).where(lao.c.province_id == province_id)))
-        return {lao_id: (1, 1 if n_conf == n else 0) for lao_id, _n, n_conf in execute(per_lao).all()}
     c = per_lao.subquery()
     stmt = (
         select(lao.c.province_id, lao.c.lao_type, func.count(),
@@ -246,7 +199,7 @@ def _complete(installment_ids: list[int], province_id: int | None, execute=None)
         .where(lao.c.active.is_(True))
         .group_by(lao.c.province_id, lao.c.lao_type)
     )
-    return {(p, t): (int(a), int(b or 0)) for p, t, a, b in execute(stmt).all()}
+    return {(p, t): (int(a), int(b or 0)) for p, t, a, b in db.session.execute(stmt).all()}
 
 
 def _paired(cur_ids: list[int], base_ids: list[int]):
@@ -285,7 +238,7 @@ def _like_for_like(year: int, base_year: int, current: list[InstallmentInfo], ba
 
     Returns the rows _sums would give for those LAOs over the current installments and the whole base year
     ((province id, type, installment id, satang), summed in SQL) and the active paired LAOs per (province id,
-    type). A province's are _province_lao_years'.
+    type). A province's are _province_figures'.
     """
     t: Table = RollupLaoYear.__table__  # type: ignore[assignment]
     cur, bas, lao = t.alias("cur"), t.alias("bas"), Lao.__table__
@@ -330,51 +283,67 @@ def _fold_lao_sums(sums, side_of: dict, slot: dict, province_id: int) -> dict[in
     return {lao_id: (b, c) for lao_id, (b, c) in out.items()}
 
 
-def _province_lao_years(year: int, base_year: int, current: list[InstallmentInfo], base: list[InstallmentInfo],
-                        base_year_inst: list[InstallmentInfo], province_id: int, slot: dict,
-                        like: bool) -> tuple[dict[int, tuple[int, int]], dict[int, int]]:
-    """A province's confirmed figures per LAO from rollup_lao_years (a row per LAO and year: confirmed
-    installments as a bit mask, their satang per installment): {LAO id: (base satang, current satang)} of the
-    LAOs with a confirmed report among the installments shown, and {LAO id: 1} of the active paired LAOs; fills
-    the chart slots. Two rows per LAO, where summing the reports reads one per LAO and installment (_sums,
-    _like_for_like: the tests check they agree). `like`: only the LAOs confirmed in every compared installment of
-    both years."""
+def _province_lao_years(province_id: int, years: tuple[int, ...]) -> dict[int, dict[int, Any]]:
+    """The rollup_lao_years rows of a province's LAOs in `years`: {year: {LAO id: (LAO id, type, active, year,
+    confirmed mask, recorded mask, c1..c12)}} — two rows per LAO where the reports have one per LAO and
+    installment."""
     t: Table = RollupLaoYear.__table__  # type: ignore[assignment]
     lao = Lao.__table__
-    rows = db.session.execute(
-        select(t.c.lao_id, lao.c.lao_type, lao.c.active, t.c.fiscal_year, t.c.confirmed_mask,
-               *[t.c[f"c{k}"] for k in range(1, totals.SLOTS + 1)])
-        .select_from(lao.join(t, t.c.lao_id == lao.c.id))
-        .where(lao.c.province_id == province_id, t.c.fiscal_year.in_((year, base_year)))
-    ).all()
+    out: dict[int, dict[int, Any]] = {y: {} for y in years}
+    for row in db.session.execute(
+            select(t.c.lao_id, lao.c.lao_type, lao.c.active, t.c.fiscal_year, t.c.confirmed_mask, t.c.recorded_mask,
+                   *[t.c[f"c{k}"] for k in range(1, totals.SLOTS + 1)])
+            .select_from(lao.join(t, t.c.lao_id == lao.c.id))
+            .where(lao.c.province_id == province_id, t.c.fiscal_year.in_(years))):
+        out[row[3]][row[0]] = row
+    return out
+
+
+def _mask(numbers: Sequence[int]) -> int:
+    """The bit mask of installment `numbers` (bit k-1 for installment k), as rollup_lao_years keeps them."""
+    return sum(1 << (n - 1) for n in numbers)
+
+
+def _province_complete(rows: dict[int, Any], numbers: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """{LAO id: (1, 1 if it also confirmed them all else 0)} of a province's LAOs that recorded every installment
+    `numbers` of the year of `rows` (_province_lao_years), as _complete counts them nationally."""
+    want = _mask(numbers)
+    return {lao_id: (1, 1 if row[4] & want == want else 0) for lao_id, row in rows.items() if row[5] & want == want}
+
+
+def _province_figures(lao_years: dict[int, dict[int, Any]], year: int, base_year: int,
+                      current: list[InstallmentInfo], base: list[InstallmentInfo],
+                      base_year_inst: list[InstallmentInfo], slot: dict,
+                      like: bool) -> tuple[dict[int, tuple[int, int]], dict[int, int]]:
+    """A province's confirmed figures per LAO from its rollup_lao_years rows (_province_lao_years): {LAO id:
+    (base satang, current satang)} of the LAOs with a confirmed report among the installments shown, and {LAO id:
+    1} of the active paired LAOs; fills the chart slots. What _sums and _like_for_like give over the reports (the
+    tests check they agree). `like`: only the LAOs confirmed in every compared installment of both years."""
     # per year: the mask a paired LAO's row covers, the compared slots, the charted (slot, installment id)
-    plan = {year: (sum(1 << (i.number - 1) for i in current), [i.number - 1 for i in current],
+    plan = {year: (_mask([i.number for i in current]), [i.number - 1 for i in current],
                    [(i.number - 1, i.id) for i in current]),
-            base_year: (sum(1 << (i.number - 1) for i in base), [i.number - 1 for i in base],
+            base_year: (_mask([i.number for i in base]), [i.number - 1 for i in base],
                         [(i.number - 1, i.id) for i in base_year_inst])}
-    by_year: dict[int, dict[int, Any]] = {year: {}, base_year: {}}
-    for row in rows:
-        by_year[row[3]][row[0]] = row
     if like:
         cur_mask, base_mask = plan[year][0], plan[base_year][0]
-        laos = [lao_id for lao_id, row in by_year[year].items()
-                if row[4] & cur_mask == cur_mask and lao_id in by_year[base_year]
-                and by_year[base_year][lao_id][4] & base_mask == base_mask]
-        paired = {lao_id: 1 for lao_id in laos if by_year[year][lao_id][2]}
+        laos = [lao_id for lao_id, row in lao_years[year].items()
+                if row[4] & cur_mask == cur_mask and lao_id in lao_years[base_year]
+                and lao_years[base_year][lao_id][4] & base_mask == base_mask]
+        paired = {lao_id: 1 for lao_id in laos if lao_years[year][lao_id][2]}
     else:
         shown_bits = {y: sum(1 << k for k, _id in charted) for y, (_m, _c, charted) in plan.items()}
-        laos = list(dict.fromkeys(lao_id for y, got in by_year.items() for lao_id, row in got.items()
+        laos = list(dict.fromkeys(lao_id for y in (year, base_year) for lao_id, row in lao_years[y].items()
                                   if row[4] & shown_bits[y]))
         paired = {}
     out: dict[int, tuple[int, int]] = {}
     for lao_id in laos:
         sides = [0, 0]
         for side, y in enumerate((base_year, year)):
-            found = by_year[y].get(lao_id)
+            found = lao_years[y].get(lao_id)
             if found is None:
                 continue
-            _mask, compared, charted = plan[y]
-            amounts = found[5:]
+            _m, compared, charted = plan[y]
+            amounts = found[6:]
             sides[side] = sum(amounts[k] for k in compared)
             for k, inst_id in charted:
                 if amounts[k]:
@@ -560,12 +529,19 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
     if as_of is not None:
         complete = (past.complete(as_of, cur_ids, province_id), past.complete(as_of, base_ids, province_id))
         completeness = lambda: complete  # noqa: E731
-    elif province_id is None and _prefix(match.current) and _prefix(match.base):
+    elif province_id is not None:
+        # a province's LAOs: their rows of rollup_lao_years (recorded and confirmed installments as bit masks, the
+        # confirmed satang) give the completeness, and the figures below, in one read
+        lao_years = _province_lao_years(province_id, (year, base_year))
+        complete = (_province_complete(lao_years[year], match.current),
+                    _province_complete(lao_years[base_year], match.base))
+        completeness = lambda: complete  # noqa: E731
+    elif _prefix(match.current) and _prefix(match.base):
         complete = (_complete_through(year, len(match.current)), _complete_through(base_year, len(match.base)))
         completeness = lambda: complete  # noqa: E731
-    else:
-        completeness = _beside(lambda run: (_complete(cur_ids, province_id, run),
-                                            _complete(base_ids, province_id, run)))
+    else:  # installments that are not 1..n of their year (the streak rollup answers those): counted from the reports
+        complete = (_complete(cur_ids), _complete(base_ids))
+        completeness = lambda: complete  # noqa: E731
     # The whole base year is summed too: the cumulative chart draws the base year to its end.
     base_year_ids = [i.id for i in base_inst]
     side_of = {i: "current" for i in cur_ids}
@@ -583,9 +559,8 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
         sums = past.sums(as_of, cur_ids + base_year_ids, statuses, province_id, paired)
         paired_counts = _paired_counts(paired, province_id) if paired is not None else {}
     elif province_id is not None and (like or status == cmp.STATUS_CONFIRMED):
-        by_lao, paired_counts = _province_lao_years(year, base_year, [cur_by_no[n] for n in match.current],
-                                                    [base_by_no[n] for n in match.base], base_inst, province_id,
-                                                    slot, like)
+        by_lao, paired_counts = _province_figures(lao_years, year, base_year, [cur_by_no[n] for n in match.current],
+                                                  [base_by_no[n] for n in match.base], base_inst, slot, like)
     elif like:
         sums, paired_counts = _like_for_like(year, base_year, [cur_by_no[n] for n in match.current],
                                              [base_by_no[n] for n in match.base], base_inst)

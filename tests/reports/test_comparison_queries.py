@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import case
 
 from app.domain.errors import DomainError
 from app.reports import queries
@@ -232,7 +233,8 @@ def test_a_provinces_figures_from_the_per_lao_year_rollup_equal_the_reports(data
         want_slots: dict = {i: defaultdict(int) for i in ids}
         want = queries._fold_lao_sums(raw, side_of, want_slots, province_id)
         got_slots: dict = {i: defaultdict(int) for i in ids}
-        got, counts = queries._province_lao_years(2569, 2568, current, base, base_inst, province_id, got_slots, like)
+        got, counts = queries._province_figures(queries._province_lao_years(province_id, (2569, 2568)), 2569, 2568,
+                                                current, base, base_inst, got_slots, like)
         assert got == want
         assert ({i: {t: v for t, v in s.items() if v} for i, s in got_slots.items()}
                 == {i: {t: v for t, v in s.items() if v} for i, s in want_slots.items()})
@@ -248,20 +250,13 @@ def test_chart_series_hold_every_installment_of_the_base_year(dataset, ctx):
     assert base6 == {"PAO": 50000}  # 500.00 baht in satang
 
 
-def test_side_queries_run_on_the_apps_own_executor_and_engine_closed_with_it(dataset, app, ctx):
-    from app.resources import close_resources
-
-    # the national level reads the rollups only; a province's level still counts beside its sums
-    queries.comparison(2568, 2569, through=3, province_code="50")
-    made = app.extensions["resources"]
-    executor, engine = made["reports_executor"], made["reports_side_engine"]
-    assert engine is not app.extensions["engine"] and engine.pool.size() == queries.WORKERS
-    close_resources(app)
-    assert made == {}
-    with pytest.raises(RuntimeError):  # shut down: no new side query can start on it
-        executor.submit(print)
-    queries.comparison(2568, 2569, through=3, province_code="50")  # the next report makes them again
-    assert made["reports_executor"] is not executor
+def test_national_completeness_counted_from_the_reports_equals_the_streak_rollup(dataset, ctx):
+    """Installments that are not 1..n of their year are counted from the reports (_complete); for 1..n both ways
+    give the same counts per province and type."""
+    for year in (2568, 2569):
+        insts = queries.installments(year)
+        for n in (1, 3, len(insts)):
+            assert queries._complete([i.id for i in insts[:n]]) == queries._complete_through(year, n)
 
 
 # Like-for-like: only LAOs confirmed in installments 1-3 of both years. Paired: A, M1, S1, S2 (Chiang Mai),
@@ -325,3 +320,33 @@ def test_coverage_of_the_other_selectors(dataset, ctx):
     assert (confirmed.counted("confirmed"), confirmed.share("confirmed")) == (8, D("80.00"))
     assert (confirmed.counted("recorded"), confirmed.share("recorded")) == (9, D("90.00"))
     assert queries.comparison(2568, 2569, through=3).selection.paired is None
+
+
+@pytest.mark.parametrize("year, numbers", [(2569, [1, 2, 3]), (2569, [2]), (2568, [1, 2, 3, 6]), (2568, [1])])
+def test_a_provinces_completeness_from_the_per_lao_year_rollup_equals_the_reports(dataset, ctx, year, numbers):
+    """The LAOs that recorded every installment, and whether they confirmed them all, read from rollup_lao_years'
+    masks are those counting the reports gives."""
+    from sqlalchemy import func, select
+
+    from app.models import Installment, InstallmentReport, Lao
+
+    r = InstallmentReport
+    ids = list(ctx.scalars(select(Installment.id).where(Installment.fiscal_year_id == year,
+                                                        Installment.number.in_(list(numbers)))))
+    seen, waiting = 0, 0
+    for code in ("50", "57", "65"):
+        province_id = f.province(code).id
+        counted = ctx.execute(
+            select(r.lao_id, func.count(), func.sum(case((r.status == "confirmed", 1), else_=0)))
+            .join(Lao, Lao.id == r.lao_id)
+            .where(Lao.province_id == province_id, r.installment_id.in_(ids),
+                   r.status.in_(("recorded", "confirmed", "returned")))
+            .group_by(r.lao_id)).all()
+        want = {lao_id: (1, 1 if n_conf == len(ids) else 0) for lao_id, n, n_conf in counted if n == len(ids)}
+        got = queries._province_complete(queries._province_lao_years(province_id, (year,))[year], list(numbers))
+        assert got == want
+        seen += len(want)
+        waiting += sum(1 for _rec, conf in want.values() if not conf)
+    assert seen  # some LAOs recorded every one of these installments
+    if year == 2569 and list(numbers) == [1, 2, 3]:
+        assert waiting  # and some of them have not all been confirmed
