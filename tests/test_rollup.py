@@ -276,8 +276,29 @@ def test_the_migrations_frozen_streak_rule_agrees_with_the_app(world):
         assert app_rule and {k: (n,) for k, n in module.streaks(rows).items()} == app_rule
 
 
-def test_the_per_lao_year_rollup_follows_confirmations_and_its_migration_builds_the_same_rows(world):
+def _run_migration(path) -> None:
+    """Run a migration's upgrade() on the test connection: its SQL statements only (the schema is already the
+    newest: the test database is built from the models)."""
     import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"migration_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+
+    class Op:
+        """Alembic's `op` with only `execute` doing anything."""
+
+        def execute(self, sql):
+            db.session.execute(text(sql))
+
+        def __getattr__(self, _name):
+            return lambda *_a, **_k: None
+
+    module.op = Op()
+    module.upgrade()
+
+
+def test_the_per_lao_year_rollup_follows_confirmations_and_its_migration_builds_the_same_rows(world):
     from pathlib import Path
 
     from app.models import Entry, RollupLaoYear
@@ -308,21 +329,7 @@ def test_the_per_lao_year_rollup_follows_confirmations_and_its_migration_builds_
         source = path.read_text(encoding="utf-8")
         assert "c{k}" in source and "1 << (i.number - 1)" in source
         db.session.execute(text("DELETE FROM rollup_lao_years"))
-        spec = importlib.util.spec_from_file_location("migration_0016", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-
-        class Op:
-            """Runs the migration's INSERT on the test connection; the schema steps are already done."""
-
-            def execute(self, sql):
-                db.session.execute(text(sql))
-
-            def __getattr__(self, _name):
-                return lambda *_a, **_k: None
-
-        module.op = Op()
-        module.upgrade()
+        _run_migration(path)
         rebuilt = {(r.lao_id, r.fiscal_year_id, r.confirmed_mask, r.c1, r.c2) for r in db.session.scalars(
             select(RollupLaoYear).execution_options(populate_existing=True))}
         assert rebuilt == stored
@@ -348,7 +355,6 @@ def test_the_per_lao_year_rollup_marks_the_recorded_installments_and_its_migrati
     """recorded_mask has the bit of every recorded, confirmed or returned installment; a first save, a return and
     a confirmation keep it (and the rows of LAO-years with no confirmed report yet) equal to the reports; the
     migration that added it rebuilds the same rows."""
-    import importlib.util
     from pathlib import Path
 
     from app.models import RollupLaoYear
@@ -367,23 +373,8 @@ def test_the_per_lao_year_rollup_marks_the_recorded_installments_and_its_migrati
         columns = [c.key for c in RollupLaoYear.__table__.columns]
         want = {tuple(getattr(r, "fiscal_year_id" if c == "fiscal_year" else c) for c in columns)
                 for r in db.session.scalars(every)}
-        path = Path(__file__).resolve().parents[1] / "migrations" / "versions" / (
-            "20261202_0017_rollup_lao_years_recorded.py")
-        spec = importlib.util.spec_from_file_location("migration_0017", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-
-        class Op:
-            """Runs the migration's statements on the test connection; the column already exists."""
-
-            def execute(self, sql):
-                db.session.execute(text(sql))
-
-            def __getattr__(self, _name):
-                return lambda *_a, **_k: None
-
-        module.op = Op()
-        module.upgrade()
+        _run_migration(Path(__file__).resolve().parents[1] / "migrations" / "versions"
+                       / "20261202_0017_rollup_lao_years_recorded.py")
         rebuilt = {tuple(getattr(r, "fiscal_year_id" if c == "fiscal_year" else c) for c in columns)
                    for r in db.session.scalars(every)}
         assert rebuilt == want
