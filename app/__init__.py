@@ -45,7 +45,7 @@ def register_database(app: Flask) -> None:
 
 
 def register_resources(app: Flask) -> None:
-    """Let the app own its background executors and side engines; they are closed with the app (at exit)."""
+    """Let the app own its background executors; they are closed with the app (at exit)."""
     resources.init_app(app)
 
 

@@ -1,7 +1,7 @@
-"""Background executors and side engines owned by the app: kept in app.extensions, closed with the app.
+"""Background executors owned by the app (the password-hashing pool): kept in app.extensions, closed with the app.
 
 create_app() calls init_app(); a resource is made on first use by get(); close_resources(app) shuts the
-executors down and disposes the engines (also run when the app is garbage-collected or the process exits).
+executors down (also run when the app is garbage-collected or the process exits).
 """
 
 from __future__ import annotations
@@ -13,12 +13,11 @@ from threading import Lock
 from typing import TypeVar, cast
 
 from flask import Flask, current_app
-from sqlalchemy import Engine
 from werkzeug.local import LocalProxy
 
 _LOCK = Lock()
 
-Resource = Executor | Engine
+Resource = Executor
 R = TypeVar("R", bound=Resource)
 
 
@@ -41,7 +40,7 @@ def get(name: str, make: Callable[[Flask], R]) -> R:
 
 
 def close_resources(app: Flask) -> None:
-    """Shut down the app's executors and dispose of its side engines (they are made again if used later)."""
+    """Shut down the app's executors (they are made again if used later)."""
     _close_all(app.extensions["resources"])
 
 
@@ -51,7 +50,4 @@ def _close_all(made: dict[str, Resource]) -> None:
         resources = list(made.values())[::-1]
         made.clear()
     for resource in resources:
-        if isinstance(resource, Executor):
-            resource.shutdown(wait=True, cancel_futures=True)
-        else:
-            resource.dispose()
+        resource.shutdown(wait=True, cancel_futures=True)

@@ -527,21 +527,19 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
     if as_of is not None and like:
         paired = past.paired(as_of, cur_ids, base_ids, province_id)
     if as_of is not None:
-        complete = (past.complete(as_of, cur_ids, province_id), past.complete(as_of, base_ids, province_id))
-        completeness = lambda: complete  # noqa: E731
+        complete_cur = past.complete(as_of, cur_ids, province_id)
+        complete_base = past.complete(as_of, base_ids, province_id)
     elif province_id is not None:
         # a province's LAOs: their rows of rollup_lao_years (recorded and confirmed installments as bit masks, the
         # confirmed satang) give the completeness, and the figures below, in one read
         lao_years = _province_lao_years(province_id, (year, base_year))
-        complete = (_province_complete(lao_years[year], match.current),
-                    _province_complete(lao_years[base_year], match.base))
-        completeness = lambda: complete  # noqa: E731
+        complete_cur = _province_complete(lao_years[year], match.current)
+        complete_base = _province_complete(lao_years[base_year], match.base)
     elif _prefix(match.current) and _prefix(match.base):
-        complete = (_complete_through(year, len(match.current)), _complete_through(base_year, len(match.base)))
-        completeness = lambda: complete  # noqa: E731
+        complete_cur = _complete_through(year, len(match.current))
+        complete_base = _complete_through(base_year, len(match.base))
     else:  # installments that are not 1..n of their year (the streak rollup answers those): counted from the reports
-        complete = (_complete(cur_ids), _complete(base_ids))
-        completeness = lambda: complete  # noqa: E731
+        complete_cur, complete_base = _complete(cur_ids), _complete(base_ids)
     # The whole base year is summed too: the cumulative chart draws the base year to its end.
     base_year_ids = [i.id for i in base_inst]
     side_of = {i: "current" for i in cur_ids}
@@ -568,7 +566,6 @@ def comparison(base_year: int, year: int, through: int | None = None, basis: str
         sums = _sums(cur_ids + base_year_ids, statuses, province_id)
     if province_id is not None and sums:
         by_lao = _fold_lao_sums(sums, side_of, slot, province_id)
-    complete_cur, complete_base = completeness()
 
     groups: list[tuple[cmp.Row, list[cmp.Row]]]
     if province is None:
