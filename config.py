@@ -17,6 +17,8 @@ class Config:
     # the session key does not void every certificate issued (and a leaked session key cannot forge one).
     CERTIFICATE_KEY = os.environ.get("CERTIFICATE_KEY")
     DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'data' / 'app.db'}")
+    # PostgreSQL reached through PgBouncer in transaction mode (README, deployment): no server-side prepared statements.
+    DATABASE_PGBOUNCER = os.environ.get("DATABASE_PGBOUNCER", "").lower() in ("1", "true", "yes")
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the session bounds the token; offices keep forms open for hours
     SESSION_COOKIE_HTTPONLY = True

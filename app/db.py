@@ -43,13 +43,18 @@ def prepared(build: Callable[[], Any]) -> Callable[[], Any]:
     return functools.cache(build)
 
 
-def make_engine(url: str, **kwargs) -> Engine:
-    """Create an engine; on SQLite set WAL, foreign keys, busy timeout and manual BEGIN handling."""
+def make_engine(url: str, *, pgbouncer: bool = False, **kwargs) -> Engine:
+    """Create an engine; on SQLite set WAL, foreign keys, busy timeout and manual BEGIN handling.
+    `pgbouncer`: PostgreSQL is reached through PgBouncer in transaction mode, where consecutive transactions of
+    one connection may run on different server connections: psycopg must not prepare statements on the server
+    (it does after 5 executions of one query; PgBouncer before 1.21 cannot carry them over)."""
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {})["check_same_thread"] = False
         engine = create_engine(url, **kwargs)
         _setup_sqlite(engine)
         return engine
+    if pgbouncer:
+        kwargs.setdefault("connect_args", {})["prepare_threshold"] = None
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
@@ -145,7 +150,7 @@ def finish_request(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     """Bind the engine and the request's unit of work to `app`: commit after a normal response, roll
     back after an error response or an exception, remove the session when the app context ends."""
-    app.extensions["engine"] = make_engine(app.config["DATABASE_URL"])
+    app.extensions["engine"] = make_engine(app.config["DATABASE_URL"], pgbouncer=app.config["DATABASE_PGBOUNCER"])
     app.after_request(finish_request)
 
     @app.teardown_appcontext

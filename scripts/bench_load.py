@@ -19,6 +19,7 @@ import random
 import re
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -210,6 +211,25 @@ def worker_pids(master: int) -> list[int]:
             if int(stat.rsplit(")", 1)[1].split()[1]) == master:
                 pids.append(int(entry.name))
     return sorted(pids)
+
+
+def calibration_ms() -> float:
+    """CPU milliseconds of a fixed pure-Python workload (string formatting, dict updates, calls), median of 5 runs.
+    This machine's speed drifts by a third within an hour, so a figure is comparable with another run's only at a
+    like calibration; measured on the idle machine before and after the load."""
+    def work() -> int:
+        counts: dict[str, int] = {}
+        for i in range(300_000):
+            key = f"k{i % 997}"
+            counts[key] = counts.get(key, 0) + len(key) * i
+        return sum(counts.values())
+
+    runs = []
+    for _ in range(5):
+        start = time.process_time()
+        work()
+        runs.append((time.process_time() - start) * 1000)
+    return statistics.median(runs)
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -512,6 +532,7 @@ def main() -> int:
     plan = setup_accounts(url, args.users, mix)
     weights = {s: mix[s] / REQUESTS_PER_ITERATION[s] for s in SCENARIOS}
 
+    calibration = [calibration_ms()]
     port = free_port()
     log = Path(tempfile.gettempdir()) / f"bench-load-gunicorn-{port}.log"
     server = start_gunicorn(url, port, args.workers, log)
@@ -606,12 +627,15 @@ def main() -> int:
         print(f"gunicorn log: {log}")
 
     lost, missing, extra = check(url, plan, stats)
+    calibration.append(calibration_ms())
     print(f"saves: {stats.save_count} successful ({len(stats.saves)} LAO installments), "
           f"{len(stats.uncertain)} unanswered; audit events missing: {missing}, unexplained: {extra}")
     print(f"lost updates: {lost}")
+    print(f"machine: a fixed Python workload takes {calibration[0]:.1f} ms of CPU before the load, "
+          f"{calibration[1]:.1f} ms after (compare CPU figures only between runs of like calibration)")
     print(f"bench_load engine={engine} users={args.users} mix={'/'.join(f'{mix[s]:g}' for s in SCENARIOS)} "
           f"req_s={total / wall:.1f} p50_ms={p50:.0f} p95_ms={p95:.0f} p99_ms={p99:.0f} cpu_ms={cpu_ms:.1f} "
-          f"errors={errors} lost_updates={lost} audit_missing={missing}")
+          f"calibration_ms={statistics.mean(calibration):.1f} errors={errors} lost_updates={lost} audit_missing={missing}")
     return 1 if lost or missing or extra or errors else 0
 
 
