@@ -280,18 +280,20 @@ class ReviewRow:
 
 def _resubmitted(installment: Installment, candidates: dict[int, tuple[str, datetime | None]]) -> dict[int, datetime]:
     """Of `candidates` (lao id -> (lao code, recorded at)), those the LAO saved again after the verifier's latest
-    return: the latest review event of the report is a return older than the recording. One query."""
+    return: the latest review event of the report is a return older than the recording. One query, by the reports'
+    object ids only (their index), the actions filtered here: a condition on the action would lead SQLite to the
+    action's index, which holds every return and unconfirmation of the country."""
     if not candidates:
         return {}
     suffix = f"/{installment.fiscal_year_id}/{installment.number}"
+    reviews = (AuditAction.RETURN_INSTALLMENT.value, AuditAction.UNCONFIRM_INSTALLMENT.value)
     latest: dict[str, tuple[datetime, str]] = {}
     for object_id, action, at in db.session.execute(
         select(AuditEvent.object_id, AuditEvent.action, AuditEvent.at)
-        .where(AuditEvent.lao_id.in_(list(candidates)), AuditEvent.object_type == "installment_report",
-               AuditEvent.object_id.in_([code + suffix for code, _at in candidates.values()]),
-               AuditEvent.action.in_((AuditAction.RETURN_INSTALLMENT.value, AuditAction.UNCONFIRM_INSTALLMENT.value)))
+        .where(AuditEvent.object_type == "installment_report",
+               AuditEvent.object_id.in_([code + suffix for code, _at in candidates.values()]))
     ):
-        if object_id is not None and (object_id not in latest or at > latest[object_id][0]):
+        if action in reviews and (object_id not in latest or at > latest[object_id][0]):
             latest[object_id] = (at, action)
     out = {}
     for lao_id, (code, recorded_at) in candidates.items():
