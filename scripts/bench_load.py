@@ -215,7 +215,7 @@ def worker_pids(master: int) -> list[int]:
 
 def calibration_ms() -> float:
     """CPU milliseconds of a fixed pure-Python workload (string formatting, dict updates, calls), median of 5 runs.
-    This machine's speed drifts by a third within an hour, so a figure is comparable with another run's only at a
+    This machine's speed drifts by half within an hour, so a figure is comparable with another run's only at a
     like calibration; measured on the idle machine before and after the load."""
     def work() -> int:
         counts: dict[str, int] = {}

@@ -127,7 +127,7 @@ def test_demo_dataset(tmp_path):
             db.session.remove()
 
         # The build's statistics leave out the tables use fills (the audit trail starts with a few events): had they
-        # been kept, SQLite would take the trail for tiny and scan it on every verification screen and entry form.
+        # been kept, SQLite would take the trail for tiny and scan it on every verification screen.
         for username, url in (("demo_province", "/verify/"), ("demo_lao", form_url)):
             client = app.test_client()
             assert login(client, username, DEMO_PASSWORD).status_code == 302

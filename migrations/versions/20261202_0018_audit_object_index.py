@@ -6,7 +6,7 @@ does: SQLite's default estimates take a table to be large and use its indexes.
 
 Revision ID: 0018
 Revises: 0017
-Create Date: 2026-12-02 16:20:00.000000
+Create Date: 2026-12-02 16:00:00.000000
 """
 
 from alembic import op
