@@ -293,7 +293,7 @@ def _resubmitted(installment: Installment, candidates: dict[int, tuple[str, date
         .where(AuditEvent.object_type == "installment_report",
                AuditEvent.object_id.in_([code + suffix for code, _at in candidates.values()]))
     ):
-        if action in reviews and (object_id not in latest or at > latest[object_id][0]):
+        if object_id is not None and action in reviews and (object_id not in latest or at > latest[object_id][0]):
             latest[object_id] = (at, action)
     out = {}
     for lao_id, (code, recorded_at) in candidates.items():
